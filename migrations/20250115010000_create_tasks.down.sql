@@ -1,0 +1,2 @@
+-- Dropping the table drops its indexes with it.
+DROP TABLE IF EXISTS tasks;

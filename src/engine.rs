@@ -1,0 +1,113 @@
+//! Runs plans on a connection: one transaction per migration together with its
+//! bookkeeping row, so a failure leaves no trace. The only place that writes.
+
+use std::time::Duration;
+
+use rusqlite::Connection;
+use web_time::Instant;
+
+use crate::error::{Error, Location, Result};
+use crate::history;
+use crate::migration::{Direction, Migration};
+use crate::plan::{self, Target};
+use crate::script;
+use crate::source::MigrationSet;
+
+/// One migration that ran, as sqlx-cli logs it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Applied {
+    /// The migration's version.
+    pub version: i64,
+    /// Its description.
+    pub description: String,
+    /// Up (`migrate`) or down (`revert`).
+    pub direction: Direction,
+    /// How long its script and bookkeeping took, in nanoseconds.
+    pub elapsed_ns: u64,
+}
+
+impl Applied {
+    /// How long it took.
+    pub fn elapsed(&self) -> Duration {
+        Duration::from_nanos(self.elapsed_ns)
+    }
+}
+
+impl std::fmt::Display for Applied {
+    /// sqlx-cli's words: `Applied 20250115010000/migrate create tasks (373.209µs)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (v, verb, d, t) = (self.version, self.direction.verb(), &self.description, self.elapsed());
+        write!(f, "Applied {v}/{verb} {d} ({t:?})")
+    }
+}
+
+/// A run that stopped at a failure, with what ran before it.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct RunError {
+    /// The migrations that ran (and stay) before the failure.
+    pub done: Vec<Applied>,
+    /// Why the run stopped.
+    #[source]
+    pub error: Error,
+}
+
+impl From<Error> for RunError {
+    fn from(error: Error) -> Self {
+        RunError { done: Vec::new(), error }
+    }
+}
+
+/// Sets a connection up as migraplay runs it: foreign keys enforced.
+pub fn prepare(conn: &Connection) -> Result<()> {
+    conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+    Ok(())
+}
+
+/// Plans the way to `target` and runs it, stopping at the first failure.
+pub fn migrate(conn: &Connection, set: &MigrationSet, target: Target) -> Result<Vec<Applied>, RunError> {
+    let rows = history::applied(conn)?;
+    let steps = plan::plan(set, &rows, target)?;
+    let mut done = Vec::new();
+    for step in steps {
+        let m = set.get(step.version).expect("planned versions come from the set");
+        match run(conn, m, step.direction) {
+            Ok(applied) => done.push(applied),
+            Err(error) => return Err(RunError { done, error }),
+        }
+    }
+    Ok(done)
+}
+
+/// Runs one migration in one direction, with its bookkeeping, all or nothing
+/// (unless the file is marked `-- no-transaction`).
+pub fn run(conn: &Connection, m: &Migration, direction: Direction) -> Result<Applied> {
+    let script = m.script(direction).ok_or(Error::Irreversible(m.version))?;
+    history::ensure(conn)?;
+    let start = Instant::now();
+    let located = |e: script::StatementError| Location { file: script.file.clone(), statement: e.statement, line: e.line };
+    let record = |elapsed: Duration| match direction {
+        Direction::Up => history::insert(conn, m, elapsed),
+        Direction::Down => history::delete(conn, m.version),
+    };
+    if script.no_transaction() {
+        script::execute(conn, script.text()).map_err(|e| Error::StatementNoTransaction {
+            message: e.message.clone(),
+            location: located(e),
+        })?;
+        record(start.elapsed())?;
+    } else {
+        // Dropped without commit on any error: SQLite rolls the whole migration back.
+        let tx = conn.unchecked_transaction()?;
+        script::execute(&tx, script.text())
+            .map_err(|e| Error::Statement { message: e.message.clone(), location: located(e) })?;
+        record(start.elapsed())?;
+        tx.commit()?;
+    }
+    Ok(Applied {
+        version: m.version,
+        description: m.description.clone(),
+        direction,
+        elapsed_ns: start.elapsed().as_nanos() as u64,
+    })
+}

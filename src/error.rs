@@ -1,0 +1,100 @@
+//! The one error type of migraplay. Every message is lowercase, names the file
+//! or version it is about, and says what to do where there is something to do.
+
+use std::path::PathBuf;
+
+/// Where in a migration file a statement failed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Location {
+    /// The file name, e.g. `20250115010000_create_tasks.up.sql`.
+    pub file: String,
+    /// The statement number in the file, 1-based, as SQLite split it.
+    pub statement: usize,
+    /// The line (1-based) where that statement starts.
+    pub line: usize,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}, statement {} (line {})", self.file, self.statement, self.line)
+    }
+}
+
+/// Everything that can go wrong in migraplay.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Two files declare the same version (and direction).
+    #[error("duplicate migration version {version}: {first} and {second}; give one of them a new version")]
+    DuplicateVersion { version: i64, first: String, second: String },
+
+    /// An `.up.sql` file has no `.down.sql` partner.
+    #[error("{file} has no matching down migration; add {expected}")]
+    MissingDown { file: String, expected: String },
+
+    /// A `.down.sql` file has no `.up.sql` partner.
+    #[error("{file} has no matching up migration; add {expected}")]
+    MissingUp { file: String, expected: String },
+
+    /// A version is both a simple (`.sql`) and a reversible (`.up.sql`/`.down.sql`) migration.
+    #[error("migration {version} is both simple ({simple}) and reversible ({reversible}); keep one form")]
+    MixedKinds { version: i64, simple: String, reversible: String },
+
+    /// A file name ends in `.sql` but is not `<version>_<description>[.up|.down].sql`.
+    #[error("{file}: not a migration name; expected <version>_<description>.up.sql, .down.sql or .sql")]
+    BadName { file: String },
+
+    /// A migration file is not valid UTF-8.
+    #[error("{file}: not UTF-8 text (invalid byte at offset {offset})")]
+    NotUtf8 { file: String, offset: usize },
+
+    /// A migration file could not be read from disk.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// Several files of a set are wrong; each is listed.
+    #[error("{} problems in the migration set:\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Load(Vec<Error>),
+
+    /// The set holds no migration at all.
+    #[error("no migrations found in {0}")]
+    Empty(String),
+
+    /// A statement of a migration failed; the migration was rolled back whole.
+    #[error("{location}: {message}")]
+    Statement { location: Location, message: String },
+
+    /// A migration failed in a file marked `-- no-transaction`, so what ran before the failure stays.
+    #[error("{location}: {message} (the file is marked -- no-transaction, so statements before this one were not rolled back)")]
+    StatementNoTransaction { location: Location, message: String },
+
+    /// An applied migration's up file changed since it was applied (as sqlx reports it).
+    #[error("migration {0} was previously applied but has been modified")]
+    Modified(i64),
+
+    /// `_sqlx_migrations` holds a version the set does not have (as sqlx reports it).
+    #[error("migration {0} was previously applied but is missing in the resolved migrations")]
+    Missing(i64),
+
+    /// `_sqlx_migrations` holds a row with success = false (as sqlx reports it).
+    #[error("migration {0} is partially applied; fix and remove row from `_sqlx_migrations` table")]
+    Dirty(i64),
+
+    /// A simple migration (no down file) cannot be reverted.
+    #[error("migration {0} is irreversible (it has no .down.sql file)")]
+    Irreversible(i64),
+
+    /// `migrate to` named a version the set does not have.
+    #[error("no migration with version {0} in this set")]
+    UnknownVersion(i64),
+
+    /// Any other SQLite failure (opening the database, bookkeeping, inspection).
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// migraplay's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,32 @@
+//! migraplay: apply, revert, inspect and verify sqlx migrations on SQLite,
+//! natively or in the browser. This file is the table of contents.
+//!
+//! The core (everything but `wasm`) knows nothing of the browser and is
+//! tested natively; `wasm` is a thin facade that only converts types.
+
+mod engine;
+mod error;
+mod history;
+mod migration;
+mod plan;
+mod playground;
+mod schema;
+mod script;
+mod source;
+mod sqltext;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use engine::{Applied, RunError};
+pub use error::{Error, Location, Result};
+pub use history::AppliedRow;
+pub use migration::{parse_file_name, Direction, FileKind, FileName, Migration, Script};
+pub use plan::{MigrationStatus, State, Step, Target};
+pub use playground::Playground;
+pub use schema::{Column, ForeignKey, Index, Schema, Table, Totals, Trigger, View};
+pub use source::MigrationSet;
+
+/// The SQLite library version linked in (e.g. `3.50.2`).
+pub fn sqlite_version() -> &'static str {
+    rusqlite::version()
+}

@@ -1,0 +1,175 @@
+//! One migration: its version, description and scripts, and how sqlx names its files.
+
+use sha2::{Digest, Sha384};
+
+/// Which way a migration runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Apply: run the up (or simple) script.
+    Up,
+    /// Revert: run the down script.
+    Down,
+}
+
+impl Direction {
+    /// The word sqlx-cli prints in its log: `migrate` or `revert`.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Direction::Up => "migrate",
+            Direction::Down => "revert",
+        }
+    }
+}
+
+/// What a file name says a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `<version>_<description>.sql`: applied, never reverted.
+    Simple,
+    /// `<version>_<description>.up.sql`.
+    Up,
+    /// `<version>_<description>.down.sql`.
+    Down,
+}
+
+/// A parsed sqlx migration file name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileName {
+    /// The leading number.
+    pub version: i64,
+    /// The rest of the name, `_` read as spaces, as sqlx stores it.
+    pub description: String,
+    /// Simple, up or down.
+    pub kind: FileKind,
+}
+
+/// Parses a sqlx migration file name. `None` for files that are not `.sql`
+/// (they are ignored, as sqlx ignores them); `Some(Err(()))` for a `.sql`
+/// file whose name does not parse.
+pub fn parse_file_name(name: &str) -> Option<Result<FileName, ()>> {
+    let stem = name.strip_suffix(".sql")?;
+    let (stem, kind) = if let Some(s) = stem.strip_suffix(".up") {
+        (s, FileKind::Up)
+    } else if let Some(s) = stem.strip_suffix(".down") {
+        (s, FileKind::Down)
+    } else {
+        (stem, FileKind::Simple)
+    };
+    let parsed = stem.split_once('_').and_then(|(version, description)| {
+        let digits_only = !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit());
+        let version = version.parse::<i64>().ok().filter(|_| digits_only)?;
+        (!description.is_empty()).then(|| FileName {
+            version,
+            description: description.replace('_', " "),
+            kind,
+        })
+    });
+    Some(parsed.ok_or(()))
+}
+
+/// One SQL file of a migration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Script {
+    /// The file name (without folders).
+    pub file: String,
+    /// The text, exactly as in the file (a byte-order mark included).
+    pub sql: String,
+}
+
+impl Script {
+    /// Whether the file opts out of the wrapping transaction, as sqlx reads it:
+    /// its first line starts with `-- no-transaction`.
+    pub fn no_transaction(&self) -> bool {
+        self.text().starts_with("-- no-transaction")
+    }
+
+    /// The text SQLite runs: the file without a byte-order mark.
+    pub fn text(&self) -> &str {
+        self.sql.strip_prefix('\u{feff}').unwrap_or(&self.sql)
+    }
+}
+
+/// A migration: an up script and, when reversible, a down script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migration {
+    /// The version, the number that orders migrations.
+    pub version: i64,
+    /// The description, as sqlx stores it in `_sqlx_migrations`.
+    pub description: String,
+    /// The up (or simple) script.
+    pub up: Script,
+    /// The down script; `None` for a simple migration.
+    pub down: Option<Script>,
+    /// SHA-384 of the up file's bytes, as sqlx computes it.
+    pub checksum: Vec<u8>,
+}
+
+impl Migration {
+    /// Builds a migration and computes its checksum.
+    pub fn new(version: i64, description: String, up: Script, down: Option<Script>) -> Self {
+        let checksum = Sha384::digest(up.sql.as_bytes()).to_vec();
+        Migration { version, description, up, down, checksum }
+    }
+
+    /// The script that runs in a direction, if there is one.
+    pub fn script(&self, direction: Direction) -> Option<&Script> {
+        match direction {
+            Direction::Up => Some(&self.up),
+            Direction::Down => self.down.as_ref(),
+        }
+    }
+
+    /// The checksum as lowercase hex.
+    pub fn checksum_hex(&self) -> String {
+        hex::encode(&self.checksum)
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn reads_an_up_name_with_underscores_as_spaces() {
+        let name = parse_file_name("20250115010200_create_workflow_tasks.up.sql").unwrap().unwrap();
+        assert_eq!(name.version, 20250115010200);
+        assert_eq!(name.description, "create workflow tasks");
+        assert_eq!(name.kind, FileKind::Up);
+    }
+
+    #[test]
+    fn reads_down_and_simple_names() {
+        assert_eq!(parse_file_name("1_a.down.sql").unwrap().unwrap().kind, FileKind::Down);
+        assert_eq!(parse_file_name("1_a.sql").unwrap().unwrap().kind, FileKind::Simple);
+    }
+
+    #[test]
+    fn ignores_files_that_are_not_sql() {
+        assert_eq!(parse_file_name("README.md"), None);
+        assert_eq!(parse_file_name(".DS_Store"), None);
+    }
+
+    #[test]
+    fn rejects_sql_names_without_a_version_or_description() {
+        for bad in ["create.sql", "12.up.sql", "_x.sql", "12_.up.sql", "v1_x.sql", "-1_x.sql", "99999999999999999999_x.sql"] {
+            assert_eq!(parse_file_name(bad), Some(Err(())), "{bad}");
+        }
+    }
+
+    #[test]
+    fn checksum_is_sha384_of_the_up_bytes() {
+        let m = Migration::new(1, "a".into(), Script { file: "1_a.up.sql".into(), sql: "".into() }, None);
+        assert_eq!(
+            m.checksum_hex(),
+            "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b95b"
+        );
+    }
+
+    #[test]
+    fn no_transaction_is_read_from_the_first_line_even_after_a_bom() {
+        let s = Script { file: "f".into(), sql: "\u{feff}-- no-transaction\nVACUUM;".into() };
+        assert!(s.no_transaction());
+        assert_eq!(s.text(), "-- no-transaction\nVACUUM;");
+    }
+}

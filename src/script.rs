@@ -1,0 +1,139 @@
+//! Runs a migration script statement by statement, split by SQLite itself
+//! (prepare, step, continue at the tail), so a `;` inside a trigger body or a
+//! string never splits a statement. Each failure knows its statement and line.
+
+use std::ffi::{c_char, c_int, CStr};
+
+use rusqlite::{ffi, Connection};
+
+/// A statement that failed: its 1-based number, its line and SQLite's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementError {
+    /// The statement's number in the script, 1-based.
+    pub statement: usize,
+    /// The line (1-based) of the statement's first token.
+    pub line: usize,
+    /// SQLite's error message.
+    pub message: String,
+}
+
+/// Runs every statement of `sql` in order and returns how many ran.
+/// Rows a statement returns (a PRAGMA, a SELECT) are read and dropped.
+pub fn execute(conn: &Connection, sql: &str) -> Result<usize, StatementError> {
+    // SAFETY: the handle is used only while `conn` is borrowed, on this thread,
+    // and every statement prepared here is finalized before returning.
+    let db = unsafe { conn.handle() };
+    let bytes = sql.as_bytes();
+    let mut offset = 0;
+    let mut count = 0;
+    while offset < bytes.len() {
+        let rest = &bytes[offset..];
+        let fail = |count: usize| StatementError {
+            statement: count + 1,
+            line: line_of_first_token(sql, offset),
+            message: unsafe { errmsg(db) },
+        };
+        let Ok(len) = c_int::try_from(rest.len()) else {
+            return Err(StatementError { message: "script is too large for SQLite".into(), ..fail(count) });
+        };
+        let mut stmt: *mut ffi::sqlite3_stmt = std::ptr::null_mut();
+        let mut tail: *const c_char = std::ptr::null();
+        let rc = unsafe { ffi::sqlite3_prepare_v2(db, rest.as_ptr().cast(), len, &mut stmt, &mut tail) };
+        if rc != ffi::SQLITE_OK {
+            return Err(fail(count));
+        }
+        let consumed = if tail.is_null() { rest.len() } else { tail as usize - rest.as_ptr() as usize };
+        if !stmt.is_null() {
+            let rc = loop {
+                match unsafe { ffi::sqlite3_step(stmt) } {
+                    ffi::SQLITE_ROW => continue,
+                    rc => break rc,
+                }
+            };
+            let error = (rc != ffi::SQLITE_DONE).then(|| fail(count));
+            unsafe { ffi::sqlite3_finalize(stmt) };
+            if let Some(error) = error {
+                return Err(error);
+            }
+            count += 1;
+        }
+        if consumed == 0 {
+            break;
+        }
+        offset += consumed;
+    }
+    Ok(count)
+}
+
+unsafe fn errmsg(db: *mut ffi::sqlite3) -> String {
+    let msg = unsafe { ffi::sqlite3_errmsg(db) };
+    if msg.is_null() {
+        return "unknown error".into();
+    }
+    unsafe { CStr::from_ptr(msg) }.to_string_lossy().into_owned()
+}
+
+/// The 1-based line of the first token at or after `offset`, skipping the
+/// blanks and comments SQLite leaves in front of a statement.
+pub fn line_of_first_token(sql: &str, offset: usize) -> usize {
+    let bytes = sql.as_bytes();
+    let mut i = offset;
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' => i += 1,
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                i = bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| i + p);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = sql[i + 2..].find("*/").map_or(bytes.len(), |p| i + 2 + p + 2);
+            }
+            _ => break,
+        }
+    }
+    let i = i.min(bytes.len());
+    1 + bytes[..i].iter().filter(|&&b| b == b'\n').count()
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn semicolons_inside_triggers_and_strings_do_not_split() -> rusqlite::Result<()> {
+        let conn = Connection::open_in_memory()?;
+        let n = execute(
+            &conn,
+            "CREATE TABLE t(x TEXT DEFAULT 'a;b');\n\
+             CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET x = 'c;d'; SELECT 1; END;\n\
+             -- trailing comment",
+        )
+        .unwrap();
+        assert_eq!(n, 2);
+        Ok(())
+    }
+
+    #[test]
+    fn an_error_names_the_statement_and_the_line_it_starts_on() {
+        let conn = Connection::open_in_memory().unwrap();
+        let sql = "CREATE TABLE a(x);\n\n-- the next one is broken\n/* really */\nCREATE TABLEE b(x);\n";
+        let err = execute(&conn, sql).unwrap_err();
+        assert_eq!(err.statement, 2);
+        assert_eq!(err.line, 5);
+        assert_eq!(err.message, "near \"TABLEE\": syntax error");
+    }
+
+    #[test]
+    fn a_runtime_error_names_its_statement() {
+        let conn = Connection::open_in_memory().unwrap();
+        let err = execute(&conn, "CREATE TABLE a(x);\r\nCREATE TABLE a(x);").unwrap_err();
+        assert_eq!((err.statement, err.line), (2, 2));
+        assert_eq!(err.message, "table a already exists");
+    }
+
+    #[test]
+    fn comment_only_and_empty_scripts_run_nothing() {
+        let conn = Connection::open_in_memory().unwrap();
+        assert_eq!(execute(&conn, "").unwrap(), 0);
+        assert_eq!(execute(&conn, "-- nothing\n/* here */\n").unwrap(), 0);
+    }
+}
