@@ -1,0 +1,153 @@
+//! Argument parsing and printing. Every decision is the core's.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use migraplay::{MigrationSet, Playground, Schema, Target};
+
+/// Apply, revert and inspect sqlx migrations on SQLite.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// Folder of migrations (default: the set bundled into this build).
+    #[arg(long, global = true)]
+    dir: Option<PathBuf>,
+    /// SQLite database file (default: a fresh in-memory database).
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show each migration: applied, pending, modified, dirty or missing.
+    Status,
+    /// Apply pending migrations, all of them or up to a version.
+    Up {
+        /// Stop after this version.
+        #[arg(long)]
+        to: Option<i64>,
+    },
+    /// Revert applied migrations, all of them or down to a version (which stays).
+    Down {
+        /// Keep this version and those below it.
+        #[arg(long)]
+        to: Option<i64>,
+    },
+    /// Print the schema: tables, columns, keys, checks, indexes, triggers, totals.
+    Schema {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve the built page (see `make dist`) on 127.0.0.1.
+    Serve {
+        /// Port to listen on.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Folder holding the built page.
+        #[arg(long, default_value = "dist")]
+        root: PathBuf,
+    },
+}
+
+/// Runs the command; prints any error to stderr with a non-zero exit.
+pub fn main() -> ExitCode {
+    let args = Args::parse();
+    match try_main(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn try_main(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    if let Command::Serve { port, root } = &args.command {
+        return crate::serve::serve(root, *port);
+    }
+    let set = match &args.dir {
+        Some(dir) => MigrationSet::from_dir(dir)?,
+        None => MigrationSet::bundled(),
+    };
+    let mut pg = match &args.db {
+        Some(path) => Playground::open(path, set)?,
+        None => Playground::in_memory(set)?,
+    };
+    let mut out = std::io::stdout().lock();
+    match args.command {
+        Command::Status => {
+            for s in pg.status()? {
+                let state = format!("{:?}", s.state).to_lowercase();
+                writeln!(out, "{}  {:<8} {}  sha384:{}…", s.version, state, s.description, &s.checksum[..16])?;
+            }
+        }
+        Command::Up { to } => migrate(&mut pg, Target::Up(to), &mut out)?,
+        Command::Down { to } => migrate(&mut pg, Target::Down(to), &mut out)?,
+        Command::Schema { json: true } => writeln!(out, "{}", serde_json::to_string_pretty(&pg.schema()?)?)?,
+        Command::Schema { json: false } => print_schema(&pg.schema()?, &mut out)?,
+        Command::Serve { .. } => unreachable!("handled above"),
+    }
+    Ok(())
+}
+
+fn migrate(pg: &mut Playground, target: Target, out: &mut impl std::io::Write) -> Result<(), Box<dyn std::error::Error>> {
+    let (done, error) = match pg.migrate(target) {
+        Ok(done) => (done, None),
+        Err(e) => (e.done, Some(e.error)),
+    };
+    for applied in &done {
+        writeln!(out, "{applied}")?;
+    }
+    if done.is_empty() && error.is_none() {
+        writeln!(out, "Nothing to do")?;
+    }
+    error.map_or(Ok(()), |e| Err(e.into()))
+}
+
+fn print_schema(schema: &Schema, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    for t in &schema.tables {
+        writeln!(out, "table {}", t.name)?;
+        for c in &t.columns {
+            let mut extra = Vec::new();
+            if c.primary_key > 0 {
+                extra.push(format!("primary key #{}", c.primary_key));
+            }
+            if c.not_null {
+                extra.push("not null".into());
+            }
+            if let Some(d) = &c.default {
+                extra.push(format!("default {d}"));
+            }
+            writeln!(out, "  {} {} {}", c.name, c.decl_type, extra.join(", "))?;
+        }
+        for fk in &t.foreign_keys {
+            let (from, to) = (fk.columns.join(", "), fk.target_columns.join(", "));
+            writeln!(out, "  foreign key ({from}) -> {}({to}) on delete {} on update {}", fk.target, fk.on_delete, fk.on_update)?;
+        }
+        for check in &t.checks {
+            writeln!(out, "  check ({check})")?;
+        }
+        for ix in &t.indexes {
+            let kind = if ix.unique { "unique index" } else { "index" };
+            let partial = if ix.partial { " (partial)" } else { "" };
+            writeln!(out, "  {kind} {} ({}){partial}", ix.name, ix.columns.join(", "))?;
+        }
+        for tr in &t.triggers {
+            writeln!(out, "  trigger {}", tr.name)?;
+        }
+    }
+    for v in &schema.views {
+        writeln!(out, "view {}", v.name)?;
+    }
+    let t = &schema.totals;
+    writeln!(
+        out,
+        "totals: {} tables, {} columns, {} indexes, {} triggers, {} views, {} foreign keys, {} checks, {} defaults, {} primary keys",
+        t.tables, t.columns, t.indexes, t.triggers, t.views, t.foreign_keys, t.checks, t.defaults, t.primary_keys
+    )
+}

@@ -1,0 +1,171 @@
+//! The browser facade: a `Playground` class for JavaScript. Conversions only;
+//! every decision is the core's. Errors become JS `Error`s with the core's text.
+
+use js_sys::{Array, Reflect, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::{Applied, MigrationSet, Playground, RunError, Target};
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// A migration set and an in-memory SQLite database, driven from JavaScript.
+#[wasm_bindgen(js_name = Playground)]
+pub struct JsPlayground {
+    inner: Playground,
+}
+
+/// One log line, with sqlx-cli's text beside the figures.
+#[derive(Serialize)]
+struct LogLine<'a> {
+    line: String,
+    #[serde(flatten)]
+    applied: &'a Applied,
+}
+
+/// A migration's files, for showing them in the page.
+#[derive(Serialize)]
+struct MigrationFiles<'a> {
+    version: i64,
+    description: &'a str,
+    up_file: &'a str,
+    up: &'a str,
+    down_file: Option<&'a str>,
+    down: Option<&'a str>,
+    checksum: String,
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_sys::Error::new(&e.to_string()).into())
+}
+
+fn error(e: impl std::fmt::Display) -> JsValue {
+    js_sys::Error::new(&e.to_string()).into()
+}
+
+fn log(done: &[Applied]) -> Result<JsValue, JsValue> {
+    let lines: Vec<LogLine> = done.iter().map(|applied| LogLine { line: applied.to_string(), applied }).collect();
+    to_js(&lines)
+}
+
+/// A failed run: a JS `Error` whose `applied` property lists what ran before the failure.
+fn run_error(e: RunError) -> JsValue {
+    let err = error(&e.error);
+    if let Ok(applied) = log(&e.done) {
+        let _ = Reflect::set(&err, &"applied".into(), &applied);
+    }
+    err
+}
+
+/// Reads `[{name, bytes: Uint8Array}]` or `[{name, text}]`.
+fn files_from_js(files: &Array) -> Result<Vec<(String, Vec<u8>)>, JsValue> {
+    files
+        .iter()
+        .map(|f| {
+            let name = Reflect::get(&f, &"name".into())?.as_string().ok_or_else(|| error("each file needs a name"))?;
+            let bytes = Reflect::get(&f, &"bytes".into())?;
+            let bytes = if bytes.is_instance_of::<Uint8Array>() {
+                Uint8Array::new(&bytes).to_vec()
+            } else {
+                let text = Reflect::get(&f, &"text".into())?.as_string();
+                text.ok_or_else(|| error(format!("{name}: give its bytes or its text")))?.into_bytes()
+            };
+            Ok((name, bytes))
+        })
+        .collect()
+}
+
+#[wasm_bindgen(js_class = Playground)]
+impl JsPlayground {
+    /// The bundled migration set on a fresh in-memory database.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Result<JsPlayground, JsValue> {
+        Ok(JsPlayground { inner: Playground::in_memory(MigrationSet::bundled()).map_err(error)? })
+    }
+
+    /// A set from `[{name, bytes}]` or `[{name, text}]` on a fresh in-memory database.
+    #[wasm_bindgen(js_name = fromFiles)]
+    pub fn from_files(files: Array) -> Result<JsPlayground, JsValue> {
+        let set = MigrationSet::from_files(files_from_js(&files)?).map_err(error)?;
+        Ok(JsPlayground { inner: Playground::in_memory(set).map_err(error)? })
+    }
+
+    /// The migrations' files and checksums.
+    pub fn migrations(&self) -> Result<JsValue, JsValue> {
+        let list: Vec<MigrationFiles> = self
+            .inner
+            .set()
+            .migrations()
+            .iter()
+            .map(|m| MigrationFiles {
+                version: m.version,
+                description: &m.description,
+                up_file: &m.up.file,
+                up: &m.up.sql,
+                down_file: m.down.as_ref().map(|d| d.file.as_str()),
+                down: m.down.as_ref().map(|d| d.sql.as_str()),
+                checksum: m.checksum_hex(),
+            })
+            .collect();
+        to_js(&list)
+    }
+
+    /// Each migration's state: applied, pending, modified, dirty or missing.
+    pub fn status(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.status().map_err(error)?)
+    }
+
+    /// The schema snapshot with its totals.
+    pub fn schema(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.schema().map_err(error)?)
+    }
+
+    /// Applies the first pending migration; returns the log lines.
+    #[wasm_bindgen(js_name = applyNext)]
+    pub fn apply_next(&mut self) -> Result<JsValue, JsValue> {
+        self.migrate(Target::Next)
+    }
+
+    /// Reverts the last applied migration.
+    #[wasm_bindgen(js_name = revertLast)]
+    pub fn revert_last(&mut self) -> Result<JsValue, JsValue> {
+        self.migrate(Target::Last)
+    }
+
+    /// Applies every pending migration.
+    #[wasm_bindgen(js_name = applyAll)]
+    pub fn apply_all(&mut self) -> Result<JsValue, JsValue> {
+        self.migrate(Target::Up(None))
+    }
+
+    /// Reverts every applied migration.
+    #[wasm_bindgen(js_name = revertAll)]
+    pub fn revert_all(&mut self) -> Result<JsValue, JsValue> {
+        self.migrate(Target::Down(None))
+    }
+
+    /// Reverts what is above `version` and applies what is pending up to it (0: revert all).
+    #[wasm_bindgen(js_name = migrateTo)]
+    pub fn migrate_to(&mut self, version: f64) -> Result<JsValue, JsValue> {
+        if version.fract() != 0.0 || !(0.0..=9.007_199_254_740_991e15).contains(&version) {
+            return Err(error(format!("not a migration version: {version}")));
+        }
+        self.migrate(Target::To(version as i64))
+    }
+
+    /// The SQLite version compiled in.
+    #[wasm_bindgen(js_name = sqliteVersion)]
+    pub fn sqlite_version() -> String {
+        crate::sqlite_version().to_string()
+    }
+
+    fn migrate(&mut self, target: Target) -> Result<JsValue, JsValue> {
+        let done = self.inner.migrate(target).map_err(run_error)?;
+        log(&done)
+    }
+}
