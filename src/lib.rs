@@ -17,6 +17,12 @@ mod sqltext;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+/// The browser facade (wasm32 only): the `Playground` class JavaScript sees.
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_api {
+    pub use crate::wasm::JsPlayground as Playground;
+}
+
 pub use engine::{Applied, RunError};
 pub use error::{Error, Location, Result};
 pub use history::AppliedRow;

@@ -50,6 +50,8 @@ impl MigrationSet {
                 files.push((name, bytes));
             }
         }
+        // read_dir's order is the file system's; errors should not depend on it.
+        files.sort();
         Self::from_files(files).map_err(|e| match e {
             Error::Empty(_) => Error::Empty(dir.display().to_string()),
             e => e,

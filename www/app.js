@@ -75,11 +75,17 @@ function updateButtons() {
   };
   for (const id of buttons) $(id).disabled = busy || !enabled[id];
   $('target').disabled = busy || status.length === 0;
+  $('files').disabled = busy;
+  $('load-bundled').disabled = busy || !current || current.source.kind === 'bundled';
 }
 
 function render(state) {
   current = state;
   $('engine').textContent = `SQLite ${state.sqliteVersion} (WebAssembly, in a worker)`;
+  const n = state.migrations.length;
+  $('source').textContent = state.source.kind === 'bundled'
+    ? `The bundled set: ${n} migrations. The database is new and in memory.`
+    : `Your set: ${n} migration${n === 1 ? '' : 's'} from ${state.source.files} file${state.source.files === 1 ? '' : 's'}. The database is new and in memory.`;
   renderMigrations(state);
   renderTargets(state);
   renderSchema(state.schema);
@@ -181,17 +187,31 @@ async function run(op, label, ...args) {
   busy = false;
   if (reply.state) render(reply.state);
   appendLog(reply.log, reply.ok ? null : reply.error);
-  if (reply.ok) {
+  if (reply.ok && op.startsWith('load')) {
+    setProgress(`${label}: done.`);
+  } else if (reply.ok) {
     const n = reply.log.length;
     setProgress(n === 0 ? `${label}: nothing to do.`
       : `${label}: ${n} migration${n === 1 ? '' : 's'} in ${(performance.now() - started).toFixed(1)} ms.`);
   } else {
     showError(reply.error);
-    setProgress(`${label} failed; the failing migration was rolled back.`);
+    setProgress(`${label} failed.`);
   }
   updateButtons();
 }
 
+$('files').addEventListener('change', async (event) => {
+  const picked = [...event.target.files];
+  event.target.value = '';
+  if (picked.length === 0) return;
+  const files = await Promise.all(picked.map(async (f) => ({
+    name: f.webkitRelativePath || f.name,
+    bytes: new Uint8Array(await f.arrayBuffer()),
+  })));
+  await run('load', `Load ${files.length} file${files.length === 1 ? '' : 's'}`, files);
+  if (!$('error').hidden) setProgress('Nothing was loaded; the previous set is still here.');
+});
+$('load-bundled').addEventListener('click', () => run('loadBundled', 'Load the bundled set'));
 $('apply-next').addEventListener('click', () => run('applyNext', 'Apply next'));
 $('revert-last').addEventListener('click', () => run('revertLast', 'Revert last'));
 $('apply-all').addEventListener('click', () => run('applyAll', 'Apply all'));

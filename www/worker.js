@@ -3,6 +3,7 @@
 import init, { Playground } from '../pkg/migraplay.js';
 
 let playground;
+let source = { kind: 'bundled', files: 0 };
 const ready = init().then(() => {
   playground = new Playground();
 });
@@ -12,6 +13,7 @@ const state = () => ({
   status: playground.status(),
   schema: playground.schema(),
   sqliteVersion: Playground.sqliteVersion(),
+  source,
 });
 
 const actions = {
@@ -20,6 +22,17 @@ const actions = {
   applyAll: () => playground.applyAll(),
   revertAll: () => playground.revertAll(),
   migrateTo: (version) => playground.migrateTo(version),
+  // A set that fails to load throws before anything is replaced.
+  load: (files) => {
+    playground = Playground.fromFiles(files);
+    source = { kind: 'files', files: files.length };
+    return [];
+  },
+  loadBundled: () => {
+    playground = new Playground();
+    source = { kind: 'bundled', files: 0 };
+    return [];
+  },
 };
 
 self.onmessage = async ({ data: { id, op, args = [] } }) => {

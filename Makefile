@@ -1,0 +1,41 @@
+# migraplay: `make serve` and `make test` set everything up themselves.
+# Setup is .ci/setup (idempotent); wasm builds go through .ci/wasm-cargo,
+# which takes the ordinary rustup target or the offline route.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PORT ?= 8080
+
+.PHONY: setup dist serve test test-native test-wasm test-e2e clean
+
+setup:
+	@.ci/setup
+
+# A static site in dist/: index.html, www/ and pkg/ (the wasm and its JS glue).
+dist: setup
+	.ci/wasm-cargo build --release --lib
+	rm -rf dist && mkdir -p dist
+	wasm-bindgen --target web --no-typescript --out-dir dist/pkg \
+	  "$$(ls -t target/wasm*/wasm32-unknown-unknown/release/migraplay.wasm | head -n 1)"
+	cp index.html dist/ && cp -r www dist/www
+	@echo "dist/ is ready: $$(du -sh dist | cut -f1), wasm $$(gzip -9c dist/pkg/migraplay_bg.wasm | wc -c) bytes gzipped"
+
+serve: dist
+	cargo run --release --quiet -- serve --port $(PORT) --root dist
+
+test: setup dist test-native test-wasm test-e2e
+
+# The core, the CLI and the fixtures, natively (fast).
+test-native:
+	cargo test --all-targets
+
+# The wasm facade in headless Chromium (wasm-bindgen-test).
+test-wasm:
+	.ci/wasm-cargo test --test web
+
+# The served page in Chromium: click, then read the page. Needs dist/ and the native binary.
+test-e2e:
+	cargo build --quiet --bin migraplay
+	cd tests/e2e && node --test
+
+clean:
+	rm -rf dist target

@@ -1,0 +1,84 @@
+//! The `migraplay` command as a user runs it: output, error text and exit code.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::fixture;
+
+fn migraplay(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_migraplay")).args(args).output().expect("migraplay runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn up_on_the_bundled_set_prints_seven_sqlx_lines() {
+    let o = migraplay(&["up"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<String> = stdout(&o).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 7);
+    assert!(lines[0].starts_with("Applied 20250115010000/migrate create tasks ("));
+    assert!(lines[6].starts_with("Applied 20250115010600/migrate create triggers ("));
+}
+
+#[test]
+fn a_database_file_keeps_state_between_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("play.sqlite");
+    let db = db.to_str().unwrap();
+    assert_eq!(migraplay(&["--db", db, "up", "--to", "20250115010100"]).status.code(), Some(0));
+    let status = stdout(&migraplay(&["--db", db, "status"]));
+    assert!(status.contains("20250115010100  applied  create workflows"), "{status}");
+    assert!(status.contains("20250115010200  pending  create workflow tasks"), "{status}");
+    let down = migraplay(&["--db", db, "down"]);
+    assert_eq!(stdout(&down).lines().count(), 2);
+    assert_eq!(stdout(&migraplay(&["--db", db, "down"])), "Nothing to do\n");
+}
+
+#[test]
+fn schema_prints_text_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("play.sqlite");
+    let db = db.to_str().unwrap();
+    migraplay(&["--db", db, "up"]);
+    let text = stdout(&migraplay(&["--db", db, "schema"]));
+    assert!(text.contains("  foreign key (task_id) -> tasks(id) on delete CASCADE on update NO ACTION"), "{text}");
+    assert!(text.ends_with(
+        "totals: 6 tables, 51 columns, 23 indexes, 4 triggers, 0 views, 2 foreign keys, 11 checks, 20 defaults, 6 primary keys\n"
+    ));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&migraplay(&["--db", db, "schema", "--json"]))).unwrap();
+    assert_eq!(json["totals"]["indexes"], 23);
+    assert_eq!(json["tables"][4]["name"], "workflow_tasks");
+}
+
+#[test]
+fn a_broken_migration_fails_with_its_location_on_stderr_and_exit_1() {
+    let dir = fixture("broken_third_statement");
+    let o = migraplay(&["--dir", dir.to_str().unwrap(), "up"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("Applied 1/migrate create authors ("));
+    assert_eq!(stderr(&o), "error: 2_create_books.up.sql, statement 3 (line 12): near \"TABEL\": syntax error\n");
+}
+
+#[test]
+fn a_set_that_does_not_load_fails_before_touching_anything() {
+    let dir = fixture("missing_down");
+    let o = migraplay(&["--dir", dir.to_str().unwrap(), "status"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "error: 2_create_b.up.sql has no matching down migration; add 2_create_b.down.sql\n");
+}
+
+#[test]
+fn serve_refuses_a_folder_without_the_built_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = migraplay(&["serve", "--root", dir.path().to_str().unwrap(), "--port", "0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("has no index.html; build the page first with `make dist`"), "{}", stderr(&o));
+}

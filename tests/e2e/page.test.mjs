@@ -1,0 +1,141 @@
+// End to end: serve the built page with `migraplay serve`, open it in Debian's
+// Chromium (playwright-core, no downloaded browser), click as a user would and
+// read what the page shows.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = process.env.MIGRAPLAY_BIN || path.join(root, 'target/debug/migraplay');
+const dist = process.env.MIGRAPLAY_DIST || path.join(root, 'dist');
+const fixture = (name, ...files) => files.map((f) => path.join(root, 'tests/fixtures', name, f));
+
+let server;
+let browser;
+let base;
+
+const freePort = () => new Promise((resolve, reject) => {
+  const s = createServer();
+  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  s.on('error', reject);
+});
+
+before(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}/`;
+  server = spawn(bin, ['serve', '--port', String(port), '--root', dist], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    server.stdout.on('data', (d) => { if (String(d).includes('Serving')) resolve(); });
+    server.on('exit', (code) => reject(new Error(`migraplay serve exited with ${code}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+async function open() {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  await page.goto(base);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+  return { page, problems };
+}
+
+const total = (page, name) => page.locator(`[data-total="${name}"] dd`).textContent();
+const tableNames = (page) => page.locator('#tables .table-card .name').allTextContents();
+
+test('the page lists the seven bundled migrations, all pending', async () => {
+  const { page, problems } = await open();
+  const rows = page.locator('#migrations tbody tr');
+  assert.equal(await rows.count(), 7);
+  assert.deepEqual(await page.locator('#migrations tbody .badge').allTextContents(), Array(7).fill('pending'));
+  assert.equal(await rows.nth(0).locator('td').nth(1).textContent(), 'create tasks');
+  assert.equal(await page.locator('#revert-all').isDisabled(), true, 'nothing to revert yet');
+  assert.equal(await page.locator('#apply-all').isDisabled(), false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('apply all shows 6 tables, 4 triggers and 2 foreign keys; revert all leaves none', async () => {
+  const { page, problems } = await open();
+  await page.click('#apply-all');
+  await page.waitForFunction(() => document.querySelector('#progress').textContent.startsWith('Apply all: 7 migrations'));
+  assert.equal(await total(page, 'tables'), '6');
+  assert.equal(await total(page, 'triggers'), '4');
+  assert.equal(await total(page, 'foreign_keys'), '2');
+  assert.equal(await total(page, 'indexes'), '23');
+  assert.deepEqual(await tableNames(page),
+    ['configurations', 'sessions', 'tasks', 'tool_executions', 'workflow_tasks', 'workflows']);
+  const fks = await page.locator('[data-table="workflow_tasks"] ul.foreign-keys li').allTextContents();
+  assert.deepEqual(fks, [
+    '(task_id) → tasks(id) ON DELETE CASCADE ON UPDATE NO ACTION',
+    '(workflow_id) → workflows(id) ON DELETE CASCADE ON UPDATE NO ACTION',
+  ]);
+  const log = await page.locator('#log li').allTextContents();
+  assert.equal(log.length, 7);
+  assert.match(log[0], /^Applied 20250115010000\/migrate create tasks \(\d+(\.\d+)?(ns|µs|ms|s)\)$/);
+  assert.deepEqual(await page.locator('#migrations tbody .badge').allTextContents(), Array(7).fill('applied'));
+  assert.equal(await page.locator('#apply-all').isDisabled(), true, 'nothing left to apply');
+
+  await page.click('#revert-all');
+  await page.waitForFunction(() => document.querySelector('#progress').textContent.startsWith('Revert all: 7 migrations'));
+  assert.equal(await total(page, 'tables'), '0');
+  assert.deepEqual(await tableNames(page), []);
+  assert.equal(await page.locator('#tables .empty').textContent(), 'No user tables.');
+  assert.match((await page.locator('#log li').allTextContents())[7], /^Applied 20250115010600\/revert create triggers \(/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('migrate to a version goes there and back', async () => {
+  const { page } = await open();
+  await page.selectOption('#target', '20250115010200');
+  await page.click('#migrate-to');
+  await page.waitForFunction(() => document.querySelector('#progress').textContent.includes('3 migrations'));
+  assert.deepEqual(await tableNames(page), ['tasks', 'workflow_tasks', 'workflows']);
+  await page.selectOption('#target', '0');
+  await page.click('#migrate-to');
+  await page.waitForFunction(() => document.querySelector('[data-total="tables"] dd').textContent === '0');
+  await page.close();
+});
+
+test('a broken third statement leaves no trace and the page names file, statement 3 and line', async () => {
+  const { page } = await open();
+  await page.setInputFiles('#files', fixture('broken_third_statement',
+    '1_create_authors.up.sql', '1_create_authors.down.sql', '2_create_books.up.sql', '2_create_books.down.sql'));
+  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
+  assert.match(await page.locator('#source').textContent(), /^Your set: 2 migrations from 4 files/);
+  await page.click('#apply-all');
+  await page.waitForSelector('#error:not([hidden])');
+  assert.equal(await page.locator('#error .message').textContent(),
+    '2_create_books.up.sql, statement 3 (line 12): near "TABEL": syntax error');
+  assert.deepEqual(await tableNames(page), ['authors'], 'books and its index were rolled back');
+  assert.deepEqual(await page.locator('#migrations tbody .badge').allTextContents(), ['applied', 'pending']);
+
+  await page.click('#load-bundled');
+  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 7);
+  await page.close();
+});
+
+test('a set that does not load is reported and the loaded set stays', async () => {
+  const { page } = await open();
+  await page.setInputFiles('#files', fixture('missing_down', '1_create_a.up.sql', '1_create_a.down.sql', '2_create_b.up.sql'));
+  await page.waitForSelector('#error:not([hidden])');
+  assert.equal(await page.locator('#error .message').textContent(),
+    '2_create_b.up.sql has no matching down migration; add 2_create_b.down.sql');
+  assert.equal(await page.locator('#migrations tbody tr').count(), 7, 'the bundled set is still loaded');
+  await page.close();
+});
