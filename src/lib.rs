@@ -4,6 +4,7 @@
 //! The core (everything but `wasm`) knows nothing of the browser and is
 //! tested natively; `wasm` is a thin facade that only converts types.
 
+mod diff;
 mod engine;
 mod error;
 mod history;
