@@ -8,13 +8,16 @@ mod diff;
 mod engine;
 mod error;
 mod history;
+mod lint;
 mod migration;
 mod plan;
 mod playground;
+mod report;
 mod schema;
 mod script;
 mod source;
 mod sqltext;
+mod verify;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
@@ -24,14 +27,18 @@ pub mod wasm_api {
     pub use crate::wasm::JsPlayground as Playground;
 }
 
+pub use diff::{diff, Change, Difference, Kind};
 pub use engine::{Applied, RunError};
 pub use error::{Error, Location, Result};
 pub use history::AppliedRow;
+pub use lint::{lint, Warning};
 pub use migration::{parse_file_name, Direction, FileKind, FileName, Migration, Script};
 pub use plan::{MigrationStatus, State, Step, Target};
 pub use playground::Playground;
+pub use report::{Created, DownResult, MigrationReport, Phase, Report, Status, TableCount, Tests};
 pub use schema::{Column, ForeignKey, Index, Schema, Table, Totals, Trigger, View};
 pub use source::MigrationSet;
+pub use verify::{verify, Progress};
 
 /// The SQLite library version linked in (e.g. `3.50.2`).
 pub fn sqlite_version() -> &'static str {

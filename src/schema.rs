@@ -159,6 +159,26 @@ pub fn snapshot(conn: &Connection) -> Result<Schema> {
     Ok(schema)
 }
 
+/// What `PRAGMA integrity_check` and `PRAGMA foreign_key_check` find wrong; empty when all is well.
+pub fn integrity(conn: &Connection) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        let line = line?;
+        if line != "ok" {
+            out.push(format!("integrity_check: {line}"));
+        }
+    }
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?)))?;
+    for row in rows {
+        let (table, rowid, parent) = row?;
+        let rowid = rowid.map_or("without rowid".to_string(), |r| format!("rowid {r}"));
+        out.push(format!("foreign_key_check: {table} {rowid} refers to a missing row of {parent}"));
+    }
+    Ok(out)
+}
+
 /// Triggers on views have no table to hang on; they still count.
 fn count_view_triggers(objects: &[(String, String, String, Option<String>)], schema: &Schema) -> usize {
     objects

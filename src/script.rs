@@ -6,6 +6,8 @@ use std::ffi::{c_char, c_int, CStr};
 
 use rusqlite::{ffi, Connection};
 
+use crate::sqltext;
+
 /// A statement that failed: its 1-based number, its line and SQLite's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatementError {
@@ -63,6 +65,48 @@ pub fn execute(conn: &Connection, sql: &str) -> Result<usize, StatementError> {
         offset += consumed;
     }
     Ok(count)
+}
+
+/// One statement of a script, as SQLite would split it, without running it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Statement<'a> {
+    /// Its text, from its first token through its `;` (if any).
+    pub text: &'a str,
+    /// The byte offset of its first token in the script.
+    pub offset: usize,
+    /// The line (1-based) of its first token.
+    pub line: usize,
+}
+
+/// Splits a script into statements without a database: a `;` ends a
+/// statement only where SQLite's own `sqlite3_complete` says the text is
+/// complete (so `;` inside a trigger body does not).
+pub fn split(sql: &str) -> Vec<Statement<'_>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for t in sqltext::tokens(sql) {
+        let first = *start.get_or_insert(t.offset);
+        if t.is_punct(';') {
+            let text = &sql[first..t.offset + 1];
+            if is_complete(text) {
+                out.push(Statement { text, offset: first, line: line_of_first_token(sql, first) });
+                start = None;
+            }
+        }
+    }
+    if let Some(first) = start {
+        out.push(Statement { text: sql[first..].trim_end(), offset: first, line: line_of_first_token(sql, first) });
+    }
+    out.retain(|s| s.text != ";");
+    out
+}
+
+fn is_complete(text: &str) -> bool {
+    match std::ffi::CString::new(text) {
+        // SAFETY: a valid NUL-terminated string; sqlite3_complete only reads it.
+        Ok(c) => unsafe { ffi::sqlite3_complete(c.as_ptr()) != 0 },
+        Err(_) => true,
+    }
 }
 
 unsafe fn errmsg(db: *mut ffi::sqlite3) -> String {
@@ -128,6 +172,20 @@ mod test {
         let err = execute(&conn, "CREATE TABLE a(x);\r\nCREATE TABLE a(x);").unwrap_err();
         assert_eq!((err.statement, err.line), (2, 2));
         assert_eq!(err.message, "table a already exists");
+    }
+
+    #[test]
+    fn split_keeps_trigger_bodies_whole_and_knows_lines() {
+        let sql = "-- head\nCREATE TABLE t(x);\n\nCREATE TRIGGER tr AFTER INSERT ON t\nBEGIN\n  UPDATE t SET x = 1;\n  SELECT ';';\nEND;\nDROP TABLE t";
+        let got: Vec<(usize, &str)> = split(sql).iter().map(|s| (s.line, s.text)).collect();
+        assert_eq!(
+            got,
+            [
+                (2, "CREATE TABLE t(x);"),
+                (4, "CREATE TRIGGER tr AFTER INSERT ON t\nBEGIN\n  UPDATE t SET x = 1;\n  SELECT ';';\nEND;"),
+                (9, "DROP TABLE t"),
+            ]
+        );
     }
 
     #[test]

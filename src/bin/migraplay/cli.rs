@@ -21,6 +21,12 @@ struct Args {
     command: Command,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Md,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Show each migration: applied, pending, modified, dirty or missing.
@@ -43,6 +49,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Prove the set applies, reverts and re-applies cleanly; write the report.
+    ///
+    /// Exit 0 when every migration passes, 1 when a defect is found, 2 when the set cannot be loaded.
+    Verify {
+        /// Folder of migrations (default: --dir, else the bundled set).
+        dir: Option<PathBuf>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = Format::Md)]
+        format: Format,
+        /// Write the report to this file instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Serve the built page (see `make dist`) on 127.0.0.1.
     Serve {
         /// Port to listen on.
@@ -58,7 +77,7 @@ enum Command {
 pub fn main() -> ExitCode {
     let args = Args::parse();
     match try_main(args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
@@ -66,14 +85,20 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn try_main(args: Args) -> Result<(), Box<dyn std::error::Error>> {
-    if let Command::Serve { port, root } = &args.command {
-        return crate::serve::serve(root, *port);
+fn load(dir: Option<&PathBuf>) -> migraplay::Result<MigrationSet> {
+    match dir {
+        Some(dir) => MigrationSet::from_dir(dir),
+        None => Ok(MigrationSet::bundled()),
     }
-    let set = match &args.dir {
-        Some(dir) => MigrationSet::from_dir(dir)?,
-        None => MigrationSet::bundled(),
-    };
+}
+
+fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    match &args.command {
+        Command::Serve { port, root } => return crate::serve::serve(root, *port).map(|()| ExitCode::SUCCESS),
+        Command::Verify { dir, format, out } => return verify(dir.as_ref().or(args.dir.as_ref()), *format, out.as_ref()),
+        _ => {}
+    }
+    let set = load(args.dir.as_ref())?;
     let mut pg = match &args.db {
         Some(path) => Playground::open(path, set)?,
         None => Playground::in_memory(set)?,
@@ -90,9 +115,35 @@ fn try_main(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         Command::Down { to } => migrate(&mut pg, Target::Down(to), &mut out)?,
         Command::Schema { json: true } => writeln!(out, "{}", serde_json::to_string_pretty(&pg.schema()?)?)?,
         Command::Schema { json: false } => print_schema(&pg.schema()?, &mut out)?,
-        Command::Serve { .. } => unreachable!("handled above"),
+        Command::Serve { .. } | Command::Verify { .. } => unreachable!("handled above"),
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify(dir: Option<&PathBuf>, format: Format, out: Option<&PathBuf>) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let set = match load(dir) {
+        Ok(set) => set,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let ran_on = format!("native ({} {}, migraplay CLI)", std::env::consts::OS, std::env::consts::ARCH);
+    let report = migraplay::verify(&set, &ran_on, &mut |_| {})?;
+    let text = match format {
+        Format::Md => report.to_markdown(),
+        Format::Json => report.to_json() + "\n",
+    };
+    match out {
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?,
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    for m in report.migrations.iter().filter(|m| !m.problems.is_empty()) {
+        for p in &m.problems {
+            eprintln!("FAIL {} {}: {p}", m.version, m.description);
+        }
+    }
+    Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn migrate(pg: &mut Playground, target: Target, out: &mut impl std::io::Write) -> Result<(), Box<dyn std::error::Error>> {

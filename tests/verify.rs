@@ -1,0 +1,176 @@
+//! `verify` on fixture sets, natively: what passes, what each defect reports
+//! (object and migration named), the exit codes of `migraplay verify`, and
+//! that the Markdown report's figures are the JSON's.
+
+mod common;
+
+use std::process::Command;
+
+use common::fixture;
+use migraplay::{verify, DownResult, MigrationSet, Report, Status};
+
+fn run(name: &str) -> Report {
+    let set = MigrationSet::from_dir(&fixture(name)).unwrap();
+    verify(&set, "native test", &mut |_| {}).unwrap()
+}
+
+fn problems(r: &Report) -> Vec<(i64, Vec<String>)> {
+    r.migrations.iter().map(|m| (m.version, m.problems.clone())).collect()
+}
+
+fn cli(args: &[&str]) -> (Option<i32>, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_migraplay")).args(args).output().unwrap();
+    (o.status.code(), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+}
+
+#[test]
+fn the_bundled_set_passes_every_check_with_totals_from_the_files() {
+    let r = run("bundled");
+    assert!(r.ok, "{:#?}", problems(&r));
+    assert_eq!(r.migrations.len(), 7);
+    assert!(r.migrations.iter().all(|m| m.status == Status::Pass && m.down == DownResult::Pass && m.repeatable));
+    let t = r.totals;
+    assert_eq!((t.tables, t.columns, t.indexes, t.triggers, t.foreign_keys, t.checks, t.defaults, t.primary_keys), (6, 51, 23, 4, 2, 11, 20, 6));
+    assert_eq!(r.tests.up.log.len(), 7);
+    assert_eq!(r.tests.down.log.len(), 7);
+    assert_eq!(r.tests.cycle.log.len(), 7);
+    assert!(r.tests.down.log[0].starts_with("Applied 20250115010600/revert create triggers ("));
+    assert!(r.lint.is_empty(), "{:?}", r.lint);
+    let tasks = &r.migrations[0].created;
+    assert_eq!(tasks.indexes, ["idx_tasks_created", "idx_tasks_status", "idx_tasks_type", "idx_tasks_workspace"]);
+    assert_eq!(r.migrations[6].created.triggers.len(), 4);
+}
+
+#[test]
+fn the_staircase_catches_a_trigger_dropped_by_the_later_of_two_creators() {
+    let r = run("trigger_created_twice");
+    assert!(!r.ok);
+    assert_eq!(
+        problems(&r),
+        [
+            (20250101000000, vec![]),
+            (
+                20250101000100,
+                vec!["down: trigger trigger_items_updated_at (created by 20250101000000 create items) is missing".to_string()]
+            ),
+        ]
+    );
+    assert_eq!(r.migrations[1].status, Status::Fail);
+    assert_eq!(r.migrations[0].status, Status::Pass, "the rebuild keeps the first migration's check clean");
+    assert!(r.lint.iter().any(|w| w.code == "created-twice" && w.file == "20250101000100_create_triggers.up.sql" && w.line == 2));
+}
+
+#[test]
+fn a_down_that_forgets_an_index_of_a_table_it_keeps_is_named() {
+    let r = run("index_left_behind");
+    assert_eq!(problems(&r)[1].1, ["down: index idx_b (created by 2 index b) is still there"]);
+    assert!(r.migrations[0].problems.is_empty());
+    let w: Vec<_> = r.lint.iter().map(|w| (w.code, w.file.as_str(), w.line)).collect();
+    assert_eq!(w, [("never-dropped", "2_index_b.up.sql", 1)]);
+}
+
+#[test]
+fn a_down_failing_in_its_second_statement_is_rolled_back_and_reported() {
+    let r = run("down_fails_halfway");
+    assert_eq!(
+        problems(&r),
+        [(1, vec!["down: 1_create_pair.down.sql, statement 2 (line 3): no such table: middle_side (rolled back)".to_string()])]
+    );
+    assert_eq!(r.migrations[0].down, DownResult::Fail);
+    assert!(r.migrations[0].repeatable, "the rebuild lets the up-again check still run");
+}
+
+#[test]
+fn a_broken_up_is_reported_and_what_follows_says_it_was_not_tested() {
+    let r = run("broken_third_statement");
+    assert_eq!(
+        problems(&r),
+        [
+            (1, vec![]),
+            (2, vec!["up: 2_create_books.up.sql, statement 3 (line 12): near \"TABEL\": syntax error (rolled back)".to_string()]),
+        ]
+    );
+    assert_eq!(r.migrations[1].down, DownResult::NotTested);
+    assert_eq!(r.totals.tables, 1);
+}
+
+#[test]
+fn verify_exits_0_1_or_2() {
+    let (code, md, _) = cli(&["verify"]);
+    assert_eq!(code, Some(0));
+    assert!(md.starts_with("# Database Migrations Test Report\n"));
+    let (code, _, err) = cli(&["verify", fixture("index_left_behind").to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(err, "FAIL 2 index b: down: index idx_b (created by 2 index b) is still there\n");
+    let (code, out, err) = cli(&["verify", fixture("duplicate_versions").to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert_eq!(out, "");
+    assert!(err.starts_with("error: 2 problems in the migration set:\n  duplicate migration version 1:"), "{err}");
+}
+
+#[test]
+fn verify_writes_json_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let (code, stdout, _) = cli(&["verify", "--format", "json", "--out", out.to_str().unwrap()]);
+    assert_eq!((code, stdout.as_str()), (Some(0), ""));
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["migrations"][2]["status"], "pass");
+    assert!(json["migrations"][2]["up_ms"].as_f64().unwrap() > 0.0);
+    assert_eq!(json["totals"]["foreign_keys"], 2);
+    assert_eq!(json["lint"], serde_json::json!([]));
+    assert_eq!(json["sqlite_version"], migraplay::sqlite_version());
+}
+
+/// Every number in a text, as written (`0.332`, `20250115010000`, `13`).
+fn numbers(text: &str) -> Vec<f64> {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map(|w| w.trim_matches('.'))
+        .filter(|w| !w.is_empty() && w.chars().next().unwrap().is_ascii_digit())
+        .filter_map(|w| w.parse().ok())
+        .collect()
+}
+
+fn json_numbers(v: &serde_json::Value, out: &mut Vec<f64>) {
+    match v {
+        serde_json::Value::Number(n) => out.push(n.as_f64().unwrap()),
+        serde_json::Value::String(s) => out.extend(numbers(s)),
+        serde_json::Value::Array(a) => a.iter().for_each(|v| json_numbers(v, out)),
+        serde_json::Value::Object(o) => o.iter().for_each(|(k, v)| {
+            out.extend(numbers(k));
+            json_numbers(v, out)
+        }),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_number_in_the_markdown_report_is_in_the_json() {
+    for name in ["bundled", "index_left_behind", "broken_third_statement"] {
+        let r = run(name);
+        let mut known = Vec::new();
+        json_numbers(&serde_json::to_value(&r).unwrap(), &mut known);
+        // Counts of list items the Markdown spells out (e.g. "Indexes created: 4") are list lengths in the JSON.
+        let v = serde_json::to_value(&r).unwrap();
+        let mut lengths = Vec::new();
+        collect_lengths(&v, &mut lengths);
+        known.extend(lengths);
+        // The headings "Test 1/2/3" are the seed report's labels, not figures.
+        let md = r.to_markdown().replace("### Test 1:", "").replace("### Test 2:", "").replace("### Test 3:", "");
+        for n in numbers(&md) {
+            assert!(known.iter().any(|k| (k - n).abs() < 1e-9), "{name}: {n} is in the Markdown but not in the JSON");
+        }
+    }
+}
+
+fn collect_lengths(v: &serde_json::Value, out: &mut Vec<f64>) {
+    match v {
+        serde_json::Value::Array(a) => {
+            out.push(a.len() as f64);
+            a.iter().for_each(|v| collect_lengths(v, out));
+        }
+        serde_json::Value::Object(o) => o.values().for_each(|v| collect_lengths(v, out)),
+        _ => {}
+    }
+}
