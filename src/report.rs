@@ -272,9 +272,9 @@ impl Report {
         }
     }
 
-    /// The report as pretty JSON.
+    /// The report as pretty JSON, ending in a newline.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a report always serializes")
+        serde_json::to_string_pretty(self).expect("a report always serializes") + "\n"
     }
 
     /// The report as Markdown, in the shape of the seed report.

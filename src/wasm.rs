@@ -158,6 +158,26 @@ impl JsPlayground {
         self.migrate(Target::To(version as i64))
     }
 
+    /// Verifies the loaded set on a fresh in-memory database (the playground's
+    /// own database is untouched). `ran_on` names the browser (its user agent);
+    /// `on_progress({done, total, step})` hears of each step. Returns
+    /// `{report, markdown, json}`: the report as an object and as the two texts.
+    pub fn verify(&self, ran_on: &str, on_progress: &js_sys::Function) -> Result<JsValue, JsValue> {
+        let mut progress = |p: &crate::Progress| {
+            if let Ok(p) = to_js(p) {
+                let _ = on_progress.call1(&JsValue::NULL, &p);
+            }
+        };
+        let report = crate::verify(self.inner.set(), ran_on, &mut progress).map_err(error)?;
+        #[derive(Serialize)]
+        struct Verified<'a> {
+            report: &'a crate::Report,
+            markdown: String,
+            json: String,
+        }
+        to_js(&Verified { report: &report, markdown: report.to_markdown(), json: report.to_json() })
+    }
+
     /// The SQLite version compiled in.
     #[wasm_bindgen(js_name = sqliteVersion)]
     pub fn sqlite_version() -> String {

@@ -84,3 +84,92 @@ fn a_set_that_does_not_load_throws_a_js_error() {
     let err: js_sys::Error = err.unchecked_into();
     assert_eq!(String::from(err.message()), "1_a.up.sql has no matching down migration; add 1_a.down.sql");
 }
+
+/// A fixture folder's files, embedded for the browser.
+macro_rules! fixture {
+    ($dir:literal: $($name:literal),+) => {
+        Array::from_iter([$(file($name, include_str!(concat!("fixtures/", $dir, "/", $name)))),+])
+    };
+}
+
+fn verify(pg: &Playground) -> JsValue {
+    let progress = js_sys::Function::new_no_args("");
+    pg.verify("wasm-bindgen-test", &progress).unwrap()
+}
+
+fn problems(verified: &JsValue) -> Vec<Vec<String>> {
+    let migrations = Array::from(&get(&get(verified, "report"), "migrations"));
+    migrations
+        .iter()
+        .map(|m| Array::from(&get(&m, "problems")).iter().map(|p| p.as_string().unwrap()).collect())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn verify_passes_the_bundled_set_in_the_browser() {
+    let pg = Playground::new().unwrap();
+    let calls = Array::new();
+    let progress: js_sys::Function =
+        js_sys::Function::new_with_args("calls, p", "calls.push(p)").bind1(&JsValue::NULL, &calls).unchecked_into();
+    let v = pg.verify("wasm-bindgen-test", &progress).unwrap();
+    let report = get(&v, "report");
+    assert_eq!(get(&report, "ok").as_bool(), Some(true), "{:?}", problems(&v));
+    assert_eq!(num(&report, &["totals", "tables"]), 6.0);
+    assert_eq!(num(&report, &["totals", "indexes"]), 23.0);
+    assert_eq!(get(&report, "ran_on").as_string().unwrap(), "wasm-bindgen-test");
+    assert_eq!(calls.length(), 22, "21 steps and a last 'done'");
+    let md = get(&v, "markdown").as_string().unwrap();
+    assert!(md.contains("- **Status**: All passing"));
+    let json: JsValue = js_sys::JSON::parse(&get(&v, "json").as_string().unwrap()).unwrap();
+    assert_eq!(num(&json, &["totals", "triggers"]), 4.0);
+    assert_eq!(num(&pg.schema().unwrap(), &["totals", "tables"]), 0.0, "the playground's own database is untouched");
+}
+
+#[wasm_bindgen_test]
+fn verify_in_the_browser_catches_a_trigger_dropped_by_its_second_creator() {
+    let files = fixture!("trigger_created_twice":
+        "20250101000000_create_items.up.sql", "20250101000000_create_items.down.sql",
+        "20250101000100_create_triggers.up.sql", "20250101000100_create_triggers.down.sql");
+    let v = verify(&Playground::from_files(files).unwrap());
+    assert_eq!(
+        problems(&v),
+        [vec![], vec!["down: trigger trigger_items_updated_at (created by 20250101000000 create items) is missing".to_string()]]
+    );
+}
+
+#[wasm_bindgen_test]
+fn verify_in_the_browser_names_an_index_a_down_forgot() {
+    let files = fixture!("index_left_behind":
+        "1_create_things.up.sql", "1_create_things.down.sql", "2_index_b.up.sql", "2_index_b.down.sql");
+    let v = verify(&Playground::from_files(files).unwrap());
+    assert_eq!(problems(&v)[1], ["down: index idx_b (created by 2 index b) is still there"]);
+}
+
+#[wasm_bindgen_test]
+fn verify_in_the_browser_reports_a_down_failing_in_its_second_statement() {
+    let files = fixture!("down_fails_halfway": "1_create_pair.up.sql", "1_create_pair.down.sql");
+    let v = verify(&Playground::from_files(files).unwrap());
+    assert_eq!(
+        problems(&v),
+        [vec!["down: 1_create_pair.down.sql, statement 2 (line 3): no such table: middle_side (rolled back)".to_string()]]
+    );
+}
+
+#[wasm_bindgen_test]
+fn verify_in_the_browser_reports_a_broken_up() {
+    let files = fixture!("broken_third_statement":
+        "1_create_authors.up.sql", "1_create_authors.down.sql", "2_create_books.up.sql", "2_create_books.down.sql");
+    let v = verify(&Playground::from_files(files).unwrap());
+    assert_eq!(
+        problems(&v)[1],
+        ["up: 2_create_books.up.sql, statement 3 (line 12): near \"TABEL\": syntax error (rolled back)"]
+    );
+}
+
+#[wasm_bindgen_test]
+fn duplicate_versions_do_not_load_in_the_browser() {
+    let files = fixture!("duplicate_versions":
+        "1_create_a.up.sql", "1_create_a.down.sql", "1_create_b.up.sql", "1_create_b.down.sql");
+    let err: js_sys::Error = Playground::from_files(files).err().unwrap().unchecked_into();
+    assert!(String::from(err.message()).starts_with("2 problems in the migration set:\n  duplicate migration version 1:"));
+}

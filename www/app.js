@@ -2,14 +2,22 @@
 // what comes back. Everything from migrations or the database is inserted as
 // text (textContent), never as HTML.
 
+import { renderMarkdown } from './markdown.js';
+
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 
 let nextId = 1;
 const waiting = new Map();
+const progressHandlers = new Map();
 worker.onmessage = ({ data }) => {
+  if (data.progress) {
+    progressHandlers.get(data.id)?.(data.progress);
+    return;
+  }
   const done = waiting.get(data.id);
   waiting.delete(data.id);
+  progressHandlers.delete(data.id);
   if (done) done(data);
 };
 worker.onerror = (event) => {
@@ -17,10 +25,11 @@ worker.onerror = (event) => {
   setProgress('');
 };
 
-function call(op, ...args) {
+function call(op, args = [], onProgress = null) {
   const id = nextId++;
   return new Promise((resolve) => {
     waiting.set(id, resolve);
+    if (onProgress) progressHandlers.set(id, onProgress);
     worker.postMessage({ id, op, args });
   });
 }
@@ -60,7 +69,7 @@ function setProgress(text) {
 let busy = true;
 let current = null;
 
-const buttons = ['apply-next', 'revert-last', 'apply-all', 'revert-all', 'migrate-to'];
+const buttons = ['apply-next', 'revert-last', 'apply-all', 'revert-all', 'migrate-to', 'verify'];
 
 function updateButtons() {
   const status = current ? current.status : [];
@@ -72,6 +81,7 @@ function updateButtons() {
     'revert-last': applied,
     'revert-all': applied,
     'migrate-to': status.length > 0,
+    verify: current && current.migrations.length > 0,
   };
   for (const id of buttons) $(id).disabled = busy || !enabled[id];
   $('target').disabled = busy || status.length === 0;
@@ -183,7 +193,7 @@ async function run(op, label, ...args) {
   clearError();
   setProgress(`${label}…`);
   const started = performance.now();
-  const reply = await call(op, ...args);
+  const reply = await call(op, args);
   busy = false;
   if (reply.state) render(reply.state);
   appendLog(reply.log, reply.ok ? null : reply.error);
@@ -199,6 +209,67 @@ async function run(op, label, ...args) {
   }
   updateButtons();
 }
+
+// --- verification --------------------------------------------------------
+
+let downloads = [];
+
+function setDownload(id, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloads.push(url);
+  $(id).href = url;
+}
+
+function renderVerification({ report, markdown, json }) {
+  for (const url of downloads) URL.revokeObjectURL(url);
+  downloads = [];
+  const failing = report.migrations.filter((m) => m.status === 'fail').length;
+  $('verify-summary').className = `verdict ${report.ok ? 'pass' : 'fail'}`;
+  $('verify-summary').textContent = report.ok
+    ? `PASS: all ${report.migrations.length} migrations apply, revert and re-apply cleanly.`
+    : `FAIL: ${failing} of ${report.migrations.length} migrations have problems.`;
+  const ms = (t) => (t === null || t === undefined ? '—' : `${t.toFixed(3)} ms`);
+  $('verify-results').tBodies[0].replaceChildren(...report.migrations.map((m) => el('tr', { class: m.status, 'data-version': String(m.version) },
+    el('td', { text: String(m.version) }),
+    el('td', { text: m.description }),
+    el('td', {}, el('span', { class: `badge ${m.status}`, text: m.status.toUpperCase() })),
+    el('td', { text: ms(m.up_ms) }),
+    el('td', { text: m.down === 'none' ? 'irreversible' : ms(m.down_ms) }),
+    el('td', { text: m.repeatable ? 'yes' : 'no' }),
+    el('td', {}, el('ul', { class: 'problems' }, ...m.problems.map((p) => el('li', { text: p })))))));
+  $('verify-lint').replaceChildren(...(report.lint.length === 0
+    ? [el('li', { class: 'muted', text: 'No lint warnings.' })]
+    : report.lint.map((w) => el('li', {}, el('code', { text: w.code }), ` ${w.file}:${w.line} — ${w.message}`))));
+  setDownload('download-md', markdown, 'text/markdown');
+  setDownload('download-json', json, 'application/json');
+  $('report').replaceChildren(renderMarkdown(markdown));
+}
+
+$('verify').addEventListener('click', async () => {
+  busy = true;
+  updateButtons();
+  clearError();
+  $('verify-panel').hidden = false;
+  $('verify-progress').value = 0;
+  $('verify-summary').textContent = '';
+  setProgress('Verifying…');
+  const reply = await call('verify', [], ({ done, total, step }) => {
+    $('verify-progress').max = total;
+    $('verify-progress').value = done;
+    $('verify-step').textContent = `Step ${Math.min(done + 1, total)} of ${total}: ${step}`;
+  });
+  busy = false;
+  if (reply.ok) {
+    $('verify-progress').value = $('verify-progress').max;
+    $('verify-step').textContent = 'Done.';
+    renderVerification(reply.verified);
+    setProgress(`Verify: ${reply.verified.report.ok ? 'PASS' : 'FAIL'}.`);
+  } else {
+    showError(reply.error);
+    setProgress('Verify failed.');
+  }
+  updateButtons();
+});
 
 $('files').addEventListener('change', async (event) => {
   const picked = [...event.target.files];

@@ -42,6 +42,12 @@ self.onmessage = async ({ data: { id, op, args = [] } }) => {
       self.postMessage({ id, ok: true, log: [], state: state() });
       return;
     }
+    if (op === 'verify') {
+      const onProgress = (progress) => self.postMessage({ id, progress });
+      const verified = playground.verify(self.navigator.userAgent, onProgress);
+      self.postMessage({ id, ok: true, log: [], verified, state: state() });
+      return;
+    }
     const action = actions[op];
     if (!action) throw new Error(`unknown operation: ${op}`);
     const log = action(...args);

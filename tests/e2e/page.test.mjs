@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -45,7 +46,7 @@ after(async () => {
 });
 
 async function open() {
-  const page = await browser.newPage();
+  const page = await browser.newPage({ acceptDownloads: true });
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
@@ -137,5 +138,57 @@ test('a set that does not load is reported and the loaded set stays', async () =
   assert.equal(await page.locator('#error .message').textContent(),
     '2_create_b.up.sql has no matching down migration; add 2_create_b.down.sql');
   assert.equal(await page.locator('#migrations tbody tr').count(), 7, 'the bundled set is still loaded');
+  await page.close();
+});
+
+// Clicks a download link as a user would and reads the file Chromium saved.
+async function download(page, id) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(`#${id}`)]);
+  return readFile(await file.path(), 'utf8');
+}
+
+test('verify shows PASS per migration, the totals, no lint, and downloads of the same report', async () => {
+  const { page, problems } = await open();
+  await page.click('#verify');
+  await page.waitForSelector('#verify-summary.pass, #verify-summary.fail');
+  assert.equal(await page.locator('#verify-summary').textContent(),
+    'PASS: all 7 migrations apply, revert and re-apply cleanly.');
+  assert.deepEqual(await page.locator('#verify-results tbody .badge').allTextContents(), Array(7).fill('PASS'));
+  assert.equal(await page.locator('#verify-step').textContent(), 'Done.');
+  assert.equal(await page.locator('#verify-progress').evaluate((p) => p.value === p.max && p.max === 21), true);
+  assert.equal(await page.locator('#verify-lint').textContent(), 'No lint warnings.');
+  const md = await download(page, 'download-md');
+  const json = JSON.parse(await download(page, 'download-json'));
+  assert.equal(json.ok, true);
+  assert.deepEqual([json.totals.tables, json.totals.indexes, json.totals.triggers, json.totals.foreign_keys], [6, 23, 4, 2]);
+  assert.match(json.ran_on, /Chrome/);
+  assert.ok(md.startsWith('# Database Migrations Test Report\n'));
+  assert.ok(md.includes(`- SQLite version: ${json.sqlite_version}\n`));
+  assert.ok(md.includes(`- Ran on: ${json.ran_on}\n`));
+  for (const line of json.tests.up.log) assert.ok(md.includes(`${line}\n`), `${line} is in the Markdown`);
+  assert.ok(md.includes('- 23 indexes\n') && md.includes('- 6 tables (51 columns)\n'));
+  // The rendered report is the downloaded Markdown, drawn as text.
+  assert.equal(await page.locator('#report h3').first().textContent(), 'Database Migrations Test Report');
+  assert.match(await page.locator('#report').textContent(), /Status: All passing/);
+  assert.equal(await page.locator('#migrations tbody .badge').first().textContent(), 'pending', 'verify leaves the playground database alone');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('verify in the page names the index a down forgot and the migration that made it', async () => {
+  const { page } = await open();
+  await page.setInputFiles('#files', fixture('index_left_behind',
+    '1_create_things.up.sql', '1_create_things.down.sql', '2_index_b.up.sql', '2_index_b.down.sql'));
+  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
+  await page.click('#verify');
+  await page.waitForSelector('#verify-summary.fail');
+  assert.equal(await page.locator('#verify-summary').textContent(), 'FAIL: 1 of 2 migrations have problems.');
+  assert.deepEqual(await page.locator('#verify-results tbody .badge').allTextContents(), ['PASS', 'FAIL']);
+  assert.deepEqual(await page.locator('#verify-results tr[data-version="2"] .problems li').allTextContents(),
+    ['down: index idx_b (created by 2 index b) is still there']);
+  assert.match(await page.locator('#verify-lint').textContent(), /never-dropped 2_index_b\.up\.sql:1 — index idx_b is created here but 2_index_b\.down\.sql never drops it/);
+  const json = JSON.parse(await download(page, 'download-json'));
+  assert.equal(json.ok, false);
+  assert.deepEqual(json.migrations.map((m) => m.status), ['pass', 'fail']);
   await page.close();
 });

@@ -132,7 +132,7 @@ fn verify(dir: Option<&PathBuf>, format: Format, out: Option<&PathBuf>) -> Resul
     let report = migraplay::verify(&set, &ran_on, &mut |_| {})?;
     let text = match format {
         Format::Md => report.to_markdown(),
-        Format::Json => report.to_json() + "\n",
+        Format::Json => report.to_json(),
     };
     match out {
         Some(path) => std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?,

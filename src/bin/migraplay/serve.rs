@@ -24,6 +24,10 @@ pub fn serve(root: &Path, port: u16) -> Result<(), Box<dyn std::error::Error>> {
         let response = response
             .with_header(header("Content-Security-Policy", CSP))
             .with_header(header("Cache-Control", "no-cache"))
+            // Cross-origin isolation gives the page performance.now() at 5 µs instead of 100 µs,
+            // so timings measured in the browser are finer.
+            .with_header(header("Cross-Origin-Opener-Policy", "same-origin"))
+            .with_header(header("Cross-Origin-Embedder-Policy", "require-corp"))
             .with_header(header("X-Content-Type-Options", "nosniff"));
         let _ = request.respond(response);
     }
