@@ -86,6 +86,19 @@ impl Difference {
     }
 }
 
+impl Difference {
+    /// The difference as a step's change: `table tasks added`, `index idx_b removed`,
+    /// `column t.a changed: default 1 → 2`.
+    pub fn as_step(&self) -> String {
+        let what = match &self.change {
+            Change::StillThere => "added".to_string(),
+            Change::Missing => "removed".to_string(),
+            Change::Changed(how) => format!("changed: {how}"),
+        };
+        format!("{} {what}", self.object())
+    }
+}
+
 /// The differences that turn `expected` into `actual`, in a stable order.
 pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Difference> {
     let mut out = Vec::new();

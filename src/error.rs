@@ -59,6 +59,14 @@ pub enum Error {
     #[error("{} problems in the migration set:\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
     Load(Vec<Error>),
 
+    /// A file is larger than a migration file may be.
+    #[error("{file}: too large ({size} bytes; a migration file may have at most {limit} bytes)")]
+    FileTooLarge { file: String, size: usize, limit: usize },
+
+    /// More files than a set may have, or more bytes in all.
+    #[error("too many files: {what} (the limit is {limit})")]
+    TooMany { what: String, limit: usize },
+
     /// The set holds no migration at all.
     #[error("no migrations found in {0}")]
     Empty(String),
@@ -90,6 +98,14 @@ pub enum Error {
     /// `migrate to` named a version the set does not have.
     #[error("no migration with version {0} in this set")]
     UnknownVersion(i64),
+
+    /// An opened file is not a SQLite database.
+    #[error("{file} is not a SQLite database ({message})")]
+    NotADatabase { file: String, message: String },
+
+    /// An opened database has no `_sqlx_migrations` table.
+    #[error("{0} has no _sqlx_migrations table: it was not made by sqlx or migraplay, so there is nothing to compare")]
+    NoHistory(String),
 
     /// Any other SQLite failure (opening the database, bookkeeping, inspection).
     #[error("sqlite: {0}")]

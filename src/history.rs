@@ -44,12 +44,17 @@ pub fn ensure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// The rows by ascending version; none when the table does not exist yet.
-pub fn applied(conn: &Connection) -> Result<Vec<AppliedRow>> {
-    let exists: Option<i64> = conn
+/// Whether the table is there.
+pub fn exists(conn: &Connection) -> Result<bool> {
+    let found: Option<i64> = conn
         .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [TABLE], |r| r.get(0))
         .optional()?;
-    if exists.is_none() {
+    Ok(found.is_some())
+}
+
+/// The rows by ascending version; none when the table does not exist yet.
+pub fn applied(conn: &Connection) -> Result<Vec<AppliedRow>> {
+    if !exists(conn)? {
         return Ok(Vec::new());
     }
     let mut stmt = conn.prepare(

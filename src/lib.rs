@@ -4,6 +4,8 @@
 //! The core (everything but `wasm`) knows nothing of the browser and is
 //! tested natively; `wasm` is a thin facade that only converts types.
 
+mod console;
+mod diagram;
 mod diff;
 mod engine;
 mod error;
@@ -27,6 +29,8 @@ pub mod wasm_api {
     pub use crate::wasm::JsPlayground as Playground;
 }
 
+pub use console::{ConsoleError, ConsoleRun};
+pub use diagram::{layout, BoxRow, Diagram, Edge, TableBox};
 pub use diff::{diff, Change, Difference, Kind};
 pub use engine::{Applied, RunError};
 pub use error::{Error, Location, Result};
@@ -34,8 +38,9 @@ pub use history::AppliedRow;
 pub use lint::{lint, Warning};
 pub use migration::{parse_file_name, Direction, FileKind, FileName, Migration, Script};
 pub use plan::{MigrationStatus, State, Step, Target};
-pub use playground::Playground;
+pub use playground::{Playground, Stepped};
 pub use report::{Created, DownResult, MigrationReport, Phase, Report, Status, TableCount, Tests};
+pub use script::{Output, Value};
 pub use schema::{Column, ForeignKey, Index, Schema, Table, Totals, Trigger, View};
 pub use source::MigrationSet;
 pub use verify::{verify, Progress};

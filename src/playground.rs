@@ -5,12 +5,25 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
+use crate::console::{self, ConsoleRun};
+use crate::diff::{self, Difference};
 use crate::engine::{self, Applied, RunError};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::history;
 use crate::plan::{self, MigrationStatus, Target};
 use crate::schema::{self, Schema};
 use crate::source::MigrationSet;
+
+/// What a step did: the log, the error that stopped it, and the schema's changes.
+#[derive(Debug)]
+pub struct Stepped {
+    /// The migrations that ran.
+    pub log: Vec<Applied>,
+    /// Why it stopped early, if it did (the failing migration was rolled back).
+    pub error: Option<Error>,
+    /// What changed in the schema, from before the step to after it.
+    pub changes: Vec<Difference>,
+}
 
 /// A migration set bound to a database.
 pub struct Playground {
@@ -52,6 +65,62 @@ impl Playground {
     /// Moves the database to `target`; on failure, says what ran before it.
     pub fn migrate(&mut self, target: Target) -> Result<Vec<Applied>, RunError> {
         engine::migrate(&self.conn, &self.set, target)
+    }
+
+    /// Moves to `target` and says what changed in the schema, even when a
+    /// migration failed part way (what ran before it stays, and shows).
+    pub fn step(&mut self, target: Target) -> Result<Stepped> {
+        let before = self.schema()?;
+        let (log, error) = match self.migrate(target) {
+            Ok(log) => (log, None),
+            Err(e) => (e.done, Some(e.error)),
+        };
+        let changes = diff::diff(&before, &self.schema()?);
+        Ok(Stepped { log, error, changes })
+    }
+
+    /// Swaps in another set (an edited or newly loaded one), keeping the database:
+    /// an applied migration whose file changed then shows as modified, as in sqlx.
+    pub fn replace_set(&mut self, set: MigrationSet) {
+        self.set = set;
+    }
+
+    /// The database as the bytes of a `.sqlite` file.
+    pub fn export(&mut self) -> Result<Vec<u8>> {
+        Ok(self.conn.serialize(rusqlite::MAIN_DB)?.to_vec())
+    }
+
+    /// A playground on a copy of the database file `bytes` (named `file` in
+    /// errors). The file must be SQLite and have a `_sqlx_migrations` table.
+    pub fn from_database(file: &str, bytes: &[u8], set: MigrationSet) -> Result<Self> {
+        let pg = Self::restore(file, bytes, set)?;
+        if !crate::history::exists(&pg.conn)? {
+            return Err(Error::NoHistory(file.to_string()));
+        }
+        Ok(pg)
+    }
+
+    /// A playground on a copy of the database file `bytes`, as saved by
+    /// `export` (it may have no `_sqlx_migrations` yet).
+    pub fn restore(file: &str, bytes: &[u8], set: MigrationSet) -> Result<Self> {
+        let not_db = |e: rusqlite::Error| Error::NotADatabase { file: file.to_string(), message: e.to_string() };
+        if bytes.len() < 100 || !bytes.starts_with(b"SQLite format 3\0") {
+            let message = "it does not start with SQLite's header".to_string();
+            return Err(Error::NotADatabase { file: file.to_string(), message });
+        }
+        let mut data = bytes.to_vec();
+        // A WAL-mode file opens in memory only as a rollback-journal one (header bytes 18 and 19).
+        data[18] = 1;
+        data[19] = 1;
+        let mut conn = Connection::open_in_memory()?;
+        conn.deserialize_read_exact(rusqlite::MAIN_DB, &data[..], data.len(), false).map_err(not_db)?;
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)).map_err(not_db)?;
+        Self::with_connection(conn, set)
+    }
+
+    /// Runs ad-hoc SQL, keeping at most `max_rows` rows per result.
+    pub fn console(&self, sql: &str, max_rows: usize) -> ConsoleRun {
+        console::run(&self.conn, sql, max_rows)
     }
 
     /// A snapshot of the user's schema.

@@ -17,54 +17,153 @@ pub struct StatementError {
     pub line: usize,
     /// SQLite's error message.
     pub message: String,
+    /// Where in the script SQLite points the error (a byte offset), when it says.
+    pub offset: Option<usize>,
+}
+
+/// A value read from a result row.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// NULL.
+    Null,
+    /// An INTEGER.
+    Integer(i64),
+    /// A REAL.
+    Real(f64),
+    /// TEXT.
+    Text(String),
+    /// A BLOB, shown as its size and first bytes in hex.
+    Blob {
+        /// Its length in bytes.
+        blob_bytes: usize,
+        /// Hex of its first 32 bytes.
+        hex: String,
+    },
+}
+
+/// What one statement returned, for the console.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Output {
+    /// The statement's number in the script, 1-based.
+    pub statement: usize,
+    /// Its text.
+    pub sql: String,
+    /// Result column names (empty for a statement that returns no rows).
+    pub columns: Vec<String>,
+    /// Rows, at most the limit asked for.
+    pub rows: Vec<Vec<Value>>,
+    /// More rows were there than the limit.
+    pub truncated: bool,
+    /// Rows changed by an INSERT, UPDATE or DELETE.
+    pub changes: u64,
 }
 
 /// Runs every statement of `sql` in order and returns how many ran.
 /// Rows a statement returns (a PRAGMA, a SELECT) are read and dropped.
 pub fn execute(conn: &Connection, sql: &str) -> Result<usize, StatementError> {
+    run(conn, sql, None).map(|outputs| outputs.len())
+}
+
+/// Runs every statement of `sql`; with `max_rows`, keeps up to that many
+/// rows of each statement's result (and stops reading it there).
+pub fn run(conn: &Connection, sql: &str, max_rows: Option<usize>) -> Result<Vec<Output>, StatementError> {
     // SAFETY: the handle is used only while `conn` is borrowed, on this thread,
     // and every statement prepared here is finalized before returning.
     let db = unsafe { conn.handle() };
     let bytes = sql.as_bytes();
     let mut offset = 0;
-    let mut count = 0;
+    let mut outputs = Vec::new();
     while offset < bytes.len() {
         let rest = &bytes[offset..];
-        let fail = |count: usize| StatementError {
+        let count = outputs.len();
+        let fail = || StatementError {
             statement: count + 1,
             line: line_of_first_token(sql, offset),
             message: unsafe { errmsg(db) },
+            offset: usize::try_from(unsafe { ffi::sqlite3_error_offset(db) }).ok().map(|o| offset + o),
         };
         let Ok(len) = c_int::try_from(rest.len()) else {
-            return Err(StatementError { message: "script is too large for SQLite".into(), ..fail(count) });
+            return Err(StatementError { message: "script is too large for SQLite".into(), offset: None, ..fail() });
         };
         let mut stmt: *mut ffi::sqlite3_stmt = std::ptr::null_mut();
         let mut tail: *const c_char = std::ptr::null();
         let rc = unsafe { ffi::sqlite3_prepare_v2(db, rest.as_ptr().cast(), len, &mut stmt, &mut tail) };
         if rc != ffi::SQLITE_OK {
-            return Err(fail(count));
+            return Err(fail());
         }
         let consumed = if tail.is_null() { rest.len() } else { tail as usize - rest.as_ptr() as usize };
         if !stmt.is_null() {
+            let text = String::from_utf8_lossy(&rest[..consumed]).trim().to_string();
+            let mut out = Output { statement: count + 1, sql: text, columns: Vec::new(), rows: Vec::new(), truncated: false, changes: 0 };
+            if max_rows.is_some() {
+                out.columns = unsafe { column_names(stmt) };
+            }
             let rc = loop {
                 match unsafe { ffi::sqlite3_step(stmt) } {
-                    ffi::SQLITE_ROW => continue,
+                    ffi::SQLITE_ROW => match max_rows {
+                        Some(limit) if out.rows.len() >= limit => {
+                            out.truncated = true;
+                            break ffi::SQLITE_DONE;
+                        }
+                        Some(_) => out.rows.push(unsafe { row_values(stmt) }),
+                        None => {}
+                    },
                     rc => break rc,
                 }
             };
-            let error = (rc != ffi::SQLITE_DONE).then(|| fail(count));
+            let error = (rc != ffi::SQLITE_DONE).then(fail);
+            out.changes = if out.columns.is_empty() { u64::try_from(unsafe { ffi::sqlite3_changes64(db) }).unwrap_or(0) } else { 0 };
             unsafe { ffi::sqlite3_finalize(stmt) };
             if let Some(error) = error {
                 return Err(error);
             }
-            count += 1;
+            outputs.push(out);
         }
         if consumed == 0 {
             break;
         }
         offset += consumed;
     }
-    Ok(count)
+    Ok(outputs)
+}
+
+unsafe fn column_names(stmt: *mut ffi::sqlite3_stmt) -> Vec<String> {
+    let n = unsafe { ffi::sqlite3_column_count(stmt) };
+    (0..n)
+        .map(|i| {
+            let name = unsafe { ffi::sqlite3_column_name(stmt, i) };
+            if name.is_null() { String::new() } else { unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned() }
+        })
+        .collect()
+}
+
+unsafe fn row_values(stmt: *mut ffi::sqlite3_stmt) -> Vec<Value> {
+    let n = unsafe { ffi::sqlite3_column_count(stmt) };
+    (0..n)
+        .map(|i| unsafe {
+            match ffi::sqlite3_column_type(stmt, i) {
+                ffi::SQLITE_INTEGER => Value::Integer(ffi::sqlite3_column_int64(stmt, i)),
+                ffi::SQLITE_FLOAT => Value::Real(ffi::sqlite3_column_double(stmt, i)),
+                ffi::SQLITE_TEXT => {
+                    let p = ffi::sqlite3_column_text(stmt, i);
+                    let len = usize::try_from(ffi::sqlite3_column_bytes(stmt, i)).unwrap_or(0);
+                    if p.is_null() {
+                        Value::Text(String::new())
+                    } else {
+                        Value::Text(String::from_utf8_lossy(std::slice::from_raw_parts(p, len)).into_owned())
+                    }
+                }
+                ffi::SQLITE_BLOB => {
+                    let p = ffi::sqlite3_column_blob(stmt, i).cast::<u8>();
+                    let len = usize::try_from(ffi::sqlite3_column_bytes(stmt, i)).unwrap_or(0);
+                    let bytes = if p.is_null() { &[][..] } else { std::slice::from_raw_parts(p, len) };
+                    Value::Blob { blob_bytes: len, hex: hex::encode(&bytes[..len.min(32)]) }
+                }
+                _ => Value::Null,
+            }
+        })
+        .collect()
 }
 
 /// One statement of a script, as SQLite would split it, without running it.
@@ -186,6 +285,32 @@ mod test {
                 (9, "DROP TABLE t"),
             ]
         );
+    }
+
+    #[test]
+    fn run_keeps_rows_up_to_the_limit_and_counts_changes() {
+        let conn = Connection::open_in_memory().unwrap();
+        let out = run(
+            &conn,
+            "CREATE TABLE t(a, b); INSERT INTO t VALUES (1, 'x'), (2.5, NULL), (x'00ff', 'z');\nSELECT a, b AS bee FROM t;",
+            Some(2),
+        )
+        .unwrap();
+        assert_eq!(out.len(), 3);
+        assert_eq!(out[1].changes, 3);
+        assert_eq!(out[2].columns, ["a", "bee"]);
+        assert_eq!(out[2].rows, [vec![Value::Integer(1), Value::Text("x".into())], vec![Value::Real(2.5), Value::Null]]);
+        assert!(out[2].truncated);
+        assert_eq!(out[2].sql, "SELECT a, b AS bee FROM t;");
+    }
+
+    #[test]
+    fn a_syntax_error_points_at_its_byte() {
+        let conn = Connection::open_in_memory().unwrap();
+        let sql = "SELECT 1;\nSELECT * FORM t;";
+        let err = run(&conn, sql, Some(10)).unwrap_err();
+        assert_eq!(err.message, "near \"FORM\": syntax error");
+        assert_eq!(&sql[err.offset.unwrap()..], "FORM t;");
     }
 
     #[test]

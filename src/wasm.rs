@@ -5,7 +5,7 @@ use js_sys::{Array, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{Applied, MigrationSet, Playground, RunError, Target};
+use crate::{Applied, MigrationSet, Playground, Target};
 
 #[wasm_bindgen(start)]
 fn start() {
@@ -48,18 +48,37 @@ fn error(e: impl std::fmt::Display) -> JsValue {
     js_sys::Error::new(&e.to_string()).into()
 }
 
-fn log(done: &[Applied]) -> Result<JsValue, JsValue> {
-    let lines: Vec<LogLine> = done.iter().map(|applied| LogLine { line: applied.to_string(), applied }).collect();
-    to_js(&lines)
+/// One schema change of a step, with its sentence.
+#[derive(Serialize)]
+struct ChangeLine<'a> {
+    sentence: String,
+    #[serde(flatten)]
+    difference: &'a crate::Difference,
 }
 
-/// A failed run: a JS `Error` whose `applied` property lists what ran before the failure.
-fn run_error(e: RunError) -> JsValue {
-    let err = error(&e.error);
-    if let Ok(applied) = log(&e.done) {
-        let _ = Reflect::set(&err, &"applied".into(), &applied);
+fn changes(list: &[crate::Difference]) -> Vec<ChangeLine<'_>> {
+    list.iter().map(|difference| ChangeLine { sentence: difference.as_step(), difference }).collect()
+}
+
+/// A step's outcome: `{log, changes}`, or a JS `Error` whose `applied`,
+/// `changes` and `location` properties say what ran, what changed, and where
+/// the failing statement is.
+fn stepped(s: crate::Stepped) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Step<'a> {
+        log: Vec<LogLine<'a>>,
+        changes: Vec<ChangeLine<'a>>,
     }
-    err
+    let lines: Vec<LogLine> = s.log.iter().map(|applied| LogLine { line: applied.to_string(), applied }).collect();
+    let value = to_js(&Step { log: lines, changes: changes(&s.changes) })?;
+    let Some(e) = s.error else { return Ok(value) };
+    let err = error(&e);
+    let _ = Reflect::set(&err, &"applied".into(), &Reflect::get(&value, &"log".into())?);
+    let _ = Reflect::set(&err, &"changes".into(), &Reflect::get(&value, &"changes".into())?);
+    if let crate::Error::Statement { location, .. } | crate::Error::StatementNoTransaction { location, .. } = &e {
+        let _ = Reflect::set(&err, &"location".into(), &to_js(location)?);
+    }
+    Err(err)
 }
 
 /// Reads `[{name, bytes: Uint8Array}]` or `[{name, text}]`.
@@ -93,6 +112,58 @@ impl JsPlayground {
     pub fn from_files(files: Array) -> Result<JsPlayground, JsValue> {
         let set = MigrationSet::from_files(files_from_js(&files)?).map_err(error)?;
         Ok(JsPlayground { inner: Playground::in_memory(set).map_err(error)? })
+    }
+
+    /// Loads another set from `[{name, bytes}]` or `[{name, text}]`, keeping
+    /// the database. Throws (and keeps the current set) when it does not load.
+    #[wasm_bindgen(js_name = replaceFiles)]
+    pub fn replace_files(&mut self, files: Array) -> Result<(), JsValue> {
+        let set = MigrationSet::from_files(files_from_js(&files)?).map_err(error)?;
+        self.inner.replace_set(set);
+        Ok(())
+    }
+
+    /// The set's files as `[{name, text}]` (for saving, sharing and editing).
+    pub fn files(&self) -> Result<JsValue, JsValue> {
+        #[derive(Serialize)]
+        struct File {
+            name: String,
+            text: String,
+        }
+        let files: Vec<File> = self.inner.set().files().into_iter().map(|(name, text)| File { name, text }).collect();
+        to_js(&files)
+    }
+
+    /// The database as the bytes of a `.sqlite` file.
+    #[wasm_bindgen(js_name = exportDatabase)]
+    pub fn export_database(&mut self) -> Result<Uint8Array, JsValue> {
+        Ok(Uint8Array::from(&self.inner.export().map_err(error)?[..]))
+    }
+
+    /// Replaces the database with a copy of a `.sqlite` file made by sqlx or
+    /// migraplay, keeping the set; `status()` then shows the drift. Throws,
+    /// keeping everything, for a file that is not SQLite or has no `_sqlx_migrations`.
+    #[wasm_bindgen(js_name = importDatabase)]
+    pub fn import_database(&mut self, name: &str, bytes: &[u8]) -> Result<(), JsValue> {
+        self.inner = Playground::from_database(name, bytes, self.inner.set().clone()).map_err(error)?;
+        Ok(())
+    }
+
+    /// Like `importDatabase`, for a database this page saved itself (it may have no history yet).
+    #[wasm_bindgen(js_name = restoreDatabase)]
+    pub fn restore_database(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
+        self.inner = Playground::restore("the saved database", bytes, self.inner.set().clone()).map_err(error)?;
+        Ok(())
+    }
+
+    /// Runs ad-hoc SQL: `{outputs: [{statement, sql, columns, rows, truncated, changes}], error}`.
+    pub fn console(&self, sql: &str, max_rows: usize) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.console(sql, max_rows))
+    }
+
+    /// The entity-relationship diagram of the current schema, laid out.
+    pub fn diagram(&self) -> Result<JsValue, JsValue> {
+        to_js(&crate::layout(&self.inner.schema().map_err(error)?))
     }
 
     /// The migrations' files and checksums.
@@ -185,7 +256,6 @@ impl JsPlayground {
     }
 
     fn migrate(&mut self, target: Target) -> Result<JsValue, JsValue> {
-        let done = self.inner.migrate(target).map_err(run_error)?;
-        log(&done)
+        stepped(self.inner.step(target).map_err(error)?)
     }
 }

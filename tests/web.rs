@@ -28,8 +28,11 @@ fn file(name: &str, text: &str) -> JsValue {
 #[wasm_bindgen_test]
 fn the_bundled_set_applies_and_shows_six_tables_four_triggers_two_foreign_keys() {
     let mut pg = Playground::new().unwrap();
-    let log: Array = pg.apply_all().unwrap().unchecked_into();
+    let step = pg.apply_all().unwrap();
+    let log: Array = get(&step, "log").unchecked_into();
     assert_eq!(log.length(), 7);
+    let changes: Array = get(&step, "changes").unchecked_into();
+    assert_eq!(get(&changes.get(0), "sentence").as_string().unwrap(), "table configurations added");
     let first = get(&log.get(0), "line").as_string().unwrap();
     assert!(first.starts_with("Applied 20250115010000/migrate create tasks ("), "{first}");
     let schema = pg.schema().unwrap();
@@ -45,7 +48,7 @@ fn the_bundled_set_applies_and_shows_six_tables_four_triggers_two_foreign_keys()
 fn revert_all_leaves_no_user_table() {
     let mut pg = Playground::new().unwrap();
     pg.apply_all().unwrap();
-    let log: Array = pg.revert_all().unwrap().unchecked_into();
+    let log: Array = get(&pg.revert_all().unwrap(), "log").unchecked_into();
     assert_eq!(log.length(), 7);
     assert!(get(&log.get(0), "line").as_string().unwrap().starts_with("Applied 20250115010600/revert create triggers ("));
     assert_eq!(num(&pg.schema().unwrap(), &["totals", "tables"]), 0.0);
@@ -75,7 +78,47 @@ fn a_broken_statement_throws_an_error_naming_file_statement_and_line() {
     let err: js_sys::Error = pg.apply_all().unwrap_err().unchecked_into();
     assert_eq!(String::from(err.message()), "1_a.up.sql, statement 3 (line 3): near \"TABEL\": syntax error");
     assert_eq!(Array::from(&get(&err, "applied")).length(), 0);
+    assert_eq!(num(&err, &["location", "statement"]), 3.0);
+    assert_eq!(num(&err, &["location", "line"]), 3.0);
+    assert_eq!(get(&get(&err, "location"), "file").as_string().unwrap(), "1_a.up.sql");
     assert_eq!(num(&pg.schema().unwrap(), &["totals", "tables"]), 0.0, "rolled back whole");
+}
+
+#[wasm_bindgen_test]
+fn export_then_import_shows_no_drift_and_a_foreign_file_is_refused() {
+    let mut pg = Playground::new().unwrap();
+    pg.migrate_to(20250115010200.0).unwrap();
+    let bytes = pg.export_database().unwrap().to_vec();
+    let mut other = Playground::new().unwrap();
+    other.import_database("exported.sqlite", &bytes).unwrap();
+    let states: Vec<String> = Array::from(&other.status().unwrap()).iter().map(|s| get(&s, "state").as_string().unwrap()).collect();
+    assert_eq!(states, ["applied", "applied", "applied", "pending", "pending", "pending", "pending"]);
+    let err: js_sys::Error = other.import_database("notes.txt", b"hello").unwrap_err().unchecked_into();
+    assert_eq!(String::from(err.message()), "notes.txt is not a SQLite database (it does not start with SQLite's header)");
+    assert_eq!(num(&other.schema().unwrap(), &["totals", "tables"]), 3.0, "a refused file changes nothing");
+}
+
+#[wasm_bindgen_test]
+fn the_console_returns_rows_and_positions_errors() {
+    let mut pg = Playground::new().unwrap();
+    pg.apply_all().unwrap();
+    let run = pg.console("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name LIMIT 2;\nSELECT nope FROM tasks;", 100).unwrap();
+    let outputs = Array::from(&get(&run, "outputs"));
+    assert_eq!(outputs.length(), 1);
+    let rows = Array::from(&get(&outputs.get(0), "rows"));
+    assert_eq!(Array::from(&rows.get(0)).get(0).as_string().unwrap(), "_sqlx_migrations");
+    let error = get(&run, "error");
+    assert_eq!(get(&error, "message").as_string().unwrap(), "no such column: nope");
+    assert_eq!((num(&error, &["line"]), num(&error, &["column"])), (2.0, 8.0));
+}
+
+#[wasm_bindgen_test]
+fn the_diagram_has_every_bundled_table_and_both_foreign_keys() {
+    let mut pg = Playground::new().unwrap();
+    pg.apply_all().unwrap();
+    let d = pg.diagram().unwrap();
+    assert_eq!(Array::from(&get(&d, "boxes")).length(), 6);
+    assert_eq!(Array::from(&get(&d, "edges")).length(), 2);
 }
 
 #[wasm_bindgen_test]

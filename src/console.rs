@@ -1,0 +1,92 @@
+//! The SQL console: ad-hoc SQL against the playground's database, with rows
+//! up to a limit and errors that point at their line and column.
+
+use rusqlite::Connection;
+
+use crate::script::{self, Output};
+
+/// A console statement that failed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[error("statement {statement} (line {line}, column {column}): {message}")]
+pub struct ConsoleError {
+    /// The failing statement's number, 1-based.
+    pub statement: usize,
+    /// The line SQLite points at (the statement's first line when it does not say).
+    pub line: usize,
+    /// The column (1-based, in characters) SQLite points at.
+    pub column: usize,
+    /// SQLite's message.
+    pub message: String,
+}
+
+/// What a console run returned: each statement's output, and the error that stopped it, if any.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ConsoleRun {
+    /// The statements that ran, in order.
+    pub outputs: Vec<Output>,
+    /// The error that stopped the run (statements before it stay done).
+    pub error: Option<ConsoleError>,
+}
+
+/// Runs `sql` statement by statement, as the sqlite3 shell does: each on its
+/// own, keeping at most `max_rows` rows of each result.
+pub fn run(conn: &Connection, sql: &str, max_rows: usize) -> ConsoleRun {
+    // Outputs before a failure are not returned by script::run, so run the
+    // statements one at a time to keep them.
+    let mut outputs = Vec::new();
+    for (i, stmt) in script::split(sql).into_iter().enumerate() {
+        match script::run(conn, stmt.text, Some(max_rows)) {
+            Ok(outs) => outputs.extend(outs.into_iter().map(|mut o| {
+                o.statement = i + 1;
+                o
+            })),
+            Err(e) => {
+                let at = e.offset.map_or(stmt.offset, |o| stmt.offset + o);
+                let (line, column) = line_and_column(sql, at);
+                return ConsoleRun {
+                    outputs,
+                    error: Some(ConsoleError { statement: i + 1, line, column, message: e.message }),
+                };
+            }
+        }
+    }
+    ConsoleRun { outputs, error: None }
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use crate::script::Value;
+
+    #[test]
+    fn statements_before_an_error_keep_their_output_and_the_error_has_a_position() {
+        let conn = Connection::open_in_memory().unwrap();
+        let run = run(&conn, "CREATE TABLE t(x);\nINSERT INTO t VALUES (1);\n  SELECT x FROM t WHERE;", 100);
+        assert_eq!(run.outputs.len(), 2);
+        assert_eq!(run.outputs[1].changes, 1);
+        let e = run.error.unwrap();
+        assert_eq!(e.to_string(), "statement 3 (line 3, column 24): near \";\": syntax error");
+    }
+
+    #[test]
+    fn a_select_is_cut_at_the_row_limit() {
+        let conn = Connection::open_in_memory().unwrap();
+        let run = run(&conn, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n", 3);
+        let out = &run.outputs[0];
+        assert_eq!(out.rows, [[Value::Integer(1)], [Value::Integer(2)], [Value::Integer(3)]]);
+        assert!(out.truncated);
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        assert_eq!(line_and_column("é\nab€cd", 8), (2, 4));
+    }
+}

@@ -1,0 +1,89 @@
+//! A database exported as a `.sqlite` file and opened again: what sqlx would
+//! see (installed, pending, changed, missing, failed), and clear errors for
+//! files that are not migraplay's or sqlx's.
+
+mod common;
+
+use common::playground;
+use migraplay::{MigrationSet, Playground, State, Target};
+
+fn exported_after(target: Target) -> Vec<u8> {
+    let mut pg = playground("bundled");
+    pg.migrate(target).unwrap();
+    pg.export().unwrap()
+}
+
+#[test]
+fn an_exported_database_opens_as_a_sqlite_file_with_sqlx_rows() {
+    let bytes = exported_after(Target::Up(Some(20250115010200)));
+    assert!(bytes.starts_with(b"SQLite format 3\0"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.sqlite");
+    std::fs::write(&path, &bytes).unwrap();
+    let pg = Playground::open(&path, MigrationSet::bundled()).unwrap();
+    let states: Vec<State> = pg.status().unwrap().iter().map(|s| s.state).collect();
+    assert_eq!(states, [State::Applied, State::Applied, State::Applied, State::Pending, State::Pending, State::Pending, State::Pending]);
+    assert_eq!(common::tables(&pg), ["tasks", "workflow_tasks", "workflows"]);
+}
+
+#[test]
+fn importing_it_back_shows_no_drift() {
+    let bytes = exported_after(Target::Up(None));
+    let pg = Playground::from_database("export.sqlite", &bytes, MigrationSet::bundled()).unwrap();
+    assert!(pg.status().unwrap().iter().all(|s| s.state == State::Applied));
+    assert_eq!(pg.schema().unwrap().totals.tables, 6);
+}
+
+#[test]
+fn drift_against_another_set_is_reported_as_sqlx_migrate_info_would() {
+    let bytes = exported_after(Target::Up(Some(20250115010100)));
+    // A changed file, a migration missing from the set, and a failed row.
+    let mut files = MigrationSet::bundled().files();
+    files.retain(|(n, _)| !n.starts_with("20250115010100"));
+    files[0].1.push_str("\n-- edited\n");
+    let set = MigrationSet::from_files(files.into_iter().map(|(n, t)| (n, t.into_bytes()))).unwrap();
+    let pg = Playground::from_database("prod.sqlite", &bytes, set.clone()).unwrap();
+    pg.connection()
+        .execute("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (20250115010500, 'create configurations', FALSE, x'00', 1)", [])
+        .unwrap();
+    let states: Vec<(i64, State)> = pg.status().unwrap().iter().map(|s| (s.version, s.state)).collect();
+    assert_eq!(
+        states,
+        [
+            (20250115010000, State::Modified),
+            (20250115010100, State::Missing),
+            (20250115010200, State::Pending),
+            (20250115010300, State::Pending),
+            (20250115010400, State::Pending),
+            (20250115010500, State::Dirty),
+            (20250115010600, State::Pending),
+        ]
+    );
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_clearly() {
+    let err = Playground::from_database("notes.txt", b"hello, world", MigrationSet::bundled()).err().unwrap();
+    assert_eq!(err.to_string(), "notes.txt is not a SQLite database (it does not start with SQLite's header)");
+    let mut bytes = exported_after(Target::Up(None));
+    bytes.truncate(2048);
+    for b in &mut bytes[100..] {
+        *b = 0xA5;
+    }
+    let err = Playground::from_database("broken.sqlite", &bytes, MigrationSet::bundled()).err().unwrap();
+    assert!(err.to_string().starts_with("broken.sqlite is not a SQLite database ("), "{err}");
+}
+
+#[test]
+fn a_sqlite_file_without_sqlx_history_is_named_as_such() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.execute_batch("CREATE TABLE t(x);").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.sqlite");
+    conn.execute("VACUUM INTO ?1", [path.to_str().unwrap()]).unwrap();
+    let err = Playground::from_database("other.sqlite", &std::fs::read(&path).unwrap(), MigrationSet::bundled()).err().unwrap();
+    assert_eq!(
+        err.to_string(),
+        "other.sqlite has no _sqlx_migrations table: it was not made by sqlx or migraplay, so there is nothing to compare"
+    );
+}
