@@ -1,12 +1,19 @@
 // The page: DOM and events only. It sends actions to the worker and draws
 // what comes back. Everything from migrations or the database is inserted as
-// text (textContent), never as HTML.
-
+// text, never as HTML.
+import { $, el, download } from './dom.js';
 import { renderMarkdown } from './markdown.js';
+import { drawDiagram } from './diagram.js';
+import { createEditor } from './editor.js';
+import { encodeSet, decodeSet, MAX_LINK_CHARS } from './share.js';
 
-const $ = (id) => document.getElementById(id);
+const ROW_LIMIT = 200;
+const params = new URLSearchParams(location.search);
+const demo = params.has('demo');
+
+// --- the worker ------------------------------------------------------------
+
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-
 let nextId = 1;
 const waiting = new Map();
 const progressHandlers = new Map();
@@ -18,10 +25,10 @@ worker.onmessage = ({ data }) => {
   const done = waiting.get(data.id);
   waiting.delete(data.id);
   progressHandlers.delete(data.id);
-  if (done) done(data);
+  done?.(data);
 };
 worker.onerror = (event) => {
-  showError(`The SQLite worker failed to start: ${event.message || 'unknown error'}`);
+  showError(`The SQLite worker failed: ${event.message || 'unknown error'}`);
   setProgress('');
 };
 
@@ -34,25 +41,11 @@ function call(op, args = [], onProgress = null) {
   });
 }
 
-// --- small DOM helpers -----------------------------------------------------
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'class') node.className = value;
-    else if (key === 'text') node.textContent = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) {
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
+// --- messages ----------------------------------------------------------------
 
 function showError(message) {
-  const box = $('error');
-  box.replaceChildren(el('strong', { text: 'Error: ' }), el('span', { class: 'message', text: message }));
-  box.hidden = false;
+  $('error').replaceChildren(el('strong', { text: 'Error: ' }), el('span', { class: 'message', text: message }));
+  $('error').hidden = false;
 }
 
 function clearError() {
@@ -60,64 +53,76 @@ function clearError() {
   $('error').replaceChildren();
 }
 
-function setProgress(text) {
-  $('progress').textContent = text;
-}
+const setProgress = (text) => { $('progress').textContent = text; };
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-// --- state ---------------------------------------------------------------
+// --- state and buttons ---------------------------------------------------------
 
 let busy = true;
 let current = null;
+let lastChanges = [];
 
-const buttons = ['apply-next', 'revert-last', 'apply-all', 'revert-all', 'migrate-to', 'verify'];
+const controls = ['apply-next', 'revert-last', 'apply-all', 'revert-all', 'migrate-to', 'verify', 'target',
+  'files', 'folder', 'load-bundled', 'paste-add', 'export', 'import', 'share', 'reset-db', 'reset', 'console-run',
+  'editor-save'];
 
 function updateButtons() {
   const status = current ? current.status : [];
   const pending = status.some((s) => s.state === 'pending');
   const applied = status.some((s) => s.state !== 'pending');
+  const has = status.length > 0;
   const enabled = {
     'apply-next': pending,
     'apply-all': pending,
     'revert-last': applied,
     'revert-all': applied,
-    'migrate-to': status.length > 0,
+    'migrate-to': has,
+    target: has,
     verify: current && current.migrations.length > 0,
+    'load-bundled': current && current.source.kind !== 'bundled',
+    'editor-save': editorFile !== null,
   };
-  for (const id of buttons) $(id).disabled = busy || !enabled[id];
-  $('target').disabled = busy || status.length === 0;
-  $('files').disabled = busy;
-  $('load-bundled').disabled = busy || !current || current.source.kind === 'bundled';
+  for (const id of controls) $(id).disabled = busy || !current || enabled[id] === false;
 }
 
 function render(state) {
   current = state;
   $('engine').textContent = `SQLite ${state.sqliteVersion} (WebAssembly, in a worker)`;
-  const n = state.migrations.length;
-  $('source').textContent = state.source.kind === 'bundled'
-    ? `The bundled set: ${n} migrations. The database is new and in memory.`
-    : `Your set: ${n} migration${n === 1 ? '' : 's'} from ${state.source.files} file${state.source.files === 1 ? '' : 's'}. The database is new and in memory.`;
+  const n = plural(state.migrations.length, 'migration');
+  const where = state.persist ? 'kept in this browser' : 'not saved (demo view)';
+  const from = {
+    bundled: `The bundled set: ${n}.`,
+    files: `Your set: ${n} from ${plural(state.source.files, 'file')}.`,
+    edited: `Your set, edited: ${n}.`,
+    link: `A shared set: ${n} from a link.`,
+  }[state.source.kind];
+  $('source').textContent = `${from} The set and the database are ${where}.`;
   renderMigrations(state);
   renderTargets(state);
   renderSchema(state.schema);
+  renderDiagram(state.diagram);
+  renderDrift(state.status);
   updateButtons();
 }
 
 function renderMigrations({ status, migrations }) {
   const files = new Map(migrations.map((m) => [m.version, m]));
+  const fileButton = (name) => (demo ? el('code', { text: name })
+    : el('button', { class: 'link', type: 'button', 'data-file': name, title: `Edit ${name}` }, el('code', { text: name })));
   const rows = status.map((s) => {
     const m = files.get(s.version);
-    const fileCell = el('td', { class: 'files' });
+    const cell = el('td', { class: 'files' });
     if (m) {
-      fileCell.append(el('code', { text: m.up_file }));
-      if (m.down_file) fileCell.append(el('br'), el('code', { text: m.down_file }));
+      cell.append(fileButton(m.up_file));
+      if (m.down_file) cell.append(el('br'), fileButton(m.down_file));
     } else {
-      fileCell.append(el('em', { text: 'not in this set' }));
+      cell.append(el('em', { text: 'not in this set' }));
     }
-    return el('tr', { 'data-version': String(s.version), class: `state-${s.state}` },
+    return el('tr', { 'data-version': s.version, class: `state-${s.state}` },
       el('td', { text: String(s.version) }),
       el('td', { text: s.description }),
       el('td', {}, el('span', { class: `badge ${s.state}`, text: s.state })),
-      fileCell,
+      cell,
       el('td', { class: 'checksum', title: s.checksum }, el('code', { text: `${s.checksum.slice(0, 16)}…` })));
   });
   $('migrations').tBodies[0].replaceChildren(...rows);
@@ -126,24 +131,33 @@ function renderMigrations({ status, migrations }) {
 function renderTargets({ status }) {
   const select = $('target');
   const previous = select.value;
-  const options = [el('option', { value: '0', text: '0 — before the first (empty)' })];
-  for (const s of status.filter((s) => s.state !== 'missing')) {
-    options.push(el('option', { value: String(s.version), text: `${s.version} — ${s.description}` }));
-  }
-  select.replaceChildren(...options);
+  select.replaceChildren(el('option', { value: '0', text: '0 — before the first (empty)' }),
+    ...status.filter((s) => s.state !== 'missing')
+      .map((s) => el('option', { value: String(s.version), text: `${s.version} — ${s.description}` })));
   if ([...select.options].some((o) => o.value === previous)) select.value = previous;
+}
+
+const DRIFT_WORDS = { applied: 'installed', pending: 'pending', modified: 'installed with a different checksum',
+  missing: 'applied but missing from the set', dirty: 'failed (success = false)' };
+
+function renderDrift(status) {
+  const counts = {};
+  for (const s of status) counts[s.state] = (counts[s.state] || 0) + 1;
+  const drift = ['modified', 'missing', 'dirty'].some((k) => counts[k]);
+  $('drift').hidden = !drift && !importedFrom;
+  const parts = Object.keys(DRIFT_WORDS).filter((k) => counts[k]).map((k) => `${counts[k]} ${DRIFT_WORDS[k]}`);
+  $('drift').textContent = `${importedFrom ? `Compared with ${importedFrom}: ` : 'Drift: '}${parts.join(', ')}.`
+    + (drift ? ' sqlx would refuse to migrate this database until that is resolved.' : ' No drift.');
+  $('drift').className = `drift ${drift ? 'bad' : 'good'}`;
 }
 
 function renderSchema(schema) {
   const t = schema.totals;
-  const totals = [
-    ['tables', t.tables], ['columns', t.columns], ['indexes', t.indexes], ['triggers', t.triggers],
+  const totals = [['tables', t.tables], ['columns', t.columns], ['indexes', t.indexes], ['triggers', t.triggers],
     ['views', t.views], ['foreign keys', t.foreign_keys], ['checks', t.checks], ['defaults', t.defaults],
-    ['primary keys', t.primary_keys],
-  ];
-  $('totals').replaceChildren(...totals.flatMap(([name, n]) => [
-    el('div', { 'data-total': name.replace(' ', '_') }, el('dt', { text: name }), el('dd', { text: String(n) })),
-  ]));
+    ['primary keys', t.primary_keys]];
+  $('totals').replaceChildren(...totals.map(([name, n]) =>
+    el('div', { 'data-total': name.replace(' ', '_') }, el('dt', { text: name }), el('dd', { text: String(n) }))));
   const sections = schema.tables.map(renderTable);
   for (const view of schema.views) {
     sections.push(el('section', { class: 'table-card view' },
@@ -158,11 +172,8 @@ function renderTable(table) {
   const columns = el('table', { class: 'columns' },
     el('thead', {}, el('tr', {}, ...['column', 'type', 'not null', 'default', 'key'].map((h) => el('th', { text: h })))),
     el('tbody', {}, ...table.columns.map((c) => el('tr', {},
-      el('td', { text: c.name }),
-      el('td', { text: c.decl_type }),
-      el('td', { text: c.not_null ? 'yes' : '' }),
-      el('td', { text: c.default ?? '' }),
-      el('td', { text: c.primary_key ? `PK ${c.primary_key}` : '' })))));
+      el('td', { text: c.name }), el('td', { text: c.decl_type }), el('td', { text: c.not_null ? 'yes' : '' }),
+      el('td', { text: c.default ?? '' }), el('td', { text: c.primary_key ? `PK ${c.primary_key}` : '' })))));
   const list = (title, items) => (items.length === 0 ? [] : [
     el('h4', { text: title }),
     el('ul', { class: title.replace(' ', '-') }, ...items.map((text) => el('li', { text }))),
@@ -170,12 +181,25 @@ function renderTable(table) {
   return el('section', { class: 'table-card', 'data-table': table.name },
     el('h3', {}, el('span', { class: 'kind', text: 'table ' }), el('span', { class: 'name', text: table.name })),
     columns,
-    ...list('foreign keys', table.foreign_keys.map((fk) =>
+    list('foreign keys', table.foreign_keys.map((fk) =>
       `(${fk.columns.join(', ')}) → ${fk.target}(${fk.target_columns.join(', ')}) ON DELETE ${fk.on_delete} ON UPDATE ${fk.on_update}`)),
-    ...list('checks', table.checks.map((c) => `CHECK (${c})`)),
-    ...list('indexes', table.indexes.map((ix) =>
+    list('checks', table.checks.map((c) => `CHECK (${c})`)),
+    list('indexes', table.indexes.map((ix) =>
       `${ix.unique ? 'UNIQUE ' : ''}${ix.name} (${ix.columns.join(', ')})${ix.partial ? ' WHERE …' : ''}`)),
-    ...list('triggers', table.triggers.map((tr) => tr.name)));
+    list('triggers', table.triggers.map((tr) => tr.name)));
+}
+
+function renderDiagram(diagram) {
+  $('diagram').replaceChildren(diagram.boxes.length === 0
+    ? el('p', { class: 'muted', text: 'No tables to draw.' })
+    : drawDiagram(diagram, lastChanges));
+}
+
+function renderChanges(changes) {
+  lastChanges = changes;
+  $('changes').replaceChildren(...(changes.length === 0
+    ? [el('li', { class: 'muted', text: 'No change to the schema.' })]
+    : changes.map((c) => el('li', { class: c.change === 'still_there' ? 'added' : c.change === 'missing' ? 'removed' : 'changed', text: c.sentence }))));
 }
 
 function appendLog(lines, failed) {
@@ -185,9 +209,12 @@ function appendLog(lines, failed) {
   log.scrollTop = log.scrollHeight;
 }
 
-// --- actions -------------------------------------------------------------
+// --- running actions -------------------------------------------------------------
 
-async function run(op, label, ...args) {
+let importedFrom = null;
+
+/** Runs a worker action; returns the reply. `done(reply)` words the progress line. */
+async function run(op, label, args = [], done = null) {
   busy = true;
   updateButtons();
   clearError();
@@ -195,41 +222,178 @@ async function run(op, label, ...args) {
   const started = performance.now();
   const reply = await call(op, args);
   busy = false;
+  const result = reply.result || {};
+  if (result.changes) renderChanges(result.changes);
   if (reply.state) render(reply.state);
-  appendLog(reply.log, reply.ok ? null : reply.error);
-  if (reply.ok && op.startsWith('load')) {
-    setProgress(`${label}: done.`);
-  } else if (reply.ok) {
-    const n = reply.log.length;
-    setProgress(n === 0 ? `${label}: nothing to do.`
-      : `${label}: ${n} migration${n === 1 ? '' : 's'} in ${(performance.now() - started).toFixed(1)} ms.`);
+  if (result.log) appendLog(result.log, reply.ok ? null : reply.error);
+  if (reply.ok) {
+    const n = result.log ? result.log.length : null;
+    setProgress(done ? done(reply) : n === null ? `${label}: done.`
+      : n === 0 ? `${label}: nothing to do.`
+        : `${label}: ${plural(n, 'migration')} in ${(performance.now() - started).toFixed(1)} ms.`);
   } else {
     showError(reply.error);
     setProgress(`${label} failed.`);
+    if (reply.location) openEditor(reply.location.file, reply.location.line);
   }
+  updateButtons();
+  return reply;
+}
+
+const step = (op, label) => () => run(op, label);
+$('apply-next').addEventListener('click', step('applyNext', 'Apply next'));
+$('revert-last').addEventListener('click', step('revertLast', 'Revert last'));
+$('apply-all').addEventListener('click', step('applyAll', 'Apply all'));
+$('revert-all').addEventListener('click', step('revertAll', 'Revert all'));
+$('migrate-to').addEventListener('click', () => {
+  const version = Number($('target').value);
+  run('migrateTo', `Migrate to ${version}`, [version]);
+});
+
+// --- loading sets -------------------------------------------------------------------
+
+async function readFiles(list) {
+  const files = [];
+  for (const f of list) {
+    const name = f.relativePath || f.webkitRelativePath || f.name;
+    if (name.endsWith('.json')) {
+      // A set saved with "Share link" when it was too large for a link.
+      try {
+        const bundle = JSON.parse(await f.text());
+        if (!Array.isArray(bundle)) throw new Error('not a list of files');
+        for (const item of bundle) files.push({ name: String(item.name), bytes: new TextEncoder().encode(String(item.text)) });
+      } catch (e) {
+        throw new Error(`${name}: not a migraplay set file (${e.message})`);
+      }
+      continue;
+    }
+    files.push({ name, bytes: new Uint8Array(await f.arrayBuffer()) });
+  }
+  return files;
+}
+
+async function loadFiles(list) {
+  if (list.length === 0) return;
+  let files;
+  try {
+    files = await readFiles(list);
+  } catch (e) {
+    showError(e.message);
+    return;
+  }
+  importedFrom = null;
+  const reply = await run('load', `Load ${plural(files.length, 'file')}`, [files]);
+  if (!reply.ok) setProgress('Nothing was loaded; the set you had is still here.');
+  else closeEditor();
+}
+
+for (const id of ['files', 'folder']) {
+  $(id).addEventListener('change', async (event) => {
+    const picked = [...event.target.files];
+    event.target.value = '';
+    await loadFiles(picked);
+  });
+}
+
+// Dropped folders arrive as entries to walk.
+async function entryFiles(entry, path = '') {
+  if (entry.isFile) {
+    const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+    return [Object.assign(file, { relativePath: `${path}${file.name}` })];
+  }
+  const reader = entry.createReader();
+  const entries = [];
+  for (let batch; (batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject))).length;) entries.push(...batch);
+  return (await Promise.all(entries.map((e) => entryFiles(e, `${path}${entry.name}/`)))).flat();
+}
+
+const zone = $('migrations-panel');
+zone.addEventListener('dragover', (e) => { if (!demo) { e.preventDefault(); zone.classList.add('dropping'); } });
+zone.addEventListener('dragleave', () => zone.classList.remove('dropping'));
+zone.addEventListener('drop', async (e) => {
+  if (demo) return;
+  e.preventDefault();
+  zone.classList.remove('dropping');
+  if (busy) return;
+  const entries = [...e.dataTransfer.items].map((i) => i.webkitGetAsEntry?.()).filter(Boolean);
+  const files = entries.length ? (await Promise.all(entries.map((en) => entryFiles(en)))).flat() : [...e.dataTransfer.files];
+  await loadFiles(files);
+});
+
+$('load-bundled').addEventListener('click', () => { importedFrom = null; closeEditor(); run('loadBundled', 'Load the bundled set'); });
+
+$('paste-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const base = $('paste-name').value.trim().replace(/(\.up|\.down)?\.sql$/, '');
+  const up = $('paste-up').value;
+  const down = $('paste-down').value;
+  const files = down.trim()
+    ? [{ name: `${base}.up.sql`, text: up }, { name: `${base}.down.sql`, text: down }]
+    : [{ name: `${base}.sql`, text: up }];
+  const reply = await run('addFiles', `Add ${base}`, [files]);
+  if (reply.ok) {
+    $('paste-form').reset();
+    $('paste').open = false;
+  } else {
+    setProgress('Nothing was added; the set is as it was.');
+  }
+});
+
+// --- the editor ------------------------------------------------------------------
+
+let editorFile = null;
+const editor = createEditor($('editor'), { label: 'Migration file', onInput: () => { $('editor-note').textContent = 'Unsaved changes.'; } });
+
+function openEditor(name, line = null) {
+  const file = current && current.migrations.flatMap((m) => [
+    { name: m.up_file, text: m.up }, ...(m.down_file ? [{ name: m.down_file, text: m.down }] : []),
+  ]).find((f) => f.name === name);
+  if (!file || demo) return;
+  if (editorFile !== name) editor.set(file.text);
+  editorFile = name;
+  $('editor-file').textContent = name;
+  $('editor-panel').hidden = false;
+  $('editor-note').textContent = line ? `The error is on line ${line}.` : '';
+  if (line) editor.mark(line);
   updateButtons();
 }
 
-// --- verification --------------------------------------------------------
+function closeEditor() {
+  editorFile = null;
+  $('editor-panel').hidden = true;
+  updateButtons();
+}
 
-let downloads = [];
+$('migrations').addEventListener('click', (e) => {
+  const button = e.target.closest('button[data-file]');
+  if (button) openEditor(button.dataset.file);
+});
+$('editor-close').addEventListener('click', closeEditor);
+$('editor-save').addEventListener('click', async () => {
+  const reply = await run('addFiles', `Save ${editorFile}`, [[{ name: editorFile, text: editor.get() }]]);
+  if (reply.ok) $('editor-note').textContent = 'Saved.';
+});
+
+// --- verification ---------------------------------------------------------------
+
+let reportUrls = [];
 
 function setDownload(id, text, type) {
   const url = URL.createObjectURL(new Blob([text], { type }));
-  downloads.push(url);
+  reportUrls.push(url);
   $(id).href = url;
 }
 
 function renderVerification({ report, markdown, json }) {
-  for (const url of downloads) URL.revokeObjectURL(url);
-  downloads = [];
+  for (const url of reportUrls) URL.revokeObjectURL(url);
+  reportUrls = [];
   const failing = report.migrations.filter((m) => m.status === 'fail').length;
   $('verify-summary').className = `verdict ${report.ok ? 'pass' : 'fail'}`;
   $('verify-summary').textContent = report.ok
     ? `PASS: all ${report.migrations.length} migrations apply, revert and re-apply cleanly.`
     : `FAIL: ${failing} of ${report.migrations.length} migrations have problems.`;
   const ms = (t) => (t === null || t === undefined ? '—' : `${t.toFixed(3)} ms`);
-  $('verify-results').tBodies[0].replaceChildren(...report.migrations.map((m) => el('tr', { class: m.status, 'data-version': String(m.version) },
+  $('verify-results').tBodies[0].replaceChildren(...report.migrations.map((m) => el('tr', { class: m.status, 'data-version': m.version },
     el('td', { text: String(m.version) }),
     el('td', { text: m.description }),
     el('td', {}, el('span', { class: `badge ${m.status}`, text: m.status.toUpperCase() })),
@@ -253,10 +417,10 @@ $('verify').addEventListener('click', async () => {
   $('verify-progress').value = 0;
   $('verify-summary').textContent = '';
   setProgress('Verifying…');
-  const reply = await call('verify', [], ({ done, total, step }) => {
+  const reply = await call('verify', [], ({ done, total, step: what }) => {
     $('verify-progress').max = total;
     $('verify-progress').value = done;
-    $('verify-step').textContent = `Step ${Math.min(done + 1, total)} of ${total}: ${step}`;
+    $('verify-step').textContent = `Step ${Math.min(done + 1, total)} of ${total}: ${what}`;
   });
   busy = false;
   if (reply.ok) {
@@ -271,38 +435,151 @@ $('verify').addEventListener('click', async () => {
   updateButtons();
 });
 
-$('files').addEventListener('change', async (event) => {
-  const picked = [...event.target.files];
-  event.target.value = '';
-  if (picked.length === 0) return;
-  const files = await Promise.all(picked.map(async (f) => ({
-    name: f.webkitRelativePath || f.name,
-    bytes: new Uint8Array(await f.arrayBuffer()),
-  })));
-  await run('load', `Load ${files.length} file${files.length === 1 ? '' : 's'}`, files);
-  if (!$('error').hidden) setProgress('Nothing was loaded; the previous set is still here.');
-});
-$('load-bundled').addEventListener('click', () => run('loadBundled', 'Load the bundled set'));
-$('apply-next').addEventListener('click', () => run('applyNext', 'Apply next'));
-$('revert-last').addEventListener('click', () => run('revertLast', 'Revert last'));
-$('apply-all').addEventListener('click', () => run('applyAll', 'Apply all'));
-$('revert-all').addEventListener('click', () => run('revertAll', 'Revert all'));
-$('migrate-to').addEventListener('click', () => {
-  const version = Number($('target').value);
-  run('migrateTo', `Migrate to ${version}`, version);
+// --- the database: export, import, share, reset ----------------------------------
+
+$('export').addEventListener('click', async () => {
+  const reply = await run('exportDatabase', 'Export the database');
+  if (reply.ok) download('migraplay.sqlite', reply.result.bytes, 'application/vnd.sqlite3');
 });
 
-(async () => {
-  setProgress('Loading SQLite (WebAssembly)…');
-  const reply = await call('state');
-  busy = false;
+$('import').addEventListener('change', async (event) => {
+  const file = event.target.files[0];
+  event.target.value = '';
+  if (!file) return;
+  const reply = await run('importDatabase', `Open ${file.name}`, [file.name, new Uint8Array(await file.arrayBuffer())]);
   if (reply.ok) {
-    render(reply.state);
-    setProgress('');
-    document.body.dataset.ready = 'true';
+    importedFrom = file.name;
+    renderDrift(reply.state.status);
   } else {
+    setProgress(`${file.name} was not opened; the database you had is still here.`);
+  }
+});
+
+$('share').addEventListener('click', async () => {
+  const files = current.migrations.flatMap((m) => [
+    { name: m.up_file, text: m.up }, ...(m.down_file ? [{ name: m.down_file, text: m.down }] : [])]);
+  const fragment = await encodeSet(files);
+  const box = $('share-box');
+  box.hidden = false;
+  if (fragment.length > MAX_LINK_CHARS) {
+    const save = el('button', { type: 'button', class: 'secondary', text: 'Download the set as a file' });
+    save.addEventListener('click', () => download('migrations.migraplay.json', JSON.stringify(files, null, 1), 'application/json'));
+    box.replaceChildren(el('p', { text: `This set is too large for a link (${fragment.length} characters; a link may carry ${MAX_LINK_CHARS}). `
+      + 'Download it as a file instead; “Load files” opens it again.' }), save);
+    return;
+  }
+  const link = `${location.origin}${location.pathname}#${fragment}`;
+  const input = el('input', { id: 'share-link', readonly: true, value: link, 'aria-label': 'Share link' });
+  const copy = el('button', { type: 'button', class: 'secondary', text: 'Copy' });
+  copy.addEventListener('click', async () => {
+    input.select();
+    try { await navigator.clipboard.writeText(link); copy.textContent = 'Copied'; } catch { copy.textContent = 'Press Ctrl+C'; }
+  });
+  box.replaceChildren(el('p', { text: `A link that carries the set (${plural(files.length, 'file')}, ${link.length} characters). `
+    + 'The set travels in the part after #, which browsers never send to a server.' }), input, copy);
+});
+
+$('reset-db').addEventListener('click', () => { importedFrom = null; run('resetDatabase', 'New database'); });
+$('reset').addEventListener('click', () => {
+  importedFrom = null;
+  closeEditor();
+  $('log').replaceChildren();
+  renderChanges([]);
+  consoleHistory.length = 0;
+  localStorage.removeItem('migraplay-console-history');
+  renderHistory();
+  window.history.replaceState(null, '', location.pathname + location.search);
+  run('reset', 'Reset everything');
+});
+
+// --- the console ----------------------------------------------------------------
+
+const consoleEditor = createEditor($('console-editor'), { label: 'SQL to run' });
+consoleEditor.set("SELECT name, type FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name;");
+$('row-limit').textContent = String(ROW_LIMIT);
+const consoleHistory = JSON.parse(localStorage.getItem('migraplay-console-history') || '[]');
+
+function renderHistory() {
+  $('console-history').replaceChildren(...consoleHistory.map((sql) => {
+    const b = el('button', { type: 'button', class: 'link', title: 'Put back in the console' }, el('code', { text: sql }));
+    b.addEventListener('click', () => consoleEditor.set(sql));
+    return el('li', {}, b);
+  }));
+}
+
+function cell(value) {
+  if (value === null) return el('td', { class: 'null', text: 'NULL' });
+  if (typeof value === 'object') return el('td', { class: 'blob', text: `BLOB ${value.blob_bytes} bytes x'${value.hex}${value.blob_bytes > 32 ? '…' : ''}'` });
+  return el('td', { class: typeof value, text: String(value) });
+}
+
+function renderConsole({ outputs, error }, sql) {
+  $('console-results').replaceChildren(...outputs.map((o) => {
+    const head = el('p', { class: 'muted' }, el('code', { text: o.sql }));
+    if (o.columns.length === 0) return el('div', { class: 'result' }, head, el('p', { text: `OK, ${plural(o.changes, 'row')} changed.` }));
+    const more = o.truncated ? ` (only the first ${ROW_LIMIT} are shown)` : '';
+    return el('div', { class: 'result' }, head,
+      el('table', { class: 'grid' },
+        el('thead', {}, el('tr', {}, ...o.columns.map((c) => el('th', { text: c })))),
+        el('tbody', {}, ...o.rows.map((r) => el('tr', {}, ...r.map(cell))))),
+      el('p', { class: 'muted', text: `${plural(o.rows.length, 'row')}${more}.` }));
+  }));
+  $('console-error').hidden = !error;
+  if (error) {
+    const line = sql.split('\n')[error.line - 1] ?? '';
+    $('console-error').replaceChildren(
+      el('span', { class: 'message', text: `Statement ${error.statement}, line ${error.line}, column ${error.column}: ${error.message}` }),
+      el('pre', { class: 'caret', text: `${line}\n${' '.repeat(Math.max(0, error.column - 1))}^` }));
+    consoleEditor.mark(error.line);
+  }
+}
+
+async function runConsole() {
+  const sql = consoleEditor.get();
+  if (!sql.trim() || busy) return;
+  const reply = await run('console', 'Run SQL', [sql, ROW_LIMIT], ({ result }) =>
+    (result.console.error ? 'Run SQL: stopped at an error.' : `Run SQL: ${plural(result.console.outputs.length, 'statement')}.`));
+  if (!reply.ok) return;
+  if (consoleHistory[0] !== sql) consoleHistory.unshift(sql);
+  consoleHistory.length = Math.min(consoleHistory.length, 30);
+  localStorage.setItem('migraplay-console-history', JSON.stringify(consoleHistory));
+  renderHistory();
+  renderConsole(reply.result.console, sql);
+}
+
+$('console-run').addEventListener('click', runConsole);
+consoleEditor.textarea.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); runConsole(); }
+});
+renderHistory();
+
+// --- start -------------------------------------------------------------------------
+
+(async () => {
+  if (demo) document.body.classList.add('demo');
+  setProgress('Loading SQLite (WebAssembly)…');
+  let files = null;
+  try {
+    files = await decodeSet(location.hash);
+  } catch (e) {
+    showError(e.message);
+  }
+  const reply = await call('init', [{ persist: !demo, files }]);
+  busy = false;
+  if (!reply.ok) {
     showError(reply.error);
     setProgress('');
     updateButtons();
+    return;
   }
+  render(reply.state);
+  setProgress(reply.note || '');
+  // The set is saved now; a reload should not load the link again over it.
+  if (files && !demo) window.history.replaceState(null, '', location.pathname + location.search);
+  const version = params.get('version');
+  if (demo) {
+    await run('migrateTo', `Migrate to ${version || 'the latest'}`,
+      [version ? Number(version) : Math.max(0, ...reply.state.status.map((s) => s.version))]);
+  }
+  document.body.dataset.ready = 'true';
 })();

@@ -1,21 +1,58 @@
 // The worker owns the Playground (SQLite in wasm), so a long migration never
-// freezes the page. It only relays: every decision is the Rust core's.
+// freezes the page, and it saves the set and the database after each action.
+// It only relays: every decision about migrations is the Rust core's.
 import init, { Playground } from '../pkg/migraplay.js';
+import * as storage from './storage.js';
 
 let playground;
 let source = { kind: 'bundled', files: 0 };
-const ready = init().then(() => {
+let persist = true;
+let restoreNote = null;
+
+const ready = init();
+
+function state() {
+  return {
+    migrations: playground.migrations(),
+    status: playground.status(),
+    schema: playground.schema(),
+    diagram: playground.diagram(),
+    sqliteVersion: Playground.sqliteVersion(),
+    source,
+    persist,
+  };
+}
+
+async function save() {
+  if (!persist) return;
+  await storage.save({ source, files: playground.files(), database: playground.exportDatabase() });
+}
+
+// Starts from the saved state, a shared set, or the bundled set.
+async function start({ persist: keep = true, files = null, sharedName = null } = {}) {
+  persist = keep;
+  if (files) {
+    playground = Playground.fromFiles(files);
+    source = { kind: 'link', files: files.length, name: sharedName };
+    await save();
+    return;
+  }
+  const saved = persist ? await storage.load().catch(() => undefined) : undefined;
+  if (saved) {
+    try {
+      playground = saved.source.kind === 'bundled' ? new Playground() : Playground.fromFiles(saved.files);
+      playground.restoreDatabase(saved.database);
+      source = saved.source;
+      return;
+    } catch (e) {
+      restoreNote = `The saved playground could not be restored (${e.message}); starting with the bundled set.`;
+    }
+  }
   playground = new Playground();
-});
+  source = { kind: 'bundled', files: 0 };
+}
 
-const state = () => ({
-  migrations: playground.migrations(),
-  status: playground.status(),
-  schema: playground.schema(),
-  sqliteVersion: Playground.sqliteVersion(),
-  source,
-});
-
+// Each returns what the page shows besides the new state.
 const actions = {
   applyNext: () => playground.applyNext(),
   revertLast: () => playground.revertLast(),
@@ -26,40 +63,68 @@ const actions = {
   load: (files) => {
     playground = Playground.fromFiles(files);
     source = { kind: 'files', files: files.length };
-    return [];
   },
   loadBundled: () => {
     playground = new Playground();
     source = { kind: 'bundled', files: 0 };
-    return [];
   },
+  // Pasted or edited files join the set; the database stays.
+  addFiles: (files) => {
+    const byName = new Map(playground.files().map((f) => [f.name, f]));
+    for (const f of files) byName.set(f.name, f);
+    playground.replaceFiles([...byName.values()]);
+    source = { kind: 'edited', files: byName.size };
+  },
+  importDatabase: (name, bytes) => playground.importDatabase(name, bytes),
+  exportDatabase: () => ({ bytes: playground.exportDatabase() }),
+  resetDatabase: () => {
+    const files = playground.files();
+    playground = source.kind === 'bundled' ? new Playground() : Playground.fromFiles(files);
+  },
+  reset: async () => {
+    await storage.clear().catch(() => {});
+    playground = new Playground();
+    source = { kind: 'bundled', files: 0 };
+  },
+  console: (sql, maxRows) => ({ console: playground.console(sql, maxRows) }),
 };
+
+// Actions that leave the set and the database as they were.
+const readOnly = new Set(['exportDatabase', 'console']);
 
 self.onmessage = async ({ data: { id, op, args = [] } }) => {
   try {
     await ready;
-    if (op === 'state') {
-      self.postMessage({ id, ok: true, log: [], state: state() });
+    if (op === 'init') {
+      await start(args[0]);
+      self.postMessage({ id, ok: true, state: state(), note: restoreNote });
       return;
     }
     if (op === 'verify') {
       const onProgress = (progress) => self.postMessage({ id, progress });
       const verified = playground.verify(self.navigator.userAgent, onProgress);
-      self.postMessage({ id, ok: true, log: [], verified, state: state() });
+      self.postMessage({ id, ok: true, verified, state: state() });
       return;
     }
     const action = actions[op];
     if (!action) throw new Error(`unknown operation: ${op}`);
-    const log = action(...args);
-    self.postMessage({ id, ok: true, log, state: state() });
+    const result = (await action(...args)) || {};
+    if (!readOnly.has(op)) await save();
+    self.postMessage({ id, ok: true, result, state: state() });
   } catch (e) {
     let current = null;
-    try { current = playground && state(); } catch { /* report the first error */ }
+    try {
+      if (playground) {
+        if (!readOnly.has(op)) await save();
+        current = state();
+      }
+    } catch { /* report the first error */ }
     self.postMessage({
       id,
       ok: false,
       error: String(e && e.message !== undefined ? e.message : e),
-      log: (e && e.applied) || [],
+      result: { log: (e && e.applied) || [], changes: (e && e.changes) || [] },
+      location: (e && e.location) || null,
       state: current,
     });
   }
