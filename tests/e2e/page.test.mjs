@@ -1,62 +1,11 @@
 // End to end: serve the built page with `migraplay serve`, open it in Debian's
 // Chromium (playwright-core, no downloaded browser), click as a user would and
 // read what the page shows.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
+import { setup, open, fixture, download as downloadBytes, total, tableNames } from './harness.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = process.env.MIGRAPLAY_BIN || path.join(root, 'target/debug/migraplay');
-const dist = process.env.MIGRAPLAY_DIST || path.join(root, 'dist');
-const fixture = (name, ...files) => files.map((f) => path.join(root, 'tests/fixtures', name, f));
-
-let server;
-let browser;
-let base;
-
-const freePort = () => new Promise((resolve, reject) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  s.on('error', reject);
-});
-
-before(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}/`;
-  server = spawn(bin, ['serve', '--port', String(port), '--root', dist], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve, reject) => {
-    server.stdout.on('data', (d) => { if (String(d).includes('Serving')) resolve(); });
-    server.on('exit', (code) => reject(new Error(`migraplay serve exited with ${code}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill();
-});
-
-async function open() {
-  const page = await browser.newPage({ acceptDownloads: true });
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  await page.goto(base);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
-  return { page, problems };
-}
-
-const total = (page, name) => page.locator(`[data-total="${name}"] dd`).textContent();
-const tableNames = (page) => page.locator('#tables .table-card .name').allTextContents();
+setup();
 
 test('the page lists the seven bundled migrations, all pending', async () => {
   const { page, problems } = await open();
@@ -67,7 +16,7 @@ test('the page lists the seven bundled migrations, all pending', async () => {
   assert.equal(await page.locator('#revert-all').isDisabled(), true, 'nothing to revert yet');
   assert.equal(await page.locator('#apply-all').isDisabled(), false);
   assert.deepEqual(problems, []);
-  await page.close();
+  await page.context().close();
 });
 
 test('apply all shows 6 tables, 4 triggers and 2 foreign keys; revert all leaves none', async () => {
@@ -98,7 +47,7 @@ test('apply all shows 6 tables, 4 triggers and 2 foreign keys; revert all leaves
   assert.equal(await page.locator('#tables .empty').textContent(), 'No user tables.');
   assert.match((await page.locator('#log li').allTextContents())[7], /^Applied 20250115010600\/revert create triggers \(/);
   assert.deepEqual(problems, []);
-  await page.close();
+  await page.context().close();
 });
 
 test('migrate to a version goes there and back', async () => {
@@ -110,7 +59,7 @@ test('migrate to a version goes there and back', async () => {
   await page.selectOption('#target', '0');
   await page.click('#migrate-to');
   await page.waitForFunction(() => document.querySelector('[data-total="tables"] dd').textContent === '0');
-  await page.close();
+  await page.context().close();
 });
 
 test('a broken third statement leaves no trace and the page names file, statement 3 and line', async () => {
@@ -128,7 +77,7 @@ test('a broken third statement leaves no trace and the page names file, statemen
 
   await page.click('#load-bundled');
   await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 7);
-  await page.close();
+  await page.context().close();
 });
 
 test('a set that does not load is reported and the loaded set stays', async () => {
@@ -138,14 +87,10 @@ test('a set that does not load is reported and the loaded set stays', async () =
   assert.equal(await page.locator('#error .message').textContent(),
     '2_create_b.up.sql has no matching down migration; add 2_create_b.down.sql');
   assert.equal(await page.locator('#migrations tbody tr').count(), 7, 'the bundled set is still loaded');
-  await page.close();
+  await page.context().close();
 });
 
-// Clicks a download link as a user would and reads the file Chromium saved.
-async function download(page, id) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click(`#${id}`)]);
-  return readFile(await file.path(), 'utf8');
-}
+const download = async (page, id) => String(await downloadBytes(page, `#${id}`));
 
 test('verify shows PASS per migration, the totals, no lint, and downloads of the same report', async () => {
   const { page, problems } = await open();
@@ -172,7 +117,7 @@ test('verify shows PASS per migration, the totals, no lint, and downloads of the
   assert.match(await page.locator('#report').textContent(), /Status: All passing/);
   assert.equal(await page.locator('#migrations tbody .badge').first().textContent(), 'pending', 'verify leaves the playground database alone');
   assert.deepEqual(problems, []);
-  await page.close();
+  await page.context().close();
 });
 
 test('verify in the page names the index a down forgot and the migration that made it', async () => {
@@ -190,5 +135,5 @@ test('verify in the page names the index a down forgot and the migration that ma
   const json = JSON.parse(await download(page, 'download-json'));
   assert.equal(json.ok, false);
   assert.deepEqual(json.migrations.map((m) => m.status), ['pass', 'fail']);
-  await page.close();
+  await page.context().close();
 });

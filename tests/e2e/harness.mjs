@@ -1,0 +1,86 @@
+// Shared by the end-to-end tests: serve the built page with `migraplay serve`
+// and drive Debian's Chromium with playwright-core (no downloaded browser).
+import { before, after } from 'node:test';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = process.env.MIGRAPLAY_BIN || path.join(root, 'target/debug/migraplay');
+const dist = process.env.MIGRAPLAY_DIST || path.join(root, 'dist');
+
+export const fixtureDir = (name) => (name === 'bundled' ? path.join(root, 'migrations') : path.join(root, 'tests/fixtures', name));
+export const fixture = (name, ...files) => files.map((f) => path.join(fixtureDir(name), f));
+
+export const ctx = { base: null, browser: null };
+let server;
+
+const freePort = () => new Promise((resolve, reject) => {
+  const s = createServer();
+  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  s.on('error', reject);
+});
+
+/** Starts the server and the browser before the file's tests, and stops them after. */
+export function setup() {
+  before(async () => {
+    const port = await freePort();
+    ctx.base = `http://127.0.0.1:${port}/`;
+    server = spawn(bin, ['serve', '--port', String(port), '--root', dist], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((resolve, reject) => {
+      server.stdout.on('data', (d) => { if (String(d).includes('Serving')) resolve(); });
+      server.on('exit', (code) => reject(new Error(`migraplay serve exited with ${code}`)));
+    });
+    ctx.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    server?.kill();
+  });
+}
+
+/**
+ * Opens the page in a new browser context (its own storage) and waits until it
+ * is ready. `problems` collects page errors, console errors and requests that
+ * leave the page's origin.
+ */
+export async function open(url = '', { context = null } = {}) {
+  const browserContext = context || await ctx.browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  const page = await browserContext.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(ctx.base) && !u.startsWith('blob:') && !u.startsWith('data:')) problems.push(`request: ${u}`);
+  });
+  const pending = new Set();
+  page.on('request', (r) => pending.add(r.url()));
+  page.on('requestfinished', (r) => pending.delete(r.url()));
+  try {
+    await page.goto(ctx.base + url);
+  } catch (e) {
+    throw new Error(`${e.message}\nstill loading: ${[...pending].join(', ')}`);
+  }
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  return { page, problems, context: browserContext };
+}
+
+/** Clicks a download link or button as a user would and returns the saved file's bytes. */
+export async function download(page, selector) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return readFile(await file.path());
+}
+
+export const total = (page, name) => page.locator(`[data-total="${name}"] dd`).textContent();
+export const tableNames = (page) => page.locator('#tables .table-card .name').allTextContents();
+export const badges = (page) => page.locator('#migrations tbody .badge').allTextContents();
+export const progress = (page, prefix) => page.waitForFunction(
+  (p) => document.querySelector('#progress').textContent.startsWith(p), prefix);
