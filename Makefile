@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 PORT ?= 8080
 
-.PHONY: setup dist serve test test-native test-wasm test-e2e clean
+.PHONY: setup dist serve test test-native test-wasm test-e2e screenshots clean
 
 setup:
 	@.ci/setup
@@ -35,7 +35,12 @@ test-wasm:
 # The served page in Chromium: click, then read the page. Needs dist/ and the native binary.
 test-e2e:
 	cargo build --quiet --bin migraplay
-	cd tests/e2e && node --test
+	cd tests/e2e && node --test page.test.mjs reviewer.test.mjs
+
+# The README's screenshots (tests/e2e/screenshots/), from the served page.
+screenshots: dist
+	cargo build --quiet --bin migraplay
+	cd tests/e2e && node --test screenshots.mjs
 
 clean:
 	rm -rf dist target

@@ -371,14 +371,16 @@ impl Report {
         writeln!(o, "## Database Schema Verification\n")?;
         writeln!(o, "### Tables Created")?;
         for tc in &self.tables {
-            writeln!(o, "- {} ({} columns, {} indexes, {} triggers, {} foreign keys)", tc.name, tc.columns, tc.indexes, tc.triggers, tc.foreign_keys)?;
+            let (c, i) = (count(tc.columns, "column"), count(tc.indexes, "index").replace("indexs", "indexes"));
+            let (t, f) = (count(tc.triggers, "trigger"), count(tc.foreign_keys, "foreign key"));
+            writeln!(o, "- {} ({c}, {i}, {t}, {f})", tc.name)?;
         }
         writeln!(o, "\n**Total Objects Created**:")?;
-        writeln!(o, "- {} tables ({} columns)", t.tables, t.columns)?;
-        writeln!(o, "- {} indexes", t.indexes)?;
-        writeln!(o, "- {} triggers", t.triggers)?;
-        writeln!(o, "- {} views", t.views)?;
-        writeln!(o, "- {} foreign key relationships\n", t.foreign_keys)?;
+        writeln!(o, "- {} ({})", count(t.tables, "table"), count(t.columns, "column"))?;
+        writeln!(o, "- {}", count(t.indexes, "index").replace("indexs", "indexes"))?;
+        writeln!(o, "- {}", count(t.triggers, "trigger"))?;
+        writeln!(o, "- {}", count(t.views, "view"))?;
+        writeln!(o, "- {}\n", count(t.foreign_keys, "foreign key relationship"))?;
         writeln!(o, "### Constraints Verified")?;
         writeln!(o, "- PRIMARY KEY constraints: {} (tables with a declared primary key)", t.primary_keys)?;
         writeln!(o, "- FOREIGN KEY constraints: {}{}", t.foreign_keys, list(&self.foreign_keys))?;
@@ -389,7 +391,7 @@ impl Report {
         if self.lint.is_empty() {
             writeln!(o, "No lint warnings: every CREATE has IF NOT EXISTS, every DROP has IF EXISTS, no object is created twice, every foreign key column is indexed, no up drops data, and every down drops what its up creates.\n")?;
         } else {
-            writeln!(o, "{} warnings (they do not fail the run):\n", self.lint.len())?;
+            writeln!(o, "{} (they do not fail the run):\n", count(self.lint.len(), "warning"))?;
             for w in &self.lint {
                 writeln!(o, "- `{}` {}:{} — {}", w.code, w.file, w.line, w.message)?;
             }
@@ -413,6 +415,11 @@ impl Report {
         writeln!(o, "- Ran on: {}\n", self.ran_on)?;
         writeln!(o, "---\n\n**Status**: {}", if self.ok { "All checks PASSING" } else { "FAILING" })
     }
+}
+
+/// `1 table`, `2 tables`.
+fn count(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
 fn list(items: &[String]) -> String {
