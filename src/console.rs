@@ -1,6 +1,8 @@
 //! The SQL console: ad-hoc SQL against the playground's database, with rows
 //! up to a limit and errors that point at their line and column.
 
+use std::time::Duration;
+
 use rusqlite::Connection;
 
 use crate::script::{self, Output};
@@ -30,12 +32,12 @@ pub struct ConsoleRun {
 
 /// Runs `sql` statement by statement, as the sqlite3 shell does: each on its
 /// own, keeping at most `max_rows` rows of each result.
-pub fn run(conn: &Connection, sql: &str, max_rows: usize) -> ConsoleRun {
+pub fn run(conn: &Connection, sql: &str, max_rows: usize, budget: Option<Duration>) -> ConsoleRun {
     // Outputs before a failure are not returned by script::run, so run the
     // statements one at a time to keep them.
     let mut outputs = Vec::new();
     for (i, stmt) in script::split(sql).into_iter().enumerate() {
-        match script::run(conn, stmt.text, Some(max_rows)) {
+        match script::run(conn, stmt.text, Some(max_rows), budget) {
             Ok(outs) => outputs.extend(outs.into_iter().map(|mut o| {
                 o.statement = i + 1;
                 o
@@ -69,7 +71,7 @@ mod test {
     #[test]
     fn statements_before_an_error_keep_their_output_and_the_error_has_a_position() {
         let conn = Connection::open_in_memory().unwrap();
-        let run = run(&conn, "CREATE TABLE t(x);\nINSERT INTO t VALUES (1);\n  SELECT x FROM t WHERE;", 100);
+        let run = run(&conn, "CREATE TABLE t(x);\nINSERT INTO t VALUES (1);\n  SELECT x FROM t WHERE;", 100, None);
         assert_eq!(run.outputs.len(), 2);
         assert_eq!(run.outputs[1].changes, 1);
         let e = run.error.unwrap();
@@ -79,7 +81,7 @@ mod test {
     #[test]
     fn a_select_is_cut_at_the_row_limit() {
         let conn = Connection::open_in_memory().unwrap();
-        let run = run(&conn, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n", 3);
+        let run = run(&conn, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n", 3, None);
         let out = &run.outputs[0];
         assert_eq!(out.rows, [[Value::Integer(1)], [Value::Integer(2)], [Value::Integer(3)]]);
         assert!(out.truncated);

@@ -65,13 +65,13 @@ pub fn prepare(conn: &Connection) -> Result<()> {
 }
 
 /// Plans the way to `target` and runs it, stopping at the first failure.
-pub fn migrate(conn: &Connection, set: &MigrationSet, target: Target) -> Result<Vec<Applied>, RunError> {
+pub fn migrate(conn: &Connection, set: &MigrationSet, target: Target, budget: Option<Duration>) -> Result<Vec<Applied>, RunError> {
     let rows = history::applied(conn)?;
     let steps = plan::plan(set, &rows, target)?;
     let mut done = Vec::new();
     for step in steps {
         let m = set.get(step.version).expect("planned versions come from the set");
-        match run(conn, m, step.direction) {
+        match run(conn, m, step.direction, budget) {
             Ok(applied) => done.push(applied),
             Err(error) => return Err(RunError { done, error }),
         }
@@ -80,8 +80,9 @@ pub fn migrate(conn: &Connection, set: &MigrationSet, target: Target) -> Result<
 }
 
 /// Runs one migration in one direction, with its bookkeeping, all or nothing
-/// (unless the file is marked `-- no-transaction`).
-pub fn run(conn: &Connection, m: &Migration, direction: Direction) -> Result<Applied> {
+/// (unless the file is marked `-- no-transaction`). A script still running
+/// when `budget` is spent is stopped and rolled back.
+pub fn run(conn: &Connection, m: &Migration, direction: Direction, budget: Option<Duration>) -> Result<Applied> {
     let script = m.script(direction).ok_or(Error::Irreversible(m.version))?;
     history::ensure(conn)?;
     let start = Instant::now();
@@ -91,7 +92,7 @@ pub fn run(conn: &Connection, m: &Migration, direction: Direction) -> Result<App
         Direction::Down => history::delete(conn, m.version),
     };
     if script.no_transaction() {
-        script::execute(conn, script.text()).map_err(|e| Error::StatementNoTransaction {
+        script::execute(conn, script.text(), budget).map_err(|e| Error::StatementNoTransaction {
             message: e.message.clone(),
             location: located(e),
         })?;
@@ -99,7 +100,7 @@ pub fn run(conn: &Connection, m: &Migration, direction: Direction) -> Result<App
     } else {
         // Dropped without commit on any error: SQLite rolls the whole migration back.
         let tx = conn.unchecked_transaction()?;
-        script::execute(&tx, script.text())
+        script::execute(&tx, script.text(), budget)
             .map_err(|e| Error::Statement { message: e.message.clone(), location: located(e) })?;
         record(start.elapsed())?;
         tx.commit()?;

@@ -2,6 +2,7 @@
 //! wasm facade drive. Plain Rust; the browser layer only converts its types.
 
 use std::path::Path;
+use std::time::Duration;
 
 use rusqlite::Connection;
 
@@ -29,6 +30,7 @@ pub struct Stepped {
 pub struct Playground {
     conn: Connection,
     set: MigrationSet,
+    budget: Option<Duration>,
 }
 
 impl Playground {
@@ -44,7 +46,18 @@ impl Playground {
 
     fn with_connection(conn: Connection, set: MigrationSet) -> Result<Self> {
         engine::prepare(&conn)?;
-        Ok(Playground { conn, set })
+        Ok(Playground { conn, set, budget: Some(crate::script::DEFAULT_TIME_BUDGET) })
+    }
+
+    /// How long one migration script (or console run) may take before it is
+    /// stopped and rolled back; `None` for no limit. Default: 5 s.
+    pub fn set_time_budget(&mut self, budget: Option<Duration>) {
+        self.budget = budget;
+    }
+
+    /// The time budget in force.
+    pub fn time_budget(&self) -> Option<Duration> {
+        self.budget
     }
 
     /// The loaded migration set.
@@ -64,7 +77,7 @@ impl Playground {
 
     /// Moves the database to `target`; on failure, says what ran before it.
     pub fn migrate(&mut self, target: Target) -> Result<Vec<Applied>, RunError> {
-        engine::migrate(&self.conn, &self.set, target)
+        engine::migrate(&self.conn, &self.set, target, self.budget)
     }
 
     /// Moves to `target` and says what changed in the schema, even when a
@@ -120,7 +133,7 @@ impl Playground {
 
     /// Runs ad-hoc SQL, keeping at most `max_rows` rows per result.
     pub fn console(&self, sql: &str, max_rows: usize) -> ConsoleRun {
-        console::run(&self.conn, sql, max_rows)
+        console::run(&self.conn, sql, max_rows, self.budget)
     }
 
     /// A snapshot of the user's schema.

@@ -2,7 +2,10 @@
 //! (prepare, step, continue at the tail), so a `;` inside a trigger body or a
 //! string never splits a statement. Each failure knows its statement and line.
 
-use std::ffi::{c_char, c_int, CStr};
+use std::ffi::{c_char, c_int, c_void, CStr};
+use std::time::Duration;
+
+use web_time::Instant;
 
 use rusqlite::{ffi, Connection};
 
@@ -59,18 +62,57 @@ pub struct Output {
     pub changes: u64,
 }
 
+/// How long a script may run before SQLite is told to stop, when nothing else is said.
+pub const DEFAULT_TIME_BUDGET: Duration = Duration::from_secs(5);
+
 /// Runs every statement of `sql` in order and returns how many ran.
 /// Rows a statement returns (a PRAGMA, a SELECT) are read and dropped.
-pub fn execute(conn: &Connection, sql: &str) -> Result<usize, StatementError> {
-    run(conn, sql, None).map(|outputs| outputs.len())
+pub fn execute(conn: &Connection, sql: &str, budget: Option<Duration>) -> Result<usize, StatementError> {
+    run(conn, sql, None, budget).map(|outputs| outputs.len())
+}
+
+/// Stops SQLite (through its progress handler) once a deadline passes; removed on drop.
+struct Deadline {
+    db: *mut ffi::sqlite3,
+    at: Box<Instant>,
+}
+
+extern "C" fn past_deadline(at: *mut c_void) -> c_int {
+    // SAFETY: `at` is the Box<Instant> of a live Deadline; see Deadline::new.
+    c_int::from(Instant::now() >= unsafe { *at.cast::<Instant>() })
+}
+
+impl Deadline {
+    fn new(db: *mut ffi::sqlite3, budget: Duration) -> Self {
+        let at = Box::new(Instant::now() + budget);
+        // SAFETY: the pointer stays valid until Drop unregisters the handler.
+        unsafe { ffi::sqlite3_progress_handler(db, 4_000, Some(past_deadline), (&*at as *const Instant).cast_mut().cast()) };
+        Deadline { db, at }
+    }
+
+    fn passed(&self) -> bool {
+        Instant::now() >= *self.at
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        unsafe { ffi::sqlite3_progress_handler(self.db, 0, None, std::ptr::null_mut()) };
+    }
 }
 
 /// Runs every statement of `sql`; with `max_rows`, keeps up to that many
-/// rows of each statement's result (and stops reading it there).
-pub fn run(conn: &Connection, sql: &str, max_rows: Option<usize>) -> Result<Vec<Output>, StatementError> {
+/// rows of each statement's result (and stops reading it there). With a
+/// `budget`, a script still running when it is spent is interrupted.
+pub fn run(conn: &Connection, sql: &str, max_rows: Option<usize>, budget: Option<Duration>) -> Result<Vec<Output>, StatementError> {
     // SAFETY: the handle is used only while `conn` is borrowed, on this thread,
     // and every statement prepared here is finalized before returning.
     let db = unsafe { conn.handle() };
+    let deadline = budget.map(|b| Deadline::new(db, b));
+    let message = |db| match &deadline {
+        Some(d) if d.passed() => format!("stopped: it ran longer than the time budget of {:?}", budget.unwrap_or_default()),
+        _ => unsafe { errmsg(db) },
+    };
     let bytes = sql.as_bytes();
     let mut offset = 0;
     let mut outputs = Vec::new();
@@ -80,7 +122,7 @@ pub fn run(conn: &Connection, sql: &str, max_rows: Option<usize>) -> Result<Vec<
         let fail = || StatementError {
             statement: count + 1,
             line: line_of_first_token(sql, offset),
-            message: unsafe { errmsg(db) },
+            message: message(db),
             offset: usize::try_from(unsafe { ffi::sqlite3_error_offset(db) }).ok().map(|o| offset + o),
         };
         let Ok(len) = c_int::try_from(rest.len()) else {
@@ -249,6 +291,7 @@ mod test {
             "CREATE TABLE t(x TEXT DEFAULT 'a;b');\n\
              CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET x = 'c;d'; SELECT 1; END;\n\
              -- trailing comment",
+            None,
         )
         .unwrap();
         assert_eq!(n, 2);
@@ -259,7 +302,7 @@ mod test {
     fn an_error_names_the_statement_and_the_line_it_starts_on() {
         let conn = Connection::open_in_memory().unwrap();
         let sql = "CREATE TABLE a(x);\n\n-- the next one is broken\n/* really */\nCREATE TABLEE b(x);\n";
-        let err = execute(&conn, sql).unwrap_err();
+        let err = execute(&conn, sql, None).unwrap_err();
         assert_eq!(err.statement, 2);
         assert_eq!(err.line, 5);
         assert_eq!(err.message, "near \"TABLEE\": syntax error");
@@ -268,7 +311,7 @@ mod test {
     #[test]
     fn a_runtime_error_names_its_statement() {
         let conn = Connection::open_in_memory().unwrap();
-        let err = execute(&conn, "CREATE TABLE a(x);\r\nCREATE TABLE a(x);").unwrap_err();
+        let err = execute(&conn, "CREATE TABLE a(x);\r\nCREATE TABLE a(x);", None).unwrap_err();
         assert_eq!((err.statement, err.line), (2, 2));
         assert_eq!(err.message, "table a already exists");
     }
@@ -294,6 +337,7 @@ mod test {
             &conn,
             "CREATE TABLE t(a, b); INSERT INTO t VALUES (1, 'x'), (2.5, NULL), (x'00ff', 'z');\nSELECT a, b AS bee FROM t;",
             Some(2),
+            None,
         )
         .unwrap();
         assert_eq!(out.len(), 3);
@@ -308,15 +352,27 @@ mod test {
     fn a_syntax_error_points_at_its_byte() {
         let conn = Connection::open_in_memory().unwrap();
         let sql = "SELECT 1;\nSELECT * FORM t;";
-        let err = run(&conn, sql, Some(10)).unwrap_err();
+        let err = run(&conn, sql, Some(10), None).unwrap_err();
         assert_eq!(err.message, "near \"FORM\": syntax error");
         assert_eq!(&sql[err.offset.unwrap()..], "FORM t;");
     }
 
     #[test]
+    fn a_runaway_statement_is_stopped_by_the_time_budget() {
+        let conn = Connection::open_in_memory().unwrap();
+        let started = Instant::now();
+        let sql = "CREATE TABLE t(x);\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n;";
+        let err = execute(&conn, sql, Some(Duration::from_millis(200))).unwrap_err();
+        assert_eq!((err.statement, err.line), (2, 2));
+        assert_eq!(err.message, "stopped: it ran longer than the time budget of 200ms");
+        assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+        assert_eq!(execute(&conn, "SELECT 1", Some(Duration::from_millis(200))).unwrap(), 1, "the handler is gone afterwards");
+    }
+
+    #[test]
     fn comment_only_and_empty_scripts_run_nothing() {
         let conn = Connection::open_in_memory().unwrap();
-        assert_eq!(execute(&conn, "").unwrap(), 0);
-        assert_eq!(execute(&conn, "-- nothing\n/* here */\n").unwrap(), 0);
+        assert_eq!(execute(&conn, "", None).unwrap(), 0);
+        assert_eq!(execute(&conn, "-- nothing\n/* here */\n", None).unwrap(), 0);
     }
 }

@@ -9,6 +9,7 @@
 //! 3. Up again, each compared with its first snapshot (UP→DOWN→UP).
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use rusqlite::Connection;
 
@@ -43,10 +44,10 @@ fn fresh() -> Result<Connection> {
 }
 
 /// A fresh database with the first `k` migrations applied (they applied before).
-fn rebuild(migrations: &[Migration], k: usize) -> Result<Connection> {
+fn rebuild(migrations: &[Migration], k: usize, budget: Option<Duration>) -> Result<Connection> {
     let conn = fresh()?;
     for m in &migrations[..k] {
-        engine::run(&conn, m, Direction::Up)?;
+        engine::run(&conn, m, Direction::Up, budget)?;
     }
     Ok(conn)
 }
@@ -76,8 +77,8 @@ impl Creators {
 }
 
 /// Runs the whole verification of `set`. `ran_on` names where it runs (a user
-/// agent, or "native …"); `progress` hears of each step.
-pub fn verify(set: &MigrationSet, ran_on: &str, progress: &mut dyn FnMut(&Progress)) -> Result<Report> {
+/// agent, or "native …"); `budget` bounds each script's time; `progress` hears of each step.
+pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progress: &mut dyn FnMut(&Progress)) -> Result<Report> {
     let migrations = set.migrations();
     let n = migrations.len();
     let total = 3 * n;
@@ -95,7 +96,7 @@ pub fn verify(set: &MigrationSet, ran_on: &str, progress: &mut dyn FnMut(&Progre
     let mut snaps: Vec<Schema> = vec![schema::snapshot(&conn)?];
     for (k, m) in migrations.iter().enumerate() {
         tick(format!("up {}", label(m)));
-        match engine::run(&conn, m, Direction::Up) {
+        match engine::run(&conn, m, Direction::Up, budget) {
             Ok(a) => {
                 reports[k].up_ms = Some(ms(&a));
                 up_log.push(a.to_string());
@@ -124,10 +125,10 @@ pub fn verify(set: &MigrationSet, ran_on: &str, progress: &mut dyn FnMut(&Progre
         let report = &mut reports[k];
         if m.down.is_none() {
             report.down = DownResult::None;
-            conn = rebuild(migrations, k)?;
+            conn = rebuild(migrations, k, budget)?;
             continue;
         }
-        match engine::run(&conn, m, Direction::Down) {
+        match engine::run(&conn, m, Direction::Down, budget) {
             Ok(a) => {
                 report.down_ms = Some(ms(&a));
                 down_log.push(a.to_string());
@@ -137,13 +138,13 @@ pub fn verify(set: &MigrationSet, ran_on: &str, progress: &mut dyn FnMut(&Progre
                     report.problems.push(format!("down: {} ({}) {}", d.object(), creators.of(d, migrations), d.what()));
                 }
                 if !diffs.is_empty() {
-                    conn = rebuild(migrations, k)?;
+                    conn = rebuild(migrations, k, budget)?;
                 }
             }
             Err(e) => {
                 report.down = DownResult::Fail;
                 report.problems.push(format!("down: {e} (rolled back)"));
-                conn = rebuild(migrations, k)?;
+                conn = rebuild(migrations, k, budget)?;
             }
         }
     }
@@ -152,7 +153,7 @@ pub fn verify(set: &MigrationSet, ran_on: &str, progress: &mut dyn FnMut(&Progre
     for k in 0..applied {
         let m = &migrations[k];
         tick(format!("up again {}", label(m)));
-        match engine::run(&conn, m, Direction::Up) {
+        match engine::run(&conn, m, Direction::Up, budget) {
             Ok(a) => {
                 reports[k].up_again_ms = Some(ms(&a));
                 again_log.push(a.to_string());

@@ -239,7 +239,7 @@ impl JsPlayground {
                 let _ = on_progress.call1(&JsValue::NULL, &p);
             }
         };
-        let report = crate::verify(self.inner.set(), ran_on, &mut progress).map_err(error)?;
+        let report = crate::verify(self.inner.set(), ran_on, self.inner.time_budget(), &mut progress).map_err(error)?;
         #[derive(Serialize)]
         struct Verified<'a> {
             report: &'a crate::Report,
@@ -247,6 +247,20 @@ impl JsPlayground {
             json: String,
         }
         to_js(&Verified { report: &report, markdown: report.to_markdown(), json: report.to_json() })
+    }
+
+    /// How long one migration (or console run) may take, in milliseconds, before
+    /// it is stopped and rolled back; 0 for no limit. Default: 5000.
+    #[wasm_bindgen(js_name = setTimeBudget)]
+    pub fn set_time_budget(&mut self, ms: f64) {
+        let budget = (ms.is_finite() && ms > 0.0).then(|| std::time::Duration::from_secs_f64(ms / 1000.0));
+        self.inner.set_time_budget(budget);
+    }
+
+    /// Panics inside wasm, so tests can check the page recovers from a crash.
+    #[wasm_bindgen(js_name = crashForTests)]
+    pub fn crash_for_tests(&self) {
+        panic!("crash requested by a test");
     }
 
     /// The SQLite version compiled in.

@@ -82,3 +82,26 @@ fn serve_refuses_a_folder_without_the_built_page() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("has no index.html; build the page first with `make dist`"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_runaway_migration_is_stopped_by_the_timeout_and_rolled_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("play.sqlite");
+    let started = std::time::Instant::now();
+    let o = migraplay(&["--dir", fixture("runaway").to_str().unwrap(), "--db", db.to_str().unwrap(), "--timeout", "0.3", "up"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: 1_runaway.up.sql, statement 2 (line 3): stopped: it ran longer than the time budget of 300ms\n"
+    );
+    let schema = stdout(&migraplay(&["--db", db.to_str().unwrap(), "schema"]));
+    assert!(schema.starts_with("totals: 0 tables"), "rolled back whole: {schema}");
+}
+
+#[test]
+fn a_bad_timeout_is_refused() {
+    let o = migraplay(&["--timeout=-1", "status"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "error: --timeout must be a number of seconds, 0 or more (got -1)\n");
+}

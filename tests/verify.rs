@@ -11,7 +11,7 @@ use migraplay::{verify, DownResult, MigrationSet, Report, Status};
 
 fn run(name: &str) -> Report {
     let set = MigrationSet::from_dir(&fixture(name)).unwrap();
-    verify(&set, "native test", &mut |_| {}).unwrap()
+    verify(&set, "native test", None, &mut |_| {}).unwrap()
 }
 
 fn problems(r: &Report) -> Vec<(i64, Vec<String>)> {

@@ -13,24 +13,29 @@ const demo = params.has('demo');
 
 // --- the worker ------------------------------------------------------------
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+let worker;
 let nextId = 1;
 const waiting = new Map();
 const progressHandlers = new Map();
-worker.onmessage = ({ data }) => {
-  if (data.progress) {
-    progressHandlers.get(data.id)?.(data.progress);
-    return;
-  }
-  const done = waiting.get(data.id);
-  waiting.delete(data.id);
-  progressHandlers.delete(data.id);
-  done?.(data);
-};
-worker.onerror = (event) => {
-  showError(`The SQLite worker failed: ${event.message || 'unknown error'}`);
-  setProgress('');
-};
+
+function startWorker() {
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = ({ data }) => {
+    if (data.progress) {
+      progressHandlers.get(data.id)?.(data.progress);
+      return;
+    }
+    const done = waiting.get(data.id);
+    waiting.delete(data.id);
+    progressHandlers.delete(data.id);
+    done?.(data);
+  };
+  worker.onerror = (event) => {
+    showError(`The SQLite worker failed: ${event.message || 'unknown error'}`);
+    setProgress('');
+  };
+}
+startWorker();
 
 function call(op, args = [], onProgress = null) {
   const id = nextId++;
@@ -40,6 +45,29 @@ function call(op, args = [], onProgress = null) {
     worker.postMessage({ id, op, args });
   });
 }
+
+/**
+ * Stops the worker (whatever it runs is lost, and so rolled back) and starts a
+ * new one from what was saved before the action; in the demo view, from the
+ * set the page shows. Whoever waited gets `reply`.
+ */
+async function restartWorker(reply) {
+  worker.terminate();
+  for (const done of waiting.values()) done({ ok: false, ...reply });
+  waiting.clear();
+  progressHandlers.clear();
+  startWorker();
+  const files = demo && current ? setFiles() : null;
+  const again = await call('init', [initOptions(files)]);
+  if (again.ok) render(again.state);
+}
+
+const budgetSeconds = () => Math.max(0, Number($('budget').value) || 0);
+const initOptions = (files) => ({
+  persist: !demo, files, timeBudgetMs: budgetSeconds() * 1000, hooks: params.has('test-hooks'),
+});
+const setFiles = () => current.migrations.flatMap((m) => [
+  { name: m.up_file, text: m.up }, ...(m.down_file ? [{ name: m.down_file, text: m.down }] : [])]);
 
 // --- messages ----------------------------------------------------------------
 
@@ -62,7 +90,7 @@ let busy = true;
 let current = null;
 let lastChanges = [];
 
-const controls = ['apply-next', 'revert-last', 'apply-all', 'revert-all', 'migrate-to', 'verify', 'target',
+const controls = ['budget', 'apply-next', 'revert-last', 'apply-all', 'revert-all', 'migrate-to', 'verify', 'target',
   'files', 'folder', 'load-bundled', 'paste-add', 'export', 'import', 'share', 'reset-db', 'reset', 'console-run',
   'editor-save'];
 
@@ -83,6 +111,7 @@ function updateButtons() {
     'editor-save': editorFile !== null,
   };
   for (const id of controls) $(id).disabled = busy || !current || enabled[id] === false;
+  $('cancel').disabled = !busy || !current;
 }
 
 function render(state) {
@@ -215,12 +244,19 @@ let importedFrom = null;
 
 /** Runs a worker action; returns the reply. `done(reply)` words the progress line. */
 async function run(op, label, args = [], done = null) {
+  if (busy) return { ok: false, error: 'busy' };
   busy = true;
   updateButtons();
   clearError();
   setProgress(`${label}…`);
   const started = performance.now();
-  const reply = await call(op, args);
+  let reply = await call(op, args);
+  if (reply.fatal) {
+    const error = `migraplay crashed inside WebAssembly (${reply.error}). The worker was restarted; `
+      + 'the set and the database are as they were before this action.';
+    await restartWorker({ error });
+    reply = { ok: false, error };
+  }
   busy = false;
   const result = reply.result || {};
   if (result.changes) renderChanges(result.changes);
@@ -417,11 +453,15 @@ $('verify').addEventListener('click', async () => {
   $('verify-progress').value = 0;
   $('verify-summary').textContent = '';
   setProgress('Verifying…');
-  const reply = await call('verify', [], ({ done, total, step: what }) => {
+  let reply = await call('verify', [], ({ done, total, step: what }) => {
     $('verify-progress').max = total;
     $('verify-progress').value = done;
     $('verify-step').textContent = `Step ${Math.min(done + 1, total)} of ${total}: ${what}`;
   });
+  if (reply.fatal) {
+    reply = { ok: false, error: `migraplay crashed inside WebAssembly (${reply.error}). The worker was restarted.` };
+    await restartWorker(reply);
+  }
   busy = false;
   if (reply.ok) {
     $('verify-progress').value = $('verify-progress').max;
@@ -490,6 +530,23 @@ $('reset').addEventListener('click', () => {
   renderHistory();
   window.history.replaceState(null, '', location.pathname + location.search);
   run('reset', 'Reset everything');
+});
+
+// A crash, on purpose, for the tests of crash recovery (only with ?test-hooks).
+if (params.has('test-hooks')) document.addEventListener('crash-for-tests', () => run('crashForTests', 'Crash'));
+
+// --- time budget, cancel --------------------------------------------------------
+
+$('budget').value = localStorage.getItem('migraplay-budget') ?? '5';
+$('budget').addEventListener('change', () => {
+  localStorage.setItem('migraplay-budget', String(budgetSeconds()));
+  run('setTimeBudget', 'Time budget', [budgetSeconds() * 1000],
+    () => (budgetSeconds() ? `Time budget: ${budgetSeconds()} s per migration.` : 'Time budget: none.'));
+});
+
+$('cancel').addEventListener('click', () => {
+  setProgress('Cancelling…');
+  restartWorker({ error: 'Cancelled. What was running was stopped and rolled back; the set and the database are as they were before it.' });
 });
 
 // --- the console ----------------------------------------------------------------
@@ -564,7 +621,7 @@ renderHistory();
   } catch (e) {
     showError(e.message);
   }
-  const reply = await call('init', [{ persist: !demo, files }]);
+  const reply = await call('init', [initOptions(files)]);
   busy = false;
   if (!reply.ok) {
     showError(reply.error);

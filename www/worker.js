@@ -8,8 +8,13 @@ let playground;
 let source = { kind: 'bundled', files: 0 };
 let persist = true;
 let restoreNote = null;
+let testHooks = false;
+let budgetMs = 5000;
 
 const ready = init();
+// Every action waits for the first `init` to have set the playground up.
+let markStarted;
+const started = new Promise((resolve) => { markStarted = resolve; });
 
 function state() {
   return {
@@ -29,8 +34,10 @@ async function save() {
 }
 
 // Starts from the saved state, a shared set, or the bundled set.
-async function start({ persist: keep = true, files = null, sharedName = null } = {}) {
+async function start({ persist: keep = true, files = null, sharedName = null, timeBudgetMs = 5000, hooks = false } = {}) {
   persist = keep;
+  budgetMs = timeBudgetMs;
+  testHooks = hooks;
   if (files) {
     playground = Playground.fromFiles(files);
     source = { kind: 'link', files: files.length, name: sharedName };
@@ -87,19 +94,36 @@ const actions = {
     source = { kind: 'bundled', files: 0 };
   },
   console: (sql, maxRows) => ({ console: playground.console(sql, maxRows) }),
+  setTimeBudget: (ms) => { budgetMs = ms; },
+  crashForTests: () => {
+    if (!testHooks) throw new Error('crashForTests needs ?test-hooks');
+    playground.crashForTests();
+  },
 };
 
+// Loading a new set makes a new Playground: it keeps the budget in force.
+function withBudget(result) {
+  playground.setTimeBudget(budgetMs);
+  return result;
+}
+
 // Actions that leave the set and the database as they were.
-const readOnly = new Set(['exportDatabase', 'console']);
+const readOnly = new Set(['exportDatabase', 'console', 'setTimeBudget']);
 
 self.onmessage = async ({ data: { id, op, args = [] } }) => {
   try {
     await ready;
     if (op === 'init') {
-      await start(args[0]);
+      try {
+        await start(args[0]);
+      } finally {
+        markStarted();
+      }
+      playground.setTimeBudget(budgetMs);
       self.postMessage({ id, ok: true, state: state(), note: restoreNote });
       return;
     }
+    await started;
     if (op === 'verify') {
       const onProgress = (progress) => self.postMessage({ id, progress });
       const verified = playground.verify(self.navigator.userAgent, onProgress);
@@ -108,10 +132,16 @@ self.onmessage = async ({ data: { id, op, args = [] } }) => {
     }
     const action = actions[op];
     if (!action) throw new Error(`unknown operation: ${op}`);
-    const result = (await action(...args)) || {};
+    const result = withBudget(await action(...args)) || {};
     if (!readOnly.has(op)) await save();
     self.postMessage({ id, ok: true, result, state: state() });
   } catch (e) {
+    // A panic (or any trap) leaves the wasm instance unusable: save nothing, and
+    // let the page start a new worker from what was saved before this action.
+    if (e instanceof WebAssembly.RuntimeError) {
+      self.postMessage({ id, ok: false, fatal: true, error: `${e.name}: ${e.message}` });
+      return;
+    }
     let current = null;
     try {
       if (playground) {

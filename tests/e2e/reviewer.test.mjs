@@ -258,3 +258,66 @@ test('the demo view is read-only, at the version asked for, and saves nothing', 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a runaway migration is stopped by the time budget, rolled back, and the page stays responsive', async () => {
+  const { page, context } = await open();
+  await page.fill('#budget', '0.5');
+  await page.locator('#budget').blur();
+  await progress(page, 'Time budget: 0.5 s per migration.');
+  await page.setInputFiles('#files', fixture('runaway', '1_runaway.up.sql', '1_runaway.down.sql'));
+  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 1);
+  const started = Date.now();
+  await page.click('#apply-all');
+  // While it runs, the page answers and offers Cancel.
+  assert.equal(await page.locator('#cancel').isEnabled(), true);
+  assert.equal(await page.evaluate(() => 6 * 7), 42);
+  await page.waitForSelector('#error:not([hidden])');
+  assert.ok(Date.now() - started < 5000, `stopped after ${Date.now() - started} ms`);
+  assert.equal(await page.locator('#error .message').textContent(),
+    '1_runaway.up.sql, statement 2 (line 3): stopped: it ran longer than the time budget of 500ms');
+  assert.deepEqual(await badges(page), ['pending']);
+  assert.equal(await total(page, 'tables'), '0');
+  assert.equal(await page.locator('#cancel').isDisabled(), true);
+  await context.close();
+});
+
+test('Cancel stops a long action; the set and the database are as before it', async () => {
+  const { page, context } = await open();
+  await page.fill('#budget', '0');
+  await page.locator('#budget').blur();
+  await progress(page, 'Time budget: none.');
+  await page.click('#apply-next');
+  await progress(page, 'Apply next: 1 migration');
+  await page.locator('#console-editor textarea').fill('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n;');
+  await page.click('#console-run');
+  await page.waitForFunction(() => document.querySelector('#progress').textContent === 'Run SQL…');
+  await page.waitForTimeout(300);
+  await page.click('#cancel');
+  await page.waitForSelector('#error:not([hidden])');
+  assert.match(await page.locator('#error .message').textContent(), /^Cancelled\. What was running was stopped and rolled back/);
+  await page.waitForFunction(() => !document.querySelector('#apply-next').disabled);
+  assert.deepEqual((await badges(page)).slice(0, 2), ['applied', 'pending']);
+  assert.deepEqual(await tableNames(page), ['tasks']);
+  await page.click('#apply-next');
+  await progress(page, 'Apply next: 1 migration');
+  await context.close();
+});
+
+test('a panic inside wasm shows an error and a new worker keeps the set and the database', async () => {
+  const { page, context } = await open('?test-hooks');
+  await page.setInputFiles('#files', fixture('index_left_behind',
+    '1_create_things.up.sql', '1_create_things.down.sql', '2_index_b.up.sql', '2_index_b.down.sql'));
+  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
+  await page.click('#apply-next');
+  await progress(page, 'Apply next: 1 migration');
+  await page.evaluate(() => document.querySelector('#apply-all').dispatchEvent(new CustomEvent('crash-for-tests', { bubbles: true })));
+  await page.waitForSelector('#error:not([hidden])');
+  assert.match(await page.locator('#error .message').textContent(),
+    /^migraplay crashed inside WebAssembly \(RuntimeError: unreachable\)\. The worker was restarted; the set and the database are as they were before this action\.$/);
+  await page.waitForFunction(() => !document.querySelector('#apply-next').disabled);
+  assert.deepEqual(await badges(page), ['applied', 'pending']);
+  assert.deepEqual(await tableNames(page), ['things']);
+  await page.click('#apply-next');
+  await progress(page, 'Apply next: 1 migration');
+  await context.close();
+});

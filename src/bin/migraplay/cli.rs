@@ -3,6 +3,7 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use migraplay::{MigrationSet, Playground, Schema, Target};
@@ -17,6 +18,9 @@ struct Args {
     /// SQLite database file (default: a fresh in-memory database).
     #[arg(long, global = true)]
     db: Option<PathBuf>,
+    /// Seconds one migration may run before it is stopped and rolled back (0: no limit).
+    #[arg(long, global = true, default_value_t = 5.0, value_name = "SECONDS")]
+    timeout: f64,
     #[command(subcommand)]
     command: Command,
 }
@@ -95,7 +99,9 @@ fn load(dir: Option<&PathBuf>) -> migraplay::Result<MigrationSet> {
 fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     match &args.command {
         Command::Serve { port, root } => return crate::serve::serve(root, *port).map(|()| ExitCode::SUCCESS),
-        Command::Verify { dir, format, out } => return verify(dir.as_ref().or(args.dir.as_ref()), *format, out.as_ref()),
+        Command::Verify { dir, format, out } => {
+            return verify(dir.as_ref().or(args.dir.as_ref()), *format, out.as_ref(), budget(args.timeout)?)
+        }
         _ => {}
     }
     let set = load(args.dir.as_ref())?;
@@ -103,6 +109,7 @@ fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         Some(path) => Playground::open(path, set)?,
         None => Playground::in_memory(set)?,
     };
+    pg.set_time_budget(budget(args.timeout)?);
     let mut out = std::io::stdout().lock();
     match args.command {
         Command::Status => {
@@ -120,7 +127,16 @@ fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify(dir: Option<&PathBuf>, format: Format, out: Option<&PathBuf>) -> Result<ExitCode, Box<dyn std::error::Error>> {
+/// `--timeout` as a budget: `None` for 0 (no limit).
+fn budget(seconds: f64) -> Result<Option<Duration>, String> {
+    match seconds {
+        s if s == 0.0 => Ok(None),
+        s if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
+        s => Err(format!("--timeout must be a number of seconds, 0 or more (got {s})")),
+    }
+}
+
+fn verify(dir: Option<&PathBuf>, format: Format, out: Option<&PathBuf>, budget: Option<Duration>) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let set = match load(dir) {
         Ok(set) => set,
         Err(e) => {
@@ -129,7 +145,7 @@ fn verify(dir: Option<&PathBuf>, format: Format, out: Option<&PathBuf>) -> Resul
         }
     };
     let ran_on = format!("native ({} {}, migraplay CLI)", std::env::consts::OS, std::env::consts::ARCH);
-    let report = migraplay::verify(&set, &ran_on, &mut |_| {})?;
+    let report = migraplay::verify(&set, &ran_on, budget, &mut |_| {})?;
     let text = match format {
         Format::Md => report.to_markdown(),
         Format::Json => report.to_json(),
