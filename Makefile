@@ -35,7 +35,7 @@ test-wasm:
 # The served page in Chromium: click, then read the page. Needs dist/ and the native binary.
 test-e2e:
 	cargo build --quiet --bin migraplay
-	cd tests/e2e && node --test page.test.mjs reviewer.test.mjs
+	cd tests/e2e && node --test page.test.mjs reviewer.test.mjs hardening.test.mjs
 
 # The README's screenshots (tests/e2e/screenshots/), from the served page.
 screenshots: dist
