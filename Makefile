@@ -16,6 +16,8 @@ dist: setup
 	rm -rf dist && mkdir -p dist
 	wasm-bindgen --target web --no-typescript --out-dir dist/pkg \
 	  "$$(ls -t target/wasm*/wasm32-unknown-unknown/release/migraplay.wasm | head -n 1)"
+	tests/e2e/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+	  --enable-sign-ext --enable-mutable-globals dist/pkg/migraplay_bg.wasm -o dist/pkg/migraplay_bg.wasm
 	cp index.html dist/ && cp -r www dist/www
 	@echo "dist/ is ready: $$(du -sh dist | cut -f1), wasm $$(gzip -9c dist/pkg/migraplay_bg.wasm | wc -c) bytes gzipped"
 
