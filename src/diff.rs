@@ -2,6 +2,7 @@
 //! "index idx_b is still there", "default of column t.c changed from 'a' to 'b'".
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::schema::{Column, ForeignKey, Index, Schema, Table, Trigger, View};
 
@@ -100,22 +101,31 @@ impl Difference {
 }
 
 /// The differences that turn `expected` into `actual`, in a stable order.
+/// A table that is the same on both sides (often the very same shared
+/// snapshot, see `schema::Snapshots`) is skipped with its indexes and triggers.
 pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Difference> {
     let mut out = Vec::new();
-    let by_name = |s: &Schema| s.tables.iter().map(|t| (t.name.clone(), t.clone())).collect::<BTreeMap<_, _>>();
+    let by_name = |s: &Schema| s.tables.iter().map(|t| (t.name.clone(), Arc::clone(t))).collect::<BTreeMap<_, _>>();
     let (exp, act) = (by_name(expected), by_name(actual));
+    let mut changed: Vec<&String> = Vec::new();
     for (name, e, a) in pairs(&exp, &act) {
         match (e, a) {
+            (Some(e), Some(a)) if Arc::ptr_eq(e, a) || e == a => continue,
             (Some(_), None) => out.push(whole(Kind::Table, name, name, Change::Missing)),
             (None, Some(_)) => out.push(whole(Kind::Table, name, name, Change::StillThere)),
             (Some(e), Some(a)) => table(e, a, &mut out),
             (None, None) => {}
         }
+        changed.push(name);
     }
-    let indexes = |s: &Schema| -> BTreeMap<String, (String, Index)> {
-        s.tables.iter().flat_map(|t| t.indexes.iter().map(|i| (i.name.clone(), (t.name.clone(), i.clone())))).collect()
+    let of_changed = |side: &BTreeMap<String, Arc<Table>>| -> Vec<Arc<Table>> {
+        changed.iter().filter_map(|n| side.get(*n).cloned()).collect()
     };
-    compare(&indexes(expected), &indexes(actual), Kind::Index, &mut out, |(te, e), (ta, a)| {
+    let (exp_changed, act_changed) = (of_changed(&exp), of_changed(&act));
+    let indexes = |tables: &[Arc<Table>]| -> BTreeMap<String, (String, Index)> {
+        tables.iter().flat_map(|t| t.indexes.iter().map(|i| (i.name.clone(), (t.name.clone(), i.clone())))).collect()
+    };
+    compare(&indexes(&exp_changed), &indexes(&act_changed), Kind::Index, &mut out, |(te, e), (ta, a)| {
         let mut how = Vec::new();
         if te != ta {
             how.push(format!("table {te} → {ta}"));
@@ -131,10 +141,10 @@ pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Difference> {
         }
         how
     });
-    let triggers = |s: &Schema| -> BTreeMap<String, (String, Trigger)> {
-        s.tables.iter().flat_map(|t| t.triggers.iter().map(|x| (x.name.clone(), (t.name.clone(), x.clone())))).collect()
+    let triggers = |tables: &[Arc<Table>]| -> BTreeMap<String, (String, Trigger)> {
+        tables.iter().flat_map(|t| t.triggers.iter().map(|x| (x.name.clone(), (t.name.clone(), x.clone())))).collect()
     };
-    compare(&triggers(expected), &triggers(actual), Kind::Trigger, &mut out, |(_, e), (_, a)| {
+    compare(&triggers(&exp_changed), &triggers(&act_changed), Kind::Trigger, &mut out, |(_, e), (_, a)| {
         if e.sql != a.sql { vec!["its SQL differs".to_string()] } else { vec![] }
     });
     let views = |s: &Schema| -> BTreeMap<String, (String, View)> {

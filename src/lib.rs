@@ -20,6 +20,7 @@ mod script;
 mod source;
 mod sqltext;
 mod verify;
+mod watch;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 

@@ -251,7 +251,7 @@ impl Report {
         Report {
             ok: migrations.iter().all(|m| m.status == Status::Pass),
             totals: last.totals,
-            tables: last.tables.iter().map(TableCount::of).collect(),
+            tables: last.tables.iter().map(|t| TableCount::of(t)).collect(),
             foreign_keys: last
                 .tables
                 .iter()

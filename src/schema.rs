@@ -2,16 +2,22 @@
 //! own `sqlite_%` objects and `_sqlx_migrations` left out), sorted by name so
 //! two snapshots compare equal exactly when the schemas are the same.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use rusqlite::Connection;
 
 use crate::error::Result;
+use crate::history;
 use crate::sqltext;
+use crate::watch::Touched;
 
 /// The user's schema at one moment.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Schema {
     /// Tables by name, each with its columns, keys, checks, indexes and triggers.
-    pub tables: Vec<Table>,
+    /// Shared between snapshots while unchanged (see `Snapshots`).
+    pub tables: Vec<Arc<Table>>,
     /// Views by name.
     pub views: Vec<View>,
     /// Counts over the whole schema.
@@ -121,55 +127,144 @@ pub struct Totals {
     pub primary_keys: usize,
 }
 
-const USER_OBJECTS: &str =
-    "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> '_sqlx_migrations' AND tbl_name <> '_sqlx_migrations'";
 
 /// Takes a snapshot of the schema of `conn`.
 pub fn snapshot(conn: &Connection) -> Result<Schema> {
-    let objects: Vec<(String, String, String, Option<String>)> = {
-        let mut stmt = conn.prepare(&format!(
-            "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE {USER_OBJECTS} ORDER BY name"
-        ))?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    let mut schema = Schema::default();
-    for (kind, name, _, sql) in objects.iter().filter(|o| o.0 == "table") {
-        debug_assert_eq!(kind, "table");
-        schema.tables.push(Table {
-            columns: columns(conn, name)?,
-            foreign_keys: foreign_keys(conn, name)?,
-            checks: sql.as_deref().map(sqltext::check_constraints).unwrap_or_default(),
-            indexes: Vec::new(),
-            triggers: Vec::new(),
-            name: name.clone(),
-        });
-    }
-    for (kind, name, table, sql) in &objects {
-        let Some(sql) = sql else { continue };
-        let owner = schema.tables.iter_mut().find(|t| &t.name == table);
-        match (kind.as_str(), owner) {
-            ("index", Some(t)) => t.indexes.push(index(conn, name, sql)?),
-            ("trigger", Some(t)) => t.triggers.push(Trigger { name: name.clone(), table: table.clone(), sql: sql.clone() }),
-            ("view", _) => schema.views.push(View { name: name.clone(), sql: sql.clone() }),
-            _ => {}
-        }
-    }
-    schema.totals = totals(&schema, count_view_triggers(&objects, &schema));
-    Ok(schema)
+    Snapshots::default().full(conn)
 }
 
-/// What `PRAGMA integrity_check` and `PRAGMA foreign_key_check` find wrong; empty when all is well.
-pub fn integrity(conn: &Connection) -> Result<Vec<String>> {
+/// One row of `sqlite_schema`.
+struct Object {
+    kind: String,
+    name: String,
+    table: String,
+    sql: Option<String>,
+}
+
+/// Snapshots that re-read only what changed: each table is kept (shared, in
+/// an `Arc`) until a run touches it, so two snapshots share what is equal
+/// and `diff` skips it at the cost of a pointer comparison.
+#[derive(Default)]
+pub struct Snapshots {
+    tables: BTreeMap<String, Arc<Table>>,
+    views: BTreeMap<String, View>,
+    /// Triggers on views, by trigger name, with their view.
+    view_triggers: BTreeMap<String, String>,
+}
+
+impl Snapshots {
+    /// Reads the whole schema again.
+    pub fn full(&mut self, conn: &Connection) -> Result<Schema> {
+        *self = Snapshots::default();
+        self.read(conn, None)?;
+        Ok(self.schema())
+    }
+
+    /// Re-reads what `touched` names (everything when it says so).
+    pub fn update(&mut self, conn: &Connection, touched: &Touched) -> Result<Schema> {
+        if touched.everything {
+            return self.full(conn);
+        }
+        for name in &touched.names {
+            let same = |k: &String| k.eq_ignore_ascii_case(name);
+            self.tables.retain(|k, _| !same(k));
+            self.views.retain(|k, _| !same(k));
+            self.view_triggers.retain(|_, view| !same(view));
+            self.read(conn, Some(name))?;
+        }
+        Ok(self.schema())
+    }
+
+    /// Reads the objects of one table or view (all objects when `None`) into the cache.
+    fn read(&mut self, conn: &Connection, only: Option<&str>) -> Result<()> {
+        // SQLite keeps no index on sqlite_schema: every query scans it, so filter
+        // with plain comparisons there and leave the rest to Rust.
+        let sql = match only {
+            Some(_) => "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE tbl_name = ?1 COLLATE NOCASE OR name = ?1 COLLATE NOCASE",
+            None => "SELECT type, name, tbl_name, sql FROM sqlite_schema",
+        };
+        let mut stmt = conn.prepare_cached(sql)?;
+        let map = |r: &rusqlite::Row<'_>| Ok(Object { kind: r.get(0)?, name: r.get(1)?, table: r.get(2)?, sql: r.get(3)? });
+        let mut objects: Vec<Object> = match only {
+            Some(name) => stmt.query_map([name], map)?.collect::<rusqlite::Result<_>>()?,
+            None => stmt.query_map([], map)?.collect::<rusqlite::Result<_>>()?,
+        };
+        objects.retain(|o| !o.name.starts_with("sqlite_") && o.name != history::TABLE && o.table != history::TABLE);
+        objects.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut tables: BTreeMap<String, Table> = BTreeMap::new();
+        for o in objects.iter().filter(|o| o.kind == "table") {
+            tables.insert(
+                o.name.clone(),
+                Table {
+                    columns: columns(conn, &o.name)?,
+                    foreign_keys: foreign_keys(conn, &o.name)?,
+                    checks: o.sql.as_deref().map(sqltext::check_constraints).unwrap_or_default(),
+                    indexes: Vec::new(),
+                    triggers: Vec::new(),
+                    name: o.name.clone(),
+                },
+            );
+        }
+        for o in &objects {
+            let Some(sql) = &o.sql else { continue };
+            match (o.kind.as_str(), tables.get_mut(&o.table)) {
+                ("index", Some(t)) => t.indexes.push(index(conn, &o.name, sql)?),
+                ("trigger", Some(t)) => t.triggers.push(Trigger { name: o.name.clone(), table: o.table.clone(), sql: sql.clone() }),
+                ("trigger", None) => {
+                    self.view_triggers.insert(o.name.clone(), o.table.clone());
+                }
+                ("view", _) => {
+                    self.views.insert(o.name.clone(), View { name: o.name.clone(), sql: sql.clone() });
+                }
+                _ => {}
+            }
+        }
+        self.tables.extend(tables.into_iter().map(|(k, t)| (k, Arc::new(t))));
+        Ok(())
+    }
+
+    fn schema(&self) -> Schema {
+        let mut schema = Schema {
+            tables: self.tables.values().cloned().collect(),
+            views: self.views.values().cloned().collect(),
+            totals: Totals::default(),
+        };
+        schema.totals = totals(&schema, self.view_triggers.len());
+        schema
+    }
+}
+
+/// What `PRAGMA integrity_check` and `PRAGMA foreign_key_check` find wrong;
+/// empty when all is well. With `touched`, only the tables it names are
+/// checked (each check reads every page it covers, so checking the whole
+/// database after each of 1,000 migrations would cost 1,000 times more).
+pub fn integrity(conn: &Connection, touched: Option<&Touched>) -> Result<Vec<String>> {
+    if let Some(t) = touched.filter(|t| !t.everything) {
+        let mut out = Vec::new();
+        for name in &t.names {
+            // pragma_table_info looks the name up in SQLite's schema hash: no scan.
+            let exists: i64 = conn.query_row("SELECT count(*) FROM pragma_table_info(?1)", [name], |r| r.get(0))?;
+            if exists > 0 {
+                out.extend(check(conn, Some(name))?);
+            }
+        }
+        return Ok(out);
+    }
+    check(conn, None)
+}
+
+fn check(conn: &Connection, table: Option<&str>) -> Result<Vec<String>> {
+    let quoted = table.map(|t| format!("(\"{}\")", t.replace('"', "\"\"")));
+    let arg = quoted.as_deref().unwrap_or("");
     let mut out = Vec::new();
-    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    let mut stmt = conn.prepare(&format!("PRAGMA integrity_check{arg}"))?;
     for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
         let line = line?;
         if line != "ok" {
             out.push(format!("integrity_check: {line}"));
         }
     }
-    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let mut stmt = conn.prepare(&format!("PRAGMA foreign_key_check{arg}"))?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?)))?;
     for row in rows {
         let (table, rowid, parent) = row?;
@@ -177,14 +272,6 @@ pub fn integrity(conn: &Connection) -> Result<Vec<String>> {
         out.push(format!("foreign_key_check: {table} {rowid} refers to a missing row of {parent}"));
     }
     Ok(out)
-}
-
-/// Triggers on views have no table to hang on; they still count.
-fn count_view_triggers(objects: &[(String, String, String, Option<String>)], schema: &Schema) -> usize {
-    objects
-        .iter()
-        .filter(|(kind, _, table, _)| kind == "trigger" && !schema.tables.iter().any(|t| &t.name == table))
-        .count()
 }
 
 fn totals(schema: &Schema, view_triggers: usize) -> Totals {

@@ -19,7 +19,8 @@ use crate::error::Result;
 use crate::lint;
 use crate::migration::{Direction, Migration};
 use crate::report::{Created, DownResult, MigrationReport, Phase, Report, Status};
-use crate::schema::{self, Schema};
+use crate::schema::{self, Schema, Snapshots};
+use crate::watch::{Touched, Watch};
 use crate::source::MigrationSet;
 
 /// How far a verification has got, for a progress bar.
@@ -37,19 +38,38 @@ fn label(m: &Migration) -> String {
     format!("{} {}", m.version, m.description)
 }
 
-fn fresh() -> Result<Connection> {
-    let conn = Connection::open_in_memory()?;
-    engine::prepare(&conn)?;
-    Ok(conn)
+/// A database under verification. Its watch tells which objects each run
+/// touched, so a snapshot re-reads only those.
+struct Db {
+    // Declared before `conn`: dropped first, while the connection is still open.
+    watch: Watch,
+    conn: Connection,
+    snapshots: Snapshots,
 }
 
-/// A fresh database with the first `k` migrations applied (they applied before).
-fn rebuild(migrations: &[Migration], k: usize, budget: Option<Duration>) -> Result<Connection> {
-    let conn = fresh()?;
-    for m in &migrations[..k] {
-        engine::run(&conn, m, Direction::Up, budget)?;
+impl Db {
+    fn fresh() -> Result<Db> {
+        let conn = Connection::open_in_memory()?;
+        engine::prepare(&conn)?;
+        Ok(Db { watch: Watch::new(&conn), conn, snapshots: Snapshots::default() })
     }
-    Ok(conn)
+
+    /// A fresh database with the first `k` migrations applied (they applied before).
+    fn rebuild(migrations: &[Migration], k: usize, budget: Option<Duration>) -> Result<Db> {
+        let mut db = Db::fresh()?;
+        for m in &migrations[..k] {
+            engine::run(&db.conn, m, Direction::Up, budget)?;
+        }
+        db.watch.take();
+        db.snapshots.full(&db.conn)?;
+        Ok(db)
+    }
+
+    /// The schema now, and what changed since the last snapshot.
+    fn snapshot(&mut self) -> Result<(Schema, Touched)> {
+        let touched = self.watch.take();
+        Ok((self.snapshots.update(&self.conn, &touched)?, touched))
+    }
 }
 
 fn ms(a: &Applied) -> f64 {
@@ -92,11 +112,11 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
     let (mut up_log, mut down_log, mut again_log) = (Vec::new(), Vec::new(), Vec::new());
 
     // 1. Up, step by step.
-    let mut conn = fresh()?;
-    let mut snaps: Vec<Schema> = vec![schema::snapshot(&conn)?];
+    let mut db = Db::fresh()?;
+    let mut snaps: Vec<Schema> = vec![db.snapshots.full(&db.conn)?];
     for (k, m) in migrations.iter().enumerate() {
         tick(format!("up {}", label(m)));
-        match engine::run(&conn, m, Direction::Up, budget) {
+        match engine::run(&db.conn, m, Direction::Up, budget) {
             Ok(a) => {
                 reports[k].up_ms = Some(ms(&a));
                 up_log.push(a.to_string());
@@ -109,11 +129,11 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
                 break;
             }
         }
-        let now = schema::snapshot(&conn)?;
+        let (now, touched) = db.snapshot()?;
         let added = diff::diff(&snaps[k], &now);
         creators.note(k, &added);
         reports[k].created = Created::from_changes(&added, &now);
-        reports[k].problems.extend(schema::integrity(&conn)?.into_iter().map(|p| format!("up: {p}")));
+        reports[k].problems.extend(schema::integrity(&db.conn, Some(&touched))?.into_iter().map(|p| format!("up: {p}")));
         snaps.push(now);
     }
     let applied = snaps.len() - 1;
@@ -125,26 +145,26 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
         let report = &mut reports[k];
         if m.down.is_none() {
             report.down = DownResult::None;
-            conn = rebuild(migrations, k, budget)?;
+            db = Db::rebuild(migrations, k, budget)?;
             continue;
         }
-        match engine::run(&conn, m, Direction::Down, budget) {
+        match engine::run(&db.conn, m, Direction::Down, budget) {
             Ok(a) => {
                 report.down_ms = Some(ms(&a));
                 down_log.push(a.to_string());
-                let diffs = diff::diff(&snaps[k], &schema::snapshot(&conn)?);
+                let diffs = diff::diff(&snaps[k], &db.snapshot()?.0);
                 report.down = if diffs.is_empty() { DownResult::Pass } else { DownResult::Fail };
                 for d in &diffs {
                     report.problems.push(format!("down: {} ({}) {}", d.object(), creators.of(d, migrations), d.what()));
                 }
                 if !diffs.is_empty() {
-                    conn = rebuild(migrations, k, budget)?;
+                    db = Db::rebuild(migrations, k, budget)?;
                 }
             }
             Err(e) => {
                 report.down = DownResult::Fail;
                 report.problems.push(format!("down: {e} (rolled back)"));
-                conn = rebuild(migrations, k, budget)?;
+                db = Db::rebuild(migrations, k, budget)?;
             }
         }
     }
@@ -153,11 +173,11 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
     for k in 0..applied {
         let m = &migrations[k];
         tick(format!("up again {}", label(m)));
-        match engine::run(&conn, m, Direction::Up, budget) {
+        match engine::run(&db.conn, m, Direction::Up, budget) {
             Ok(a) => {
                 reports[k].up_again_ms = Some(ms(&a));
                 again_log.push(a.to_string());
-                let diffs = diff::diff(&snaps[k + 1], &schema::snapshot(&conn)?);
+                let diffs = diff::diff(&snaps[k + 1], &db.snapshot()?.0);
                 for d in &diffs {
                     reports[k].problems.push(format!("up again: {} ({}) {}", d.object(), creators.of(d, migrations), d.what()));
                 }

@@ -18,7 +18,7 @@ pub fn playground(name: &str) -> Playground {
 
 /// The user tables, by name.
 pub fn tables(pg: &Playground) -> Vec<String> {
-    pg.schema().unwrap().tables.into_iter().map(|t| t.name).collect()
+    pg.schema().unwrap().tables.iter().map(|t| t.name.clone()).collect()
 }
 
 /// The `_sqlx_migrations` rows as (version, description, success).
