@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 PORT ?= 8080
 
-.PHONY: setup dist serve test test-native test-wasm test-e2e screenshots clean
+.PHONY: setup dist serve test test-native test-wasm test-e2e screenshots bench clean
 
 setup:
 	@.ci/setup
@@ -38,6 +38,12 @@ test-wasm:
 test-e2e:
 	cargo build --quiet --bin migraplay
 	cd tests/e2e && node --test page.test.mjs reviewer.test.mjs hardening.test.mjs
+
+# Benchmarks (not part of make test): native, wasm in Chromium, and sql.js side by side;
+# prints a table and writes target/bench/results.json and table.md.
+bench: dist
+	cargo build --release --quiet --bin migraplay
+	node tests/bench/bench.mjs
 
 # The README's screenshots (tests/e2e/screenshots/), from the served page.
 screenshots: dist

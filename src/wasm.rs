@@ -257,6 +257,13 @@ impl JsPlayground {
         self.inner.set_time_budget(budget);
     }
 
+    /// Applies every pending migration without the schema snapshots the page
+    /// shows (for benchmarks: the same work as the native engine); returns how many ran.
+    #[wasm_bindgen(js_name = applyAllQuiet)]
+    pub fn apply_all_quiet(&mut self) -> Result<usize, JsValue> {
+        Ok(self.inner.migrate(Target::Up(None)).map_err(|e| error(&e.error))?.len())
+    }
+
     /// Panics inside wasm, so tests can check the page recovers from a crash.
     #[wasm_bindgen(js_name = crashForTests)]
     pub fn crash_for_tests(&self) {

@@ -638,5 +638,6 @@ renderHistory();
     await run('migrateTo', `Migrate to ${version || 'the latest'}`,
       [version ? Number(version) : Math.max(0, ...reply.state.status.map((s) => s.version))]);
   }
+  document.body.dataset.readyAt = performance.now().toFixed(1);
   document.body.dataset.ready = 'true';
 })();

@@ -1,0 +1,120 @@
+// `make bench`: the native core, the wasm build in headless Chromium and
+// sql.js in the same page, side by side on the bundled set and on generated
+// sets of 100 and 1,000 migrations; then the page's cold start and transfer
+// size. Prints a table and writes target/bench/results.json.
+import { spawnSync, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate, writeSet } from './generate.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const tooling = path.join(root, 'tests/e2e/node_modules');
+const { chromium } = await import(path.join(tooling, 'playwright-core/index.mjs'));
+const out = path.join(root, 'target/bench');
+const sets = path.join(out, 'sets');
+const RUNS = { bundled: 30, 100: 10, 1000: 3 };
+
+mkdirSync(sets, { recursive: true });
+const generated = { 100: generate(100), 1000: generate(1000) };
+for (const [n, files] of Object.entries(generated)) writeSet(sets, n, files);
+
+console.error('bench: native (cargo bench --bench native)…');
+const native = spawnSync('cargo', ['bench', '--quiet', '--bench', 'native', '--', sets], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+if (native.status !== 0) throw new Error('the native benchmark failed');
+const results = JSON.parse(native.stdout.trim().split('\n').pop());
+
+// The site: the built page, the bench page, sql.js, and the sets.
+const site = path.join(out, 'site');
+rmSync(site, { recursive: true, force: true });
+cpSync(path.join(root, 'dist'), site, { recursive: true });
+cpSync(path.join(root, 'tests/bench/page'), site, { recursive: true });
+for (const f of ['sql-wasm.js', 'sql-wasm.wasm']) cpSync(path.join(tooling, 'sql.js/dist', f), path.join(site, f));
+
+const port = await new Promise((resolve) => {
+  const s = createServer();
+  s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+const server = spawn(path.join(root, 'target/release/migraplay'), ['serve', '--root', site, '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+await new Promise((resolve) => server.stdout.on('data', (d) => String(d).includes('Serving') && resolve()));
+const base = `http://127.0.0.1:${port}/`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+try {
+  console.error('bench: wasm and sql.js in Chromium…');
+  const page = await browser.newPage();
+  await page.goto(`${base}bench.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  results.push(...await page.evaluate(([s, r]) => window.runBench(s, r),
+    [{ bundled: null, 100: generated[100], 1000: generated[1000] }, RUNS]));
+  await page.close();
+
+  console.error('bench: cold start of the page…');
+  const starts = [];
+  let transfer = null;
+  for (let i = 0; i < 7; i++) {
+    const context = await browser.newContext();
+    const p = await context.newPage();
+    const bodies = [];
+    p.on('response', async (r) => { try { bodies.push([r.url(), await r.body()]); } catch { /* redirects have none */ } });
+    await p.goto(base);
+    await p.waitForSelector('body[data-ready="true"]');
+    starts.push(Number(await p.evaluate(() => document.body.dataset.readyAt)));
+    await p.waitForTimeout(200);
+    if (!transfer) {
+      transfer = { files: bodies.map(([u, b]) => [new URL(u).pathname, b.length, gzipSync(b, { level: 9 }).length]) };
+      transfer.raw = transfer.files.reduce((a, f) => a + f[1], 0);
+      transfer.gzip = transfer.files.reduce((a, f) => a + f[2], 0);
+    }
+    await context.close();
+  }
+
+  const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+  const rows = results.map((r) => ({ ...r, median_ms: median(r.runs) }));
+  const find = (c, e) => rows.find((r) => r.case === c && r.engine === e);
+  const fmt = (x) => (x === undefined ? '—' : x < 10 ? x.toFixed(3) : x.toFixed(1));
+  const cases = [...new Set(rows.map((r) => r.case))];
+  const lines = ['| case | native ms | wasm ms | sql.js ms | wasm/native | wasm/sql.js | wasm spread (min–max) |', '|---|---:|---:|---:|---:|---:|---|'];
+  for (const c of cases) {
+    const [n, w, s] = ['native', 'wasm', 'sql.js'].map((e) => find(c, e));
+    const spread = w ? `${fmt(Math.min(...w.runs))}–${fmt(Math.max(...w.runs))} (${w.runs.length} runs)` : '—';
+    lines.push(`| ${c} | ${fmt(n?.median_ms)} | ${fmt(w?.median_ms)} | ${fmt(s?.median_ms)} | ${n && w ? (w.median_ms / n.median_ms).toFixed(2) : '—'} | ${s && w ? (w.median_ms / s.median_ms).toFixed(2) : '—'} | ${spread} |`);
+  }
+  const cold = median(starts);
+  const machine = `${os.cpus()[0].model}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Chromium ${browser.version()}, Node ${process.version}`;
+  lines.push('', `Page cold start (navigation to migrations listed and buttons enabled): median ${cold.toFixed(1)} ms over ${starts.length} loads (${starts.map((x) => x.toFixed(0)).join(', ')}).`);
+  lines.push(`Page transfer: ${transfer.raw} bytes raw, ${transfer.gzip} bytes gzip -9 (${transfer.files.length} files; largest: ${transfer.files.sort((a, b) => b[2] - a[2]).slice(0, 3).map(([f, , g]) => `${f} ${g}`).join(', ')}).`);
+  lines.push(`Machine: ${machine}.`);
+
+  const v100 = find('verify, 100', 'wasm').median_ms;
+  const v1000 = find('verify, 1000', 'wasm').median_ms;
+  const applyB = find('apply all, bundled', 'wasm').median_ms;
+  const targets = [
+    ['apply all (bundled) in Chromium within 1.3× of native', applyB / find('apply all, bundled', 'native').median_ms <= 1.3],
+    ['apply all (bundled) in Chromium at most 0.6× of sql.js', applyB / find('apply all, bundled', 'sql.js').median_ms <= 0.6],
+    ['full verify of the bundled set under 25 ms in Chromium', find('verify, bundled', 'wasm').median_ms < 25],
+    ['1,000 migrations verified in under 3 s in Chromium', v1000 < 3000],
+    ['verify 1,000 no more than 12× verify 100', v1000 / v100 <= 12],
+    ['page transfer under 400 KB gzip', transfer.gzip < 400 * 1024],
+    ['cold start under 150 ms', cold < 150],
+  ];
+  lines.push('', 'Targets:', ...targets.map(([t, ok]) => `- ${ok ? 'met' : 'MISSED'}: ${t}`));
+  console.log(lines.join('\n'));
+  writeFileSync(path.join(out, 'results.json'), JSON.stringify({
+    results: rows.map(({ case: c, engine, median_ms, runs }) => ({ case: c, engine, median_ms, runs })),
+    transfer_bytes_raw: transfer.raw, transfer_bytes_gzip: transfer.gzip, cold_start_ms: cold, cold_start_runs: starts,
+    machine, targets: Object.fromEntries(targets),
+  }, null, 1));
+  writeFileSync(path.join(out, 'table.md'), `${lines.join('\n')}\n`);
+  console.error(`bench: wrote ${path.join(out, 'results.json')} and table.md`);
+} finally {
+  await browser.close();
+  server.kill();
+}

@@ -1,0 +1,44 @@
+//! The native side of `make bench`: the core (rusqlite) on the bundled set
+//! and on generated sets, timed per run. Prints JSON for tests/bench/bench.mjs:
+//! `[{"case": …, "engine": "native", "runs": [ms, …]}]`.
+//! Usage: cargo bench --bench native -- SETS_DIR (holding 100/ and 1000/).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use migraplay::{verify, MigrationSet, Playground, Target};
+
+fn time(runs: usize, mut f: impl FnMut()) -> Vec<f64> {
+    (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect()
+}
+
+fn main() {
+    let dir = std::env::args().skip(1).find(|a| !a.starts_with("--")).map(PathBuf::from).expect("usage: native SETS_DIR");
+    let sets = [
+        ("bundled", MigrationSet::bundled(), 30),
+        ("100", MigrationSet::from_dir(&dir.join("100")).expect("generated set 100"), 10),
+        ("1000", MigrationSet::from_dir(&dir.join("1000")).expect("generated set 1000"), 3),
+    ];
+    let mut out = Vec::new();
+    for (name, set, runs) in &sets {
+        let apply = time(*runs, || {
+            let mut pg = Playground::in_memory(set.clone()).unwrap();
+            pg.set_time_budget(None);
+            assert_eq!(pg.migrate(Target::Up(None)).unwrap().len(), set.migrations().len());
+        });
+        out.push(serde_json::json!({ "case": format!("apply all, {name}"), "engine": "native", "runs": apply }));
+        let check = time(*runs, || {
+            let report = verify(set, "bench", None, &mut |_| {}).unwrap();
+            assert!(report.ok);
+            std::hint::black_box((report.to_markdown(), report.to_json()));
+        });
+        out.push(serde_json::json!({ "case": format!("verify, {name}"), "engine": "native", "runs": check }));
+    }
+    println!("{}", serde_json::Value::Array(out));
+}

@@ -1,0 +1,74 @@
+// The browser side of `make bench`: migraplay's wasm build and sql.js in the
+// same page, on the same sets, the same way: one transaction per migration
+// with its _sqlx_migrations row. Driven by tests/bench/bench.mjs.
+import init, { Playground } from './pkg/migraplay.js';
+
+const BOOKKEEPING = `CREATE TABLE IF NOT EXISTS _sqlx_migrations (
+    version BIGINT PRIMARY KEY, description TEXT NOT NULL,
+    installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, success BOOLEAN NOT NULL,
+    checksum BLOB NOT NULL, execution_time BIGINT NOT NULL)`;
+
+function time(runs, f) {
+  const out = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    f();
+    out.push(performance.now() - start);
+  }
+  return out;
+}
+
+async function sha384(text) {
+  return new Uint8Array(await crypto.subtle.digest('SHA-384', new TextEncoder().encode(text)));
+}
+
+/** The set as sql.js will run it: ups in order, with checksums made beforehand (migraplay makes them at load). */
+async function prepared(files) {
+  const ups = files.filter((f) => !f.name.endsWith('.down.sql')).sort((a, b) => (a.name < b.name ? -1 : 1));
+  return Promise.all(ups.map(async (f) => {
+    const [version, ...rest] = f.name.replace(/(\.up)?\.sql$/, '').split('_');
+    return { version: Number(version), description: rest.join(' '), sql: f.text, checksum: await sha384(f.text) };
+  }));
+}
+
+window.runBench = async (sets, runsFor) => {
+  await init();
+  const SQL = await window.initSqlJs({ locateFile: (f) => f });
+  const results = [];
+  for (const [name, files] of Object.entries(sets)) {
+    const runs = runsFor[name];
+    const list = files ? files : null;
+    results.push({ case: `apply all, ${name}`, engine: 'wasm', runs: time(runs, () => {
+      const pg = list ? Playground.fromFiles(list) : new Playground();
+      pg.setTimeBudget(0);
+      pg.applyAllQuiet();
+      pg.free();
+    }) });
+    results.push({ case: `verify, ${name}`, engine: 'wasm', runs: time(runs, () => {
+      const pg = list ? Playground.fromFiles(list) : new Playground();
+      pg.setTimeBudget(0);
+      const v = pg.verify('bench', () => {});
+      if (!v.report.ok) throw new Error(`verify failed on ${name}`);
+      pg.free();
+    }) });
+    const migrations = await prepared(list || new Playground().files());
+    results.push({ case: `apply all, ${name}`, engine: 'sql.js', runs: time(runs, () => {
+      const db = new SQL.Database();
+      db.exec('PRAGMA foreign_keys = ON');
+      for (const m of migrations) {
+        db.exec(BOOKKEEPING);
+        const start = performance.now();
+        db.exec('BEGIN');
+        db.exec(m.sql);
+        db.run('INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (?, ?, TRUE, ?, ?)',
+          [m.version, m.description, m.checksum, Math.round((performance.now() - start) * 1e6)]);
+        db.exec('COMMIT');
+      }
+      db.close();
+    }) });
+  }
+  return results;
+};
+
+document.getElementById('status').textContent = 'ready';
+document.body.dataset.ready = 'true';
