@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 PORT ?= 8080
 
-.PHONY: setup dist serve test test-native test-wasm test-e2e screenshots bench clean
+.PHONY: setup dist serve test test-native test-wasm test-e2e screenshots bench fuzz clean
 
 setup:
 	@.ci/setup
@@ -44,6 +44,13 @@ test-e2e:
 bench: dist
 	cargo build --release --quiet --bin migraplay
 	node tests/bench/bench.mjs
+
+# Fuzzing with cargo fuzz (nightly): the loader, and verify on small generated sets.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install -q cargo-fuzz
+	cargo +nightly fuzz run --fuzz-dir tests/fuzz loader -- -max_total_time=$(FUZZ_SECONDS)
+	cargo +nightly fuzz run --fuzz-dir tests/fuzz verify -- -max_total_time=$(FUZZ_SECONDS) -timeout=10
 
 # The README's screenshots (tests/e2e/screenshots/), from the served page.
 screenshots: dist
