@@ -19,7 +19,9 @@ const waiting = new Map();
 const progressHandlers = new Map();
 
 function startWorker() {
-  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  // The first worker was started by boot.js, ahead of this module.
+  worker = window.migraplayWorker || new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  window.migraplayWorker = null;
   worker.onmessage = ({ data }) => {
     if (data.progress) {
       progressHandlers.get(data.id)?.(data.progress);

@@ -12,6 +12,8 @@ let testHooks = false;
 let budgetMs = 5000;
 
 const ready = init();
+// Read what was saved while the wasm compiles; the demo view ignores it.
+const savedState = storage.load().catch(() => undefined);
 // Every action waits for the first `init` to have set the playground up.
 let markStarted;
 const started = new Promise((resolve) => { markStarted = resolve; });
@@ -44,7 +46,7 @@ async function start({ persist: keep = true, files = null, sharedName = null, ti
     await save();
     return;
   }
-  const saved = persist ? await storage.load().catch(() => undefined) : undefined;
+  const saved = persist ? await savedState : undefined;
   if (saved) {
     try {
       playground = saved.source.kind === 'bundled' ? new Playground() : Playground.fromFiles(saved.files);
