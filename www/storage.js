@@ -7,17 +7,22 @@ const DB_NAME = 'migraplay';
 const STORE = 'state';
 const KEY = 'current';
 
-function open() {
+// Reading never creates the database (the demo view must leave no trace);
+// only saving does.
+function open(create) {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+    request.onupgradeneeded = () => {
+      if (create) request.result.createObjectStore(STORE);
+      else request.transaction.abort();
+    };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
 }
 
 async function transact(mode, action) {
-  const db = await open();
+  const db = await open(mode === 'readwrite');
   try {
     return await new Promise((resolve, reject) => {
       const tx = db.transaction(STORE, mode);
@@ -32,7 +37,7 @@ async function transact(mode, action) {
 }
 
 /** The saved `{source, files, database}`, or undefined. */
-export const load = () => transact('readonly', (store) => store.get(KEY));
+export const load = () => transact('readonly', (store) => store.get(KEY)).catch(() => undefined);
 /** Saves `{source, files, database}`. */
 export const save = (state) => transact('readwrite', (store) => store.put(state, KEY));
 /** Forgets what was saved. */
