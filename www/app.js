@@ -68,6 +68,7 @@ const budgetSeconds = () => Math.max(0, Number($('budget').value) || 0);
 const initOptions = (files) => ({
   persist: !demo, files, timeBudgetMs: budgetSeconds() * 1000, hooks: params.has('test-hooks'),
 });
+/** The loaded set's files, as [{name, text}]. */
 const setFiles = () => current.migrations.flatMap((m) => [
   { name: m.up_file, text: m.up }, ...(m.down_file ? [{ name: m.down_file, text: m.down }] : [])]);
 
@@ -383,9 +384,7 @@ let editorFile = null;
 const editor = createEditor($('editor'), { label: 'Migration file', onInput: () => { $('editor-note').textContent = 'Unsaved changes.'; } });
 
 function openEditor(name, line = null) {
-  const file = current && current.migrations.flatMap((m) => [
-    { name: m.up_file, text: m.up }, ...(m.down_file ? [{ name: m.down_file, text: m.down }] : []),
-  ]).find((f) => f.name === name);
+  const file = current && setFiles().find((f) => f.name === name);
   if (!file || demo) return;
   if (editorFile !== name) editor.set(file.text);
   editorFile = name;
@@ -498,8 +497,7 @@ $('import').addEventListener('change', async (event) => {
 });
 
 $('share').addEventListener('click', async () => {
-  const files = current.migrations.flatMap((m) => [
-    { name: m.up_file, text: m.up }, ...(m.down_file ? [{ name: m.down_file, text: m.down }] : [])]);
+  const files = setFiles();
   const fragment = await encodeSet(files);
   const box = $('share-box');
   box.hidden = false;

@@ -321,3 +321,19 @@ test('a panic inside wasm shows an error and a new worker keeps the set and the 
   await progress(page, 'Apply next: 1 migration');
   await context.close();
 });
+
+test('files dropped on the migrations panel load as a set', async () => {
+  const { page, context } = await open();
+  const files = ['1_create_things.up.sql', '1_create_things.down.sql', '2_index_b.up.sql', '2_index_b.down.sql']
+    .map((name) => ({ name, text: readFileSync(fixture('index_left_behind', name)[0], 'utf8') }));
+  await page.evaluate((list) => {
+    const data = new DataTransfer();
+    for (const f of list) data.items.add(new File([f.text], f.name, { type: 'text/plain' }));
+    const zone = document.getElementById('migrations-panel');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, files);
+  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
+  assert.match(await page.locator('#source').textContent(), /^Your set: 2 migrations from 4 files\./);
+  await context.close();
+});
