@@ -28,7 +28,7 @@ test: setup dist test-native test-wasm test-e2e
 
 # The core, the CLI and the fixtures, natively (fast).
 test-native:
-	cargo test --all-targets
+	cargo test
 
 # The wasm facade in headless Chromium (wasm-bindgen-test).
 test-wasm:

@@ -19,7 +19,11 @@ fn time(runs: usize, mut f: impl FnMut()) -> Vec<f64> {
 }
 
 fn main() {
-    let dir = std::env::args().skip(1).find(|a| !a.starts_with("--")).map(PathBuf::from).expect("usage: native SETS_DIR");
+    let Some(dir) = std::env::args().skip(1).find(|a| !a.starts_with("--")).map(PathBuf::from) else {
+        // `cargo test --all-targets` runs benches too, with no arguments: nothing to measure then.
+        eprintln!("usage: native SETS_DIR (make bench runs it with the generated sets)");
+        return;
+    };
     let sets = [
         ("bundled", MigrationSet::bundled(), 30),
         ("100", MigrationSet::from_dir(&dir.join("100")).expect("generated set 100"), 10),
