@@ -26,8 +26,9 @@ serve: dist
 
 test: setup dist test-native test-wasm test-e2e
 
-# The core, the CLI and the fixtures, natively (fast).
+# The core, the CLI and the fixtures, natively (fast); clippy with warnings as errors.
 test-native:
+	cargo clippy --all-targets --quiet -- -D warnings
 	cargo test
 
 # The wasm facade in headless Chromium (wasm-bindgen-test).

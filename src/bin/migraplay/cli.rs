@@ -129,10 +129,12 @@ fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
 
 /// `--timeout` as a budget: `None` for 0 (no limit).
 fn budget(seconds: f64) -> Result<Option<Duration>, String> {
-    match seconds {
-        s if s == 0.0 => Ok(None),
-        s if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
-        s => Err(format!("--timeout must be a number of seconds, 0 or more (got {s})")),
+    if seconds == 0.0 {
+        Ok(None)
+    } else if seconds.is_finite() && seconds > 0.0 {
+        Ok(Some(Duration::from_secs_f64(seconds)))
+    } else {
+        Err(format!("--timeout must be a number of seconds, 0 or more (got {seconds})"))
     }
 }
 
