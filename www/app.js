@@ -8,6 +8,14 @@ import { createEditor } from './editor.js';
 import { encodeSet, decodeSet, MAX_LINK_CHARS } from './share.js';
 
 const ROW_LIMIT = 200;
+
+// Small preferences (time budget, console history). A page embedded in an
+// iframe may be denied storage; it then simply forgets them.
+const prefs = {
+  get(key) { try { return localStorage.getItem(key); } catch { return null; } },
+  set(key, value) { try { localStorage.setItem(key, value); } catch { /* storage denied */ } },
+  remove(key) { try { localStorage.removeItem(key); } catch { /* storage denied */ } },
+};
 const params = new URLSearchParams(location.search);
 const demo = params.has('demo');
 
@@ -121,7 +129,8 @@ function render(state) {
   current = state;
   $('engine').textContent = `SQLite ${state.sqliteVersion} (WebAssembly, in a worker)`;
   const n = plural(state.migrations.length, 'migration');
-  const where = state.persist ? 'kept in this browser' : 'not saved (demo view)';
+  const where = state.persist ? 'kept in this browser'
+    : demo ? 'not saved (demo view)' : 'not saved (this browser refused storage to the page)';
   const from = {
     bundled: `The bundled set: ${n}.`,
     files: `Your set: ${n} from ${plural(state.source.files, 'file')}.`,
@@ -526,7 +535,7 @@ $('reset').addEventListener('click', () => {
   $('log').replaceChildren();
   renderChanges([]);
   consoleHistory.length = 0;
-  localStorage.removeItem('migraplay-console-history');
+  prefs.remove('migraplay-console-history');
   renderHistory();
   window.history.replaceState(null, '', location.pathname + location.search);
   run('reset', 'Reset everything');
@@ -537,9 +546,9 @@ if (params.has('test-hooks')) document.addEventListener('crash-for-tests', () =>
 
 // --- time budget, cancel --------------------------------------------------------
 
-$('budget').value = localStorage.getItem('migraplay-budget') ?? '5';
+$('budget').value = prefs.get('migraplay-budget') ?? '5';
 $('budget').addEventListener('change', () => {
-  localStorage.setItem('migraplay-budget', String(budgetSeconds()));
+  prefs.set('migraplay-budget', String(budgetSeconds()));
   run('setTimeBudget', 'Time budget', [budgetSeconds() * 1000],
     () => (budgetSeconds() ? `Time budget: ${budgetSeconds()} s per migration.` : 'Time budget: none.'));
 });
@@ -554,7 +563,7 @@ $('cancel').addEventListener('click', () => {
 const consoleEditor = createEditor($('console-editor'), { label: 'SQL to run' });
 consoleEditor.set("SELECT name, type FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name;");
 $('row-limit').textContent = String(ROW_LIMIT);
-const consoleHistory = JSON.parse(localStorage.getItem('migraplay-console-history') || '[]');
+const consoleHistory = JSON.parse(prefs.get('migraplay-console-history') || '[]');
 
 function renderHistory() {
   $('console-history').replaceChildren(...consoleHistory.map((sql) => {
@@ -599,7 +608,7 @@ async function runConsole() {
   if (!reply.ok) return;
   if (consoleHistory[0] !== sql) consoleHistory.unshift(sql);
   consoleHistory.length = Math.min(consoleHistory.length, 30);
-  localStorage.setItem('migraplay-console-history', JSON.stringify(consoleHistory));
+  prefs.set('migraplay-console-history', JSON.stringify(consoleHistory));
   renderHistory();
   renderConsole(reply.result.console, sql);
 }

@@ -32,7 +32,12 @@ function state() {
 
 async function save() {
   if (!persist) return;
-  await storage.save({ source, files: playground.files(), database: playground.exportDatabase() });
+  try {
+    await storage.save({ source, files: playground.files(), database: playground.exportDatabase() });
+  } catch {
+    // Storage can be refused (an iframe of another site, private modes): go on without it.
+    persist = false;
+  }
 }
 
 // Starts from the saved state, a shared set, or the bundled set.

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setup, open, fixture, fixtureDir, download, total, tableNames, badges, progress } from './harness.mjs';
+import { setup, open, ctx, fixture, fixtureDir, download, total, tableNames, badges, progress } from './harness.mjs';
 
 setup();
 
@@ -335,5 +335,20 @@ test('files dropped on the migrations panel load as a set', async () => {
   }, files);
   await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
   assert.match(await page.locator('#source').textContent(), /^Your set: 2 migrations from 4 files\./);
+  await context.close();
+});
+
+test('the demo view works embedded in an iframe on another page', async () => {
+  const context = await ctx.browser.newContext();
+  const page = await context.newPage();
+  // A documentation page of another origin (about:blank) embedding the demo.
+  await page.setContent(`<h1>Our schema</h1><iframe id="demo" width="1200" height="900"
+    src="${ctx.base}?demo&version=20250115010100"></iframe>`);
+  const frame = page.frameLocator('#demo');
+  await frame.locator('body[data-ready="true"]').waitFor({ timeout: 20000 });
+  await frame.locator('#progress').filter({ hasText: 'Migrate to 20250115010100: 2 migrations' }).waitFor();
+  assert.deepEqual(await frame.locator('#tables .table-card .name').allTextContents(), ['tasks', 'workflows']);
+  assert.equal(await frame.locator('svg.er g.table-box').count(), 2);
+  assert.equal(await frame.locator('#console-panel').isVisible(), false);
   await context.close();
 });
