@@ -128,7 +128,8 @@ pub struct Totals {
 }
 
 
-/// Takes a snapshot of the schema of `conn`.
+/// Takes a snapshot of the schema of `conn` (tests; the product keeps `Snapshots`).
+#[cfg(test)]
 pub fn snapshot(conn: &Connection) -> Result<Schema> {
     Snapshots::default().full(conn)
 }
