@@ -35,8 +35,9 @@ pub struct Playground {
     conn: Connection,
     set: MigrationSet,
     budget: Option<Duration>,
-    /// The schema as last read; `schema()` re-reads only what the watch saw change.
-    snapshots: RefCell<Snapshots>,
+    /// The schema as last read (none until first asked for); `schema()` then
+    /// re-reads only what the watch saw change.
+    snapshots: RefCell<Option<Snapshots>>,
 }
 
 impl Playground {
@@ -52,14 +53,12 @@ impl Playground {
 
     fn with_connection(conn: Connection, set: MigrationSet) -> Result<Self> {
         engine::prepare(&conn)?;
-        let mut snapshots = Snapshots::default();
-        snapshots.full(&conn)?;
         Ok(Playground {
             watch: Watch::new(&conn),
             conn,
             set,
             budget: Some(crate::script::DEFAULT_TIME_BUDGET),
-            snapshots: RefCell::new(snapshots),
+            snapshots: RefCell::new(None),
         })
     }
 
@@ -156,7 +155,10 @@ impl Playground {
         // DROP and ALTER on this connection), so the page's snapshot after each action stays
         // cheap for a schema of 1,000 tables.
         let touched = self.watch.take();
-        self.snapshots.borrow_mut().update(&self.conn, &touched)
+        match &mut *self.snapshots.borrow_mut() {
+            Some(snapshots) => snapshots.update(&self.conn, &touched),
+            empty => empty.insert(Snapshots::default()).full(&self.conn),
+        }
     }
 }
 

@@ -30,13 +30,9 @@ unsafe fn text(p: *const c_char) -> Option<String> {
 }
 
 extern "C" fn note(data: *mut c_void, action: c_int, a1: *const c_char, a2: *const c_char, _db: *const c_char, _trigger: *const c_char) -> c_int {
-    // SAFETY: `data` is the RefCell<Touched> boxed in a live Watch (see Watch::new);
-    // SQLite calls this on the connection's thread, never re-entrantly with itself.
-    let touched = unsafe { &*data.cast::<RefCell<Touched>>() };
-    let Ok(mut t) = touched.try_borrow_mut() else { return ffi::SQLITE_OK };
-    let (a1, a2) = unsafe { (text(a1), text(a2)) };
-    match action {
-        ffi::SQLITE_ALTER_TABLE => t.everything = true,
+    // Called for every column a statement reads, too: decide on the code before touching text.
+    let name = match action {
+        ffi::SQLITE_ALTER_TABLE => None,
         ffi::SQLITE_CREATE_TABLE
         | ffi::SQLITE_CREATE_TEMP_TABLE
         | ffi::SQLITE_DROP_TABLE
@@ -46,7 +42,7 @@ extern "C" fn note(data: *mut c_void, action: c_int, a1: *const c_char, a2: *con
         | ffi::SQLITE_DROP_VIEW
         | ffi::SQLITE_DROP_TEMP_VIEW
         | ffi::SQLITE_CREATE_VTABLE
-        | ffi::SQLITE_DROP_VTABLE => t.names.extend(a1),
+        | ffi::SQLITE_DROP_VTABLE => Some(a1),
         ffi::SQLITE_CREATE_INDEX
         | ffi::SQLITE_CREATE_TEMP_INDEX
         | ffi::SQLITE_DROP_INDEX
@@ -54,8 +50,16 @@ extern "C" fn note(data: *mut c_void, action: c_int, a1: *const c_char, a2: *con
         | ffi::SQLITE_CREATE_TRIGGER
         | ffi::SQLITE_CREATE_TEMP_TRIGGER
         | ffi::SQLITE_DROP_TRIGGER
-        | ffi::SQLITE_DROP_TEMP_TRIGGER => t.names.extend(a2),
-        _ => {}
+        | ffi::SQLITE_DROP_TEMP_TRIGGER => Some(a2),
+        _ => return ffi::SQLITE_OK,
+    };
+    // SAFETY: `data` is the RefCell<Touched> boxed in a live Watch (see Watch::new);
+    // SQLite calls this on the connection's thread, never re-entrantly with itself.
+    let touched = unsafe { &*data.cast::<RefCell<Touched>>() };
+    let Ok(mut t) = touched.try_borrow_mut() else { return ffi::SQLITE_OK };
+    match name {
+        None => t.everything = true,
+        Some(p) => t.names.extend(unsafe { text(p) }),
     }
     ffi::SQLITE_OK
 }
