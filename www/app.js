@@ -28,15 +28,8 @@ const progressHandlers = new Map();
 
 function startWorker() {
   // The first worker was started by boot.js, ahead of this module.
-  if (window.migraplayWorker) {
-    worker = window.migraplayWorker;
-    window.migraplayWorker = null;
-  } else {
-    // A restart: hand the new worker the wasm boot.js compiled (or null: it fetches its own).
-    worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-    const fresh = worker;
-    (window.migraplayWasm || Promise.resolve(null)).then((module) => fresh.postMessage({ op: 'wasm', module }));
-  }
+  worker = window.migraplayWorker || new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  window.migraplayWorker = null;
   worker.onmessage = ({ data }) => {
     if (data.progress) {
       progressHandlers.get(data.id)?.(data.progress);

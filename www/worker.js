@@ -11,11 +11,7 @@ let restoreNote = null;
 let testHooks = false;
 let budgetMs = 5000;
 
-// The page compiles the wasm while this worker loads and posts it ({op: 'wasm'});
-// without it (null), init fetches and compiles it here.
-let gotWasm;
-const wasmModule = new Promise((resolve) => { gotWasm = resolve; });
-const ready = wasmModule.then((module) => init(module ? { module_or_path: module } : undefined));
+const ready = init();
 // Read what was saved while the wasm compiles; the demo view ignores it.
 const savedState = storage.load().catch(() => undefined);
 // Every action waits for the first `init` to have set the playground up.
@@ -121,11 +117,7 @@ function withBudget(result) {
 // Actions that leave the set and the database as they were.
 const readOnly = new Set(['exportDatabase', 'console', 'setTimeBudget']);
 
-self.onmessage = async ({ data: { id, op, args = [], module } }) => {
-  if (op === 'wasm') {
-    gotWasm(module);
-    return;
-  }
+self.onmessage = async ({ data: { id, op, args = [] } }) => {
   try {
     await ready;
     if (op === 'init') {
