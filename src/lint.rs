@@ -37,10 +37,6 @@ struct Parsed<'a> {
 
 const KINDS: [&str; 4] = ["TABLE", "INDEX", "TRIGGER", "VIEW"];
 
-fn word_at<'a>(t: &'a [Token<'a>], i: usize) -> Option<&'a Token<'a>> {
-    t.get(i)
-}
-
 /// Reads a possibly schema-qualified name at `i`; returns it (lowercased) and the next index.
 fn name_at(t: &[Token<'_>], i: usize) -> Option<(String, usize)> {
     let first = t.get(i)?;
@@ -52,7 +48,7 @@ fn name_at(t: &[Token<'_>], i: usize) -> Option<(String, usize)> {
 
 fn parse(stmt: &str) -> Option<Ddl> {
     let t = sqltext::tokens(stmt);
-    let is = |i: usize, w: &str| word_at(&t, i).is_some_and(|x| x.is(w));
+    let is = |i: usize, w: &str| t.get(i).is_some_and(|x| x.is(w));
     if is(0, "CREATE") {
         let mut i = 1;
         while ["TEMP", "TEMPORARY", "UNIQUE", "VIRTUAL"].iter().any(|w| is(i, w)) {

@@ -79,9 +79,7 @@ impl Created {
             if let Some(t) = now.tables.iter().find(|t| t.name == name) {
                 c.tables.push(TableCount::of(t));
                 c.checks += t.checks.len();
-                c.foreign_keys.extend(t.foreign_keys.iter().map(|fk| {
-                    format!("{} ({}) → {}({}) ON DELETE {}", t.name, fk.columns.join(", "), fk.target, fk.target_columns.join(", "), fk.on_delete)
-                }));
+                c.foreign_keys.extend(foreign_keys(t));
             }
         }
         c.columns = names(Kind::Column);
@@ -252,15 +250,7 @@ impl Report {
             ok: migrations.iter().all(|m| m.status == Status::Pass),
             totals: last.totals,
             tables: last.tables.iter().map(|t| TableCount::of(t)).collect(),
-            foreign_keys: last
-                .tables
-                .iter()
-                .flat_map(|t| {
-                    t.foreign_keys.iter().map(move |fk| {
-                        format!("{} ({}) → {}({}) ON DELETE {}", t.name, fk.columns.join(", "), fk.target, fk.target_columns.join(", "), fk.on_delete)
-                    })
-                })
-                .collect(),
+            foreign_keys: last.tables.iter().flat_map(|t| foreign_keys(t)).collect(),
             migrations,
             lint,
             tests: Tests { up, down, cycle },
@@ -415,6 +405,14 @@ impl Report {
         writeln!(o, "- Ran on: {}\n", self.ran_on)?;
         writeln!(o, "---\n\n**Status**: {}", if self.ok { "All checks PASSING" } else { "FAILING" })
     }
+}
+
+/// A table's foreign keys as the report words them: `t (a) → p(id) ON DELETE CASCADE`.
+fn foreign_keys(t: &crate::schema::Table) -> impl Iterator<Item = String> + '_ {
+    t.foreign_keys.iter().map(move |fk| {
+        let (from, to) = (fk.columns.join(", "), fk.target_columns.join(", "));
+        format!("{} ({from}) → {}({to}) ON DELETE {}", t.name, fk.target, fk.on_delete)
+    })
 }
 
 /// `1 table`, `2 tables`.
