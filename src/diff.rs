@@ -1,14 +1,17 @@
-//! Differences between two schema snapshots, in words a reviewer reads:
-//! "index idx_b is still there", "default of column t.c changed from 'a' to 'b'".
+//! Differences between two schema snapshots, as typed values: which object,
+//! what happened to it, and for a changed one each aspect with both sides
+//! (`column t.a: collation NOCASE → none`). Spelling is not a difference:
+//! definitions compare as `sqltext::Sql` token streams.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::schema::{Column, ForeignKey, Index, Schema, Table, Trigger, View};
+use crate::schema::{keys_text, Column, ForeignKey, Index, Schema, Table, Trigger, View};
+use crate::sqltext::{differing, Sql};
 
 /// The kind of a schema object, for naming it and finding who created it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// A table.
     Table,
@@ -24,6 +27,8 @@ pub enum Kind {
     ForeignKey,
     /// A CHECK constraint (named after its table).
     Check,
+    /// A UNIQUE constraint (named after its table).
+    Unique,
 }
 
 impl Kind {
@@ -37,20 +42,114 @@ impl Kind {
             Kind::View => "view",
             Kind::ForeignKey => "foreign key",
             Kind::Check => "check",
+            Kind::Unique => "unique constraint",
+        }
+    }
+
+    /// Whether it is an unnamed constraint of a table (named by its definition).
+    fn is_constraint(self) -> bool {
+        matches!(self, Kind::ForeignKey | Kind::Check | Kind::Unique)
+    }
+}
+
+/// One aspect of an object's definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aspect {
+    /// A column's name (its case).
+    Name,
+    /// A column's declared type.
+    Type,
+    /// NOT NULL.
+    NotNull,
+    /// DEFAULT.
+    Default,
+    /// COLLATE.
+    Collation,
+    /// AUTOINCREMENT.
+    Autoincrement,
+    /// A generated column's expression and storage.
+    Generated,
+    /// The order of a table's columns.
+    ColumnOrder,
+    /// A table's primary key.
+    PrimaryKey,
+    /// WITHOUT ROWID.
+    WithoutRowid,
+    /// STRICT.
+    Strict,
+    /// A virtual table's module and arguments.
+    Module,
+    /// The table an index or trigger is on.
+    Table,
+    /// UNIQUE of an index.
+    Unique,
+    /// An index's keys.
+    Keys,
+    /// One key of an index (when only one differs).
+    Key,
+    /// The WHERE of a partial index.
+    Where,
+    /// A definition's text (view, trigger, CHECK), shown as the differing tokens.
+    Definition,
+}
+
+impl Aspect {
+    /// The words before the two sides (empty for a definition).
+    pub fn word(self) -> &'static str {
+        match self {
+            Aspect::Name => "name",
+            Aspect::Type => "type",
+            Aspect::NotNull => "not null",
+            Aspect::Default => "default",
+            Aspect::Collation => "collation",
+            Aspect::Autoincrement => "autoincrement",
+            Aspect::Generated => "generated",
+            Aspect::ColumnOrder => "column order",
+            Aspect::PrimaryKey => "primary key",
+            Aspect::WithoutRowid => "without rowid",
+            Aspect::Strict => "strict",
+            Aspect::Module => "module",
+            Aspect::Table => "table",
+            Aspect::Unique => "unique",
+            Aspect::Keys => "keys",
+            Aspect::Key => "key",
+            Aspect::Where => "where",
+            Aspect::Definition => "",
+        }
+    }
+}
+
+/// How one aspect differs: `collation NOCASE → none`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Changed {
+    /// Which aspect.
+    pub aspect: Aspect,
+    /// The expected side (before the step; for a down, before the up).
+    pub before: String,
+    /// The actual side.
+    pub after: String,
+}
+
+impl std::fmt::Display for Changed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.aspect.word() {
+            "" => write!(f, "{} → {}", self.before, self.after),
+            w => write!(f, "{w} {} → {}", self.before, self.after),
         }
     }
 }
 
 /// What happened to an object between the expected and the actual schema.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", tag = "change", content = "aspects")]
 pub enum Change {
     /// In the actual schema, not in the expected one.
     StillThere,
     /// In the expected schema, not in the actual one.
     Missing,
-    /// In both, but different: what differs, in words.
-    Changed(String),
+    /// In both, but different in these aspects.
+    Changed(Vec<Changed>),
 }
 
 /// One difference.
@@ -58,45 +157,52 @@ pub enum Change {
 pub struct Difference {
     /// The kind of object.
     pub kind: Kind,
-    /// Its name (`table.column` for a column; the table for a key or check).
+    /// Its name (`table.column` for a column; the table for a constraint).
     pub name: String,
-    /// A description for keys and checks (`(a) → p(id) ON DELETE CASCADE`), else empty.
+    /// A constraint's definition (`UNIQUE (a, b)`, `CHECK (x > 0)`), else empty.
     pub detail: String,
     /// What happened.
+    #[serde(flatten)]
     pub change: Change,
     /// The table the object belongs to (itself for a table), to find who created it.
     pub table: String,
 }
 
 impl Difference {
-    /// The object as a reader names it: `index idx_b`, `check (x > 0) on table t`.
+    /// The object as a reader names it: `index idx_b`, `table t: UNIQUE (a, b)`.
     pub fn object(&self) -> String {
-        match self.kind {
-            Kind::ForeignKey | Kind::Check => format!("{} {} on table {}", self.kind.word(), self.detail, self.name),
-            _ => format!("{} {}", self.kind.word(), self.name),
+        if self.kind.is_constraint() {
+            format!("table {}: {}", self.name, self.detail)
+        } else {
+            format!("{} {}", self.kind.word(), self.name)
         }
     }
 
-    /// What happened, as the end of a sentence.
-    pub fn what(&self) -> String {
+    /// The aspects that differ, joined: `type INT → INTEGER; default 1 → 2`.
+    fn aspects(how: &[Changed]) -> String {
+        how.iter().map(Changed::to_string).collect::<Vec<_>>().join("; ")
+    }
+
+    /// The difference as a step's change: `table tasks added`, `index idx_b removed`,
+    /// `column t.a: default 1 → 2`.
+    pub fn as_step(&self) -> String {
         match &self.change {
-            Change::StillThere => "is still there".into(),
-            Change::Missing => "is missing".into(),
-            Change::Changed(how) => format!("changed: {how}"),
+            Change::StillThere => format!("{} added", self.object()),
+            Change::Missing => format!("{} removed", self.object()),
+            Change::Changed(how) => format!("{}: {}", self.object(), Self::aspects(how)),
         }
     }
 }
 
-impl Difference {
-    /// The difference as a step's change: `table tasks added`, `index idx_b removed`,
-    /// `column t.a changed: default 1 → 2`.
-    pub fn as_step(&self) -> String {
-        let what = match &self.change {
-            Change::StillThere => "added".to_string(),
-            Change::Missing => "removed".to_string(),
-            Change::Changed(how) => format!("changed: {how}"),
-        };
-        format!("{} {what}", self.object())
+impl std::fmt::Display for Difference {
+    /// The difference as found by a check: `index idx_b is still there`,
+    /// `column t.a: collation NOCASE → none`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.change {
+            Change::StillThere => write!(f, "{} is still there", self.object()),
+            Change::Missing => write!(f, "{} is missing", self.object()),
+            Change::Changed(how) => write!(f, "{}: {}", self.object(), Self::aspects(how)),
+        }
     }
 }
 
@@ -125,39 +231,39 @@ pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Difference> {
     let indexes = |tables: &[Arc<Table>]| -> BTreeMap<String, (String, Index)> {
         tables.iter().flat_map(|t| t.indexes.iter().map(|i| (i.name.clone(), (t.name.clone(), i.clone())))).collect()
     };
-    compare(&indexes(&exp_changed), &indexes(&act_changed), Kind::Index, &mut out, |(te, e), (ta, a)| {
-        let mut how = Vec::new();
-        if te != ta {
-            how.push(format!("table {te} → {ta}"));
-        }
-        if e.columns != a.columns {
-            how.push(format!("columns ({}) → ({})", e.columns.join(", "), a.columns.join(", ")));
-        }
-        if e.unique != a.unique {
-            how.push(format!("unique {} → {}", yes(e.unique), yes(a.unique)));
-        }
-        if e.partial != a.partial {
-            how.push(format!("partial {} → {}", yes(e.partial), yes(a.partial)));
-        }
-        how
-    });
-    let triggers = |tables: &[Arc<Table>]| -> BTreeMap<String, (String, Trigger)> {
-        tables.iter().flat_map(|t| t.triggers.iter().map(|x| (x.name.clone(), (t.name.clone(), x.clone())))).collect()
+    compare(&indexes(&exp_changed), &indexes(&act_changed), Kind::Index, &mut out, |(te, e), (ta, a)| index(te, e, ta, a));
+    let triggers = |tables: &[Arc<Table>], views: &[View]| -> BTreeMap<String, (String, Trigger)> {
+        let on_tables = tables.iter().flat_map(|t| t.triggers.iter());
+        let on_views = views.iter().flat_map(|v| v.triggers.iter());
+        on_tables.chain(on_views).map(|x| (x.name.clone(), (x.table.clone(), x.clone()))).collect()
     };
-    compare(&triggers(&exp_changed), &triggers(&act_changed), Kind::Trigger, &mut out, |(_, e), (_, a)| {
-        if e.sql != a.sql { vec!["its SQL differs".to_string()] } else { vec![] }
-    });
+    compare(
+        &triggers(&exp_changed, &expected.views),
+        &triggers(&act_changed, &actual.views),
+        Kind::Trigger,
+        &mut out,
+        |(te, e), (ta, a)| {
+            let mut how = Vec::new();
+            if !te.eq_ignore_ascii_case(ta) {
+                how.push(Changed { aspect: Aspect::Table, before: te.clone(), after: ta.clone() });
+            }
+            definition(&e.sql, &a.sql, &mut how);
+            how
+        },
+    );
     let views = |s: &Schema| -> BTreeMap<String, (String, View)> {
         s.views.iter().map(|v| (v.name.clone(), (v.name.clone(), v.clone()))).collect()
     };
     compare(&views(expected), &views(actual), Kind::View, &mut out, |(_, e), (_, a)| {
-        if e.sql != a.sql { vec!["its SQL differs".to_string()] } else { vec![] }
+        let mut how = Vec::new();
+        definition(&e.sql, &a.sql, &mut how);
+        how
     });
     out
 }
 
-fn yes(b: bool) -> &'static str {
-    if b { "yes" } else { "no" }
+fn yes(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
 }
 
 fn whole(kind: Kind, name: &str, table: &str, change: Change) -> Difference {
@@ -178,7 +284,7 @@ fn compare<V>(
     a: &BTreeMap<String, (String, V)>,
     kind: Kind,
     out: &mut Vec<Difference>,
-    how: impl Fn(&(String, V), &(String, V)) -> Vec<String>,
+    how: impl Fn(&(String, V), &(String, V)) -> Vec<Changed>,
 ) {
     for (name, ev, av) in pairs(e, a) {
         match (ev, av) {
@@ -187,7 +293,7 @@ fn compare<V>(
             (Some(ev), Some(av)) => {
                 let how = how(ev, av);
                 if !how.is_empty() {
-                    out.push(whole(kind, name, &av.0, Change::Changed(how.join("; "))));
+                    out.push(whole(kind, name, &av.0, Change::Changed(how)));
                 }
             }
             (None, None) => {}
@@ -195,65 +301,166 @@ fn compare<V>(
     }
 }
 
-fn table(e: &Table, a: &Table, out: &mut Vec<Difference>) {
-    let cols = |t: &Table| t.columns.iter().map(|c| (c.name.clone(), (t.name.clone(), c.clone()))).collect::<BTreeMap<_, _>>();
-    let mut columns = Vec::new();
-    compare(&cols(e), &cols(a), Kind::Column, &mut columns, |(_, e), (_, a)| column(e, a));
-    for d in &mut columns {
-        d.name = format!("{}.{}", e.name, d.name);
+/// A definition that differs, as its differing tokens.
+fn definition(e: &Sql, a: &Sql, how: &mut Vec<Changed>) {
+    if e != a {
+        let (before, after) = differing(e, a);
+        how.push(Changed { aspect: Aspect::Definition, before, after });
     }
-    out.append(&mut columns);
-    let (order_e, order_a): (Vec<_>, Vec<_>) = (
-        e.columns.iter().map(|c| &c.name).filter(|n| a.columns.iter().any(|c| &c.name == *n)).collect(),
-        a.columns.iter().map(|c| &c.name).filter(|n| e.columns.iter().any(|c| &c.name == *n)).collect(),
-    );
-    if order_e != order_a {
-        out.push(whole(Kind::Table, &e.name, &e.name, Change::Changed("column order differs".into())));
-    }
-    let fks = |t: &Table| t.foreign_keys.iter().map(fk_text).collect::<Vec<_>>();
-    set_difference(Kind::ForeignKey, &e.name, &fks(e), &fks(a), out);
-    let checks = |t: &Table| t.checks.iter().map(|c| format!("({c})")).collect::<Vec<_>>();
-    set_difference(Kind::Check, &e.name, &checks(e), &checks(a), out);
 }
 
-/// Unnamed constraints of one table, compared by their text.
-fn set_difference(kind: Kind, table: &str, e: &[String], a: &[String], out: &mut Vec<Difference>) {
-    let one = |detail: &String, change| Difference { detail: detail.clone(), ..whole(kind, table, table, change) };
-    out.extend(e.iter().filter(|x| !a.contains(x)).map(|x| one(x, Change::Missing)));
-    out.extend(a.iter().filter(|x| !e.contains(x)).map(|x| one(x, Change::StillThere)));
-}
-
-fn fk_text(fk: &ForeignKey) -> String {
-    format!(
-        "({}) → {}({}) ON DELETE {} ON UPDATE {}",
-        fk.columns.join(", "),
-        fk.target,
-        fk.target_columns.join(", "),
-        fk.on_delete,
-        fk.on_update
-    )
-}
-
-fn column(e: &Column, a: &Column) -> Vec<String> {
+fn index(te: &str, e: &Index, ta: &str, a: &Index) -> Vec<Changed> {
     let mut how = Vec::new();
-    if e.decl_type != a.decl_type {
-        how.push(format!("type {} → {}", show(&e.decl_type), show(&a.decl_type)));
+    let mut push = |aspect, before: String, after: String| how.push(Changed { aspect, before, after });
+    if !te.eq_ignore_ascii_case(ta) {
+        push(Aspect::Table, te.to_string(), ta.to_string());
     }
-    if e.not_null != a.not_null {
-        how.push(format!("not null {} → {}", yes(e.not_null), yes(a.not_null)));
+    if e.unique != a.unique {
+        push(Aspect::Unique, yes(e.unique), yes(a.unique));
     }
-    if e.default != a.default {
-        let d = |d: &Option<String>| d.clone().unwrap_or_else(|| "none".into());
-        how.push(format!("default {} → {}", d(&e.default), d(&a.default)));
+    if e.keys != a.keys {
+        let differ: Vec<usize> = (0..e.keys.len()).filter(|&i| e.keys.get(i) != a.keys.get(i)).collect();
+        if e.keys.len() == a.keys.len() && differ.len() == 1 {
+            push(Aspect::Key, e.keys[differ[0]].to_string(), a.keys[differ[0]].to_string());
+        } else {
+            push(Aspect::Keys, format!("({})", keys_text(&e.keys)), format!("({})", keys_text(&a.keys)));
+        }
     }
-    if e.primary_key != a.primary_key {
-        how.push(format!("primary key position {} → {}", e.primary_key, a.primary_key));
+    if e.filter != a.filter {
+        let w = |f: &Option<Sql>| f.as_ref().map_or("none".to_string(), |f| format!("WHERE {f}"));
+        match (&e.filter, &a.filter) {
+            (Some(x), Some(y)) => {
+                let (before, after) = differing(x, y);
+                push(Aspect::Where, before, after);
+            }
+            _ => push(Aspect::Where, w(&e.filter), w(&a.filter)),
+        }
     }
     how
 }
 
-fn show(t: &str) -> &str {
-    if t.is_empty() { "(none)" } else { t }
+/// A column's name as the comparison keys it (SQLite's names ignore ASCII case).
+fn low(name: &str) -> String {
+    name.to_ascii_lowercase()
+}
+
+fn table(e: &Table, a: &Table, out: &mut Vec<Difference>) {
+    let cols = |t: &Table| t.columns.iter().map(|c| (low(&c.name), (t.name.clone(), c.clone()))).collect::<BTreeMap<_, _>>();
+    let mut columns = Vec::new();
+    compare(&cols(e), &cols(a), Kind::Column, &mut columns, |(_, e), (_, a)| column(e, a));
+    for d in &mut columns {
+        let c = e.columns.iter().chain(&a.columns).find(|c| low(&c.name) == d.name).map_or(d.name.clone(), |c| c.name.clone());
+        d.name = format!("{}.{}", e.name, c);
+        d.table = e.name.clone();
+    }
+    out.append(&mut columns);
+
+    let mut how = Vec::new();
+    let mut push = |aspect, before: String, after: String| how.push(Changed { aspect, before, after });
+    let common = |x: &Table, y: &Table| -> Vec<String> {
+        x.columns.iter().filter(|c| y.columns.iter().any(|d| low(&d.name) == low(&c.name))).map(|c| c.name.clone()).collect()
+    };
+    let (order_e, order_a) = (common(e, a), common(a, e));
+    if order_e.iter().map(|n| low(n)).ne(order_a.iter().map(|n| low(n))) {
+        let all = |t: &Table| format!("({})", t.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", "));
+        push(Aspect::ColumnOrder, all(e), all(a));
+    }
+    let (pk_e, pk_a) = (primary_key(e), primary_key(a));
+    if pk_e.iter().map(|n| low(n)).ne(pk_a.iter().map(|n| low(n))) {
+        let show = |pk: &[String]| if pk.is_empty() { "none".to_string() } else { format!("({})", pk.join(", ")) };
+        push(Aspect::PrimaryKey, show(&pk_e), show(&pk_a));
+    }
+    if e.without_rowid != a.without_rowid {
+        push(Aspect::WithoutRowid, yes(e.without_rowid), yes(a.without_rowid));
+    }
+    if e.strict != a.strict {
+        push(Aspect::Strict, yes(e.strict), yes(a.strict));
+    }
+    if e.module != a.module {
+        let m = |m: &Option<Sql>| m.as_ref().map_or("none".to_string(), Sql::to_string);
+        push(Aspect::Module, m(&e.module), m(&a.module));
+    }
+    if !how.is_empty() {
+        out.push(whole(Kind::Table, &e.name, &e.name, Change::Changed(how)));
+    }
+
+    let uniques = |t: &Table| t.uniques.iter().map(|u| (format!("UNIQUE ({})", keys_text(&u.keys)), u.clone())).collect::<Vec<_>>();
+    constraints(Kind::Unique, &e.name, &uniques(e), &uniques(a), out);
+    let fks = |t: &Table| t.foreign_keys.iter().map(|f| (format!("FOREIGN KEY {f}"), f.clone())).collect::<Vec<(String, ForeignKey)>>();
+    constraints(Kind::ForeignKey, &e.name, &fks(e), &fks(a), out);
+    let checks = |t: &Table| t.checks.iter().map(|c| (format!("CHECK ({c})"), c.clone())).collect::<Vec<_>>();
+    let (ce, ca) = (checks(e), checks(a));
+    let gone: Vec<&(String, Sql)> = ce.iter().filter(|x| !ca.iter().any(|y| y.1 == x.1)).collect();
+    let new: Vec<&(String, Sql)> = ca.iter().filter(|x| !ce.iter().any(|y| y.1 == x.1)).collect();
+    if let ([g], [n]) = (gone.as_slice(), new.as_slice()) {
+        // One CHECK became another: say where they differ.
+        let (before, after) = differing(&g.1, &n.1);
+        let how = vec![Changed { aspect: Aspect::Definition, before, after }];
+        out.push(Difference { detail: "CHECK".into(), ..whole(Kind::Check, &e.name, &e.name, Change::Changed(how)) });
+    } else {
+        constraints(Kind::Check, &e.name, &ce, &ca, out);
+    }
+}
+
+/// The primary key's columns in key order.
+fn primary_key(t: &Table) -> Vec<String> {
+    let mut pk: Vec<&Column> = t.columns.iter().filter(|c| c.primary_key > 0).collect();
+    pk.sort_by_key(|c| c.primary_key);
+    pk.into_iter().map(|c| c.name.clone()).collect()
+}
+
+/// Unnamed constraints of one table (text, value), compared by value as multisets.
+fn constraints<T: PartialEq>(kind: Kind, table: &str, e: &[(String, T)], a: &[(String, T)], out: &mut Vec<Difference>) {
+    let one = |detail: &String, change| Difference { detail: detail.clone(), ..whole(kind, table, table, change) };
+    let minus = |x: &[(String, T)], y: &[(String, T)]| -> Vec<String> {
+        let mut taken = vec![false; y.len()];
+        x.iter()
+            .filter(|(_, v)| match y.iter().enumerate().position(|(i, (_, w))| !taken[i] && w == v) {
+                Some(i) => {
+                    taken[i] = true;
+                    false
+                }
+                None => true,
+            })
+            .map(|(t, _)| t.clone())
+            .collect()
+    };
+    out.extend(minus(e, a).iter().map(|x| one(x, Change::Missing)));
+    out.extend(minus(a, e).iter().map(|x| one(x, Change::StillThere)));
+}
+
+fn column(e: &Column, a: &Column) -> Vec<Changed> {
+    let mut how = Vec::new();
+    let mut push = |aspect, before: String, after: String| how.push(Changed { aspect, before, after });
+    if e.name != a.name {
+        push(Aspect::Name, e.name.clone(), a.name.clone());
+    }
+    if e.decl_type != a.decl_type {
+        let show = |t: &Sql| if t.is_empty() { "none".to_string() } else { t.to_string() };
+        push(Aspect::Type, show(&e.decl_type), show(&a.decl_type));
+    }
+    if e.not_null != a.not_null {
+        push(Aspect::NotNull, yes(e.not_null), yes(a.not_null));
+    }
+    if e.default != a.default {
+        let d = |d: &Option<Sql>| d.as_ref().map_or("none".to_string(), Sql::to_string);
+        push(Aspect::Default, d(&e.default), d(&a.default));
+    }
+    let coll = |c: &Column| c.collation.clone().filter(|c| c != "BINARY");
+    if coll(e) != coll(a) {
+        let show = |c: Option<String>| c.unwrap_or_else(|| "none".into());
+        push(Aspect::Collation, show(coll(e)), show(coll(a)));
+    }
+    if e.autoincrement != a.autoincrement {
+        push(Aspect::Autoincrement, yes(e.autoincrement), yes(a.autoincrement));
+    }
+    if e.generated != a.generated {
+        let g = |g: &Option<crate::schema::Generated>| {
+            g.as_ref().map_or("no".to_string(), |g| format!("AS ({}) {}", g.expression, if g.stored { "STORED" } else { "VIRTUAL" }))
+        };
+        push(Aspect::Generated, g(&e.generated), g(&a.generated));
+    }
+    how
 }
 
 #[cfg(test)]
@@ -268,7 +475,7 @@ mod test {
     }
 
     fn sentences(e: &str, a: &str) -> Vec<String> {
-        diff(&schema(e), &schema(a)).iter().map(|d| format!("{} {}", d.object(), d.what())).collect()
+        diff(&schema(e), &schema(a)).iter().map(Difference::to_string).collect()
     }
 
     #[test]
@@ -285,10 +492,10 @@ mod test {
             sentences(e, a),
             [
                 "table gone is missing",
-                "column t.a changed: type INT → INTEGER; default 1 → 2",
-                "column t.b changed: not null no → yes",
+                "column t.a: type INT → INTEGER; default 1 → 2",
+                "column t.b: not null no → yes",
                 "column t.c is still there",
-                "check (c > 0) on table t is still there",
+                "table t: CHECK (c > 0) is still there",
                 "index idx_b is still there",
                 "trigger tr is missing",
             ]
@@ -298,13 +505,76 @@ mod test {
     #[test]
     fn foreign_keys_compare_by_their_whole_definition() {
         let e = "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(p INT REFERENCES p(id) ON DELETE CASCADE);";
-        let a = "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(p INT REFERENCES p(id));";
+        let a = "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(p INT REFERENCES P(ID));";
         assert_eq!(
             sentences(e, a),
             [
-                "foreign key (p) → p(id) ON DELETE CASCADE ON UPDATE NO ACTION on table c is missing",
-                "foreign key (p) → p(id) ON DELETE NO ACTION ON UPDATE NO ACTION on table c is still there",
+                "table c: FOREIGN KEY (p) → p(id) ON DELETE CASCADE is missing",
+                "table c: FOREIGN KEY (p) → P(ID) is still there",
             ]
         );
+        let deferred = "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(p INT, FOREIGN KEY (p) REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED);";
+        let immediate = "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(p INT, FOREIGN KEY (p) REFERENCES p(id) NOT DEFERRABLE INITIALLY DEFERRED);";
+        assert_eq!(
+            sentences(deferred, immediate),
+            [
+                "table c: FOREIGN KEY (p) → p(id) DEFERRABLE INITIALLY DEFERRED is missing",
+                "table c: FOREIGN KEY (p) → p(id) is still there",
+            ]
+        );
+    }
+
+    #[test]
+    fn spelling_is_not_a_difference() {
+        let e = "CREATE TABLE t(id INTEGER PRIMARY KEY, a TEXT NOT NULL COLLATE NOCASE, b INT, UNIQUE (a, b), CHECK (b > 0), CHECK (a <> ''));
+                 CREATE INDEX ix ON t(b DESC) WHERE b > 0;
+                 CREATE VIEW v AS SELECT a, b FROM t WHERE b > 0;
+                 CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET b = 1 WHERE id = new.id; END;";
+        let a = "create table \"t\" ( [id] integer primary key, `a` text not null collate nocase, b int,
+                   check (a <> ''), -- reordered constraints
+                   check (b>0), unique (a, b));
+                 create index ix on t (b desc) where b>0;
+                 CREATE VIEW IF NOT EXISTS \"v\" AS
+                     SELECT a, b
+                     FROM t /* same */
+                     WHERE b > 0;
+                 CREATE TRIGGER tr
+                   AFTER INSERT ON \"t\"
+                 BEGIN
+                   UPDATE t SET b = 1 WHERE id = NEW.id;
+                 END;";
+        assert_eq!(sentences(e, a), Vec::<String>::new());
+    }
+
+    #[test]
+    fn everything_sqlite_keeps_about_a_table_is_compared() {
+        let e = "CREATE TABLE t(id INTEGER PRIMARY KEY AUTOINCREMENT, a TEXT COLLATE NOCASE, b INT, g INT AS (b * 2) STORED, UNIQUE (a, b)) STRICT;
+                 CREATE INDEX idx_t_b ON t(b DESC);
+                 CREATE INDEX idx_t_w ON t(a) WHERE b > 0;
+                 CREATE VIEW v AS SELECT a FROM t WHERE b > 0;";
+        let a = "CREATE TABLE t(id INTEGER PRIMARY KEY, b INT, a TEXT, g INT AS (b * 3) VIRTUAL);
+                 CREATE INDEX idx_t_b ON t(b);
+                 CREATE INDEX idx_t_w ON t(a) WHERE b >= 0;
+                 CREATE VIEW v AS SELECT a FROM t WHERE b >= 0;";
+        assert_eq!(
+            sentences(e, a),
+            [
+                "column t.a: collation NOCASE → none",
+                "column t.g: generated AS (b * 2) STORED → AS (b * 3) VIRTUAL",
+                "column t.id: autoincrement yes → no",
+                "table t: column order (id, a, b, g) → (id, b, a, g); strict yes → no",
+                "table t: UNIQUE (a, b) is missing",
+                "index idx_t_b: key b DESC → b",
+                "index idx_t_w: where a) WHERE b > 0 → a) WHERE b >= 0",
+                "view v: … FROM t WHERE b > 0 → … FROM t WHERE b >= 0",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_changed_check_says_where_it_differs() {
+        let e = "CREATE TABLE t(a INT CHECK (a IN ('x', 'y')))";
+        let a = "CREATE TABLE t(a INT CHECK (a IN ('x', 'Y')))";
+        assert_eq!(sentences(e, a), ["table t: CHECK: a IN ('x', 'y')) → a IN ('x', 'Y'))"]);
     }
 }

@@ -9,6 +9,7 @@ mod diagram;
 mod diff;
 mod engine;
 mod error;
+mod finding;
 mod history;
 mod lint;
 mod migration;
@@ -32,17 +33,19 @@ pub mod wasm_api {
 
 pub use console::{ConsoleError, ConsoleRun};
 pub use diagram::{layout, BoxRow, Diagram, Edge, TableBox};
-pub use diff::{diff, Change, Difference, Kind};
+pub use diff::{diff, Aspect, Change, Changed, Difference, Kind};
+pub use finding::{Named, Origin, Problem, Stage};
 pub use engine::{Applied, RunError};
 pub use error::{Error, Location, Result};
 pub use history::AppliedRow;
-pub use lint::{lint, Warning};
+pub use lint::{lint, Category, Warning};
 pub use migration::{parse_file_name, Direction, FileKind, FileName, Migration, Script};
 pub use plan::{MigrationStatus, State, Step, Target};
 pub use playground::{Playground, Stepped};
-pub use report::{Created, DownResult, MigrationReport, Phase, Report, Status, TableCount, Tests};
+pub use report::{Created, DownResult, MigrationReport, Outcome, Phase, Report, Status, Summary, TableCount, Tests};
 pub use script::{Output, Value};
-pub use schema::{Column, ForeignKey, Index, Schema, Table, Totals, Trigger, View};
+pub use schema::{Column, ForeignKey, Generated, Index, Key, Schema, Table, Totals, Trigger, Unique, View};
+pub use sqltext::Sql;
 pub use source::MigrationSet;
 pub use verify::{verify, Progress};
 

@@ -6,11 +6,23 @@ use crate::script::{self, Statement};
 use crate::source::MigrationSet;
 use crate::sqltext::{self, Token};
 
+/// Whether a rule is about safety (data loss, failures, slow deletes) or style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// A likely defect: data loss, a statement that fails on real data, a slow delete.
+    Safety,
+    /// A convention (the seed report's `IF [NOT] EXISTS` rule); can be turned off.
+    Style,
+}
+
 /// One warning.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Warning {
     /// A stable code, e.g. `create-without-if-not-exists`.
     pub code: &'static str,
+    /// Safety or style.
+    pub category: Category,
     /// The file it is about.
     pub file: String,
     /// The line (1-based) of the statement it is about.
@@ -92,6 +104,14 @@ fn parse(stmt: &str) -> Option<Ddl> {
     None
 }
 
+/// The category of a rule, by its code.
+fn category(code: &str) -> Category {
+    match code {
+        "create-without-if-not-exists" | "drop-without-if-exists" => Category::Style,
+        _ => Category::Safety,
+    }
+}
+
 fn parsed<'a>(file: &'a str, sql: &'a str) -> Vec<Parsed<'a>> {
     script::split(sql)
         .into_iter()
@@ -104,7 +124,7 @@ fn parsed<'a>(file: &'a str, sql: &'a str) -> Vec<Parsed<'a>> {
 pub fn lint(set: &MigrationSet, schema: Option<&Schema>) -> Vec<Warning> {
     let mut out = Vec::new();
     let mut warn = |code, p: &Parsed<'_>, message: String| {
-        out.push(Warning { code, file: p.file.to_string(), line: p.stmt.line, message })
+        out.push(Warning { code, category: category(code), file: p.file.to_string(), line: p.stmt.line, message })
     };
     let mut created: Vec<(i64, String, String, usize, String)> = Vec::new(); // version, kind, name, line, file
     for m in set.migrations() {
@@ -173,6 +193,7 @@ pub fn lint(set: &MigrationSet, schema: Option<&Schema>) -> Vec<Warning> {
                 let (file, line) = at.map_or((String::new(), 0), |(_, _, _, line, file)| (file.clone(), *line));
                 out.push(Warning {
                     code: "fk-without-index",
+                    category: Category::Safety,
                     file,
                     line,
                     message: format!(

@@ -6,18 +6,33 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::diff::{Change, Difference, Kind};
+use crate::finding::Problem;
 use crate::lint::Warning;
 use crate::migration::Migration;
 use crate::schema::{Schema, Totals};
 
 /// Whether a migration passed every check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Every check passed.
     Pass,
-    /// At least one problem, or not tested.
+    /// At least one problem.
     Fail,
+    /// No defect found, but some stage could not run (an earlier migration failed).
+    NotTested,
+}
+
+/// How one stage of a migration went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Ran and passed.
+    Pass,
+    /// Ran and failed (an error, or a different schema).
+    Fail,
+    /// Did not run: an earlier stage failed.
+    NotTested,
 }
 
 /// How a migration's down went.
@@ -26,8 +41,10 @@ pub enum Status {
 pub enum DownResult {
     /// Ran and left exactly the schema from before the up.
     Pass,
-    /// Failed, or left a different schema.
+    /// Ran, but left a different schema.
     Fail,
+    /// Failed with an error (and was rolled back).
+    Error,
     /// The migration is irreversible (no down file).
     None,
     /// Never reached (its up did not run).
@@ -120,8 +137,10 @@ pub struct MigrationReport {
     pub up_file: String,
     /// The down file, if any.
     pub down_file: Option<String>,
-    /// Pass when every check passed.
+    /// Pass, fail, or not tested.
     pub status: Status,
+    /// How the first up went.
+    pub up: Outcome,
     /// The first up, in milliseconds (None when it failed or did not run).
     pub up_ms: Option<f64>,
     /// The down, in milliseconds.
@@ -130,12 +149,27 @@ pub struct MigrationReport {
     pub up_again_ms: Option<f64>,
     /// How the down went.
     pub down: DownResult,
-    /// The up again gave the same schema as the first up.
-    pub repeatable: bool,
+    /// How the up again went: pass when it gave the same schema as the first up.
+    pub up_again: Outcome,
     /// What the up created.
     pub created: Created,
-    /// Every problem found, in words; empty when it passed.
-    pub problems: Vec<String>,
+    /// What the up changed in the schema: objects added, removed and changed.
+    #[serde(serialize_with = "steps_with_text")]
+    pub changes: Vec<Difference>,
+    /// Every problem found; empty when it passed.
+    #[serde(serialize_with = "crate::finding::with_text")]
+    pub problems: Vec<Problem>,
+}
+
+/// Differences serialized with their sentence as a step: `{kind, name, …, text}`.
+fn steps_with_text<S: serde::Serializer>(changes: &[Difference], s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Shown<'a> {
+        #[serde(flatten)]
+        difference: &'a Difference,
+        text: String,
+    }
+    s.collect_seq(changes.iter().map(|difference| Shown { difference, text: difference.as_step() }))
 }
 
 impl MigrationReport {
@@ -146,15 +180,33 @@ impl MigrationReport {
             description: m.description.clone(),
             up_file: m.up.file.clone(),
             down_file: m.down.as_ref().map(|d| d.file.clone()),
-            status: Status::Fail,
+            status: Status::NotTested,
+            up: Outcome::NotTested,
             up_ms: None,
             down_ms: None,
             up_again_ms: None,
             down: DownResult::NotTested,
-            repeatable: false,
+            up_again: Outcome::NotTested,
             created: Created::default(),
+            changes: Vec::new(),
             problems: Vec::new(),
         }
+    }
+
+    /// Settles the status from the problems found.
+    pub fn settle(&mut self) {
+        self.status = if self.problems.iter().any(|p| !p.is_not_tested()) {
+            Status::Fail
+        } else if !self.problems.is_empty() || self.up == Outcome::NotTested {
+            Status::NotTested
+        } else {
+            Status::Pass
+        };
+    }
+
+    /// `20250115010000 create tasks`.
+    pub fn label(&self) -> String {
+        format!("{} {}", self.version, self.description)
     }
 }
 

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 
 use crate::error::Result;
 use crate::history;
-use crate::sqltext;
+use crate::sqltext::{self, Sql};
 use crate::watch::Touched;
 
 /// The user's schema at one moment.
@@ -24,17 +24,27 @@ pub struct Schema {
     pub totals: Totals,
 }
 
-/// A table.
+/// A table: everything SQLite keeps about it, so two tables compare equal
+/// exactly when SQLite would treat them the same (see `sqltext::Sql` for what
+/// counts as spelling).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Table {
     /// Its name.
     pub name: String,
     /// Columns in declaration order.
     pub columns: Vec<Column>,
-    /// Foreign key constraints, in SQLite's order.
+    /// UNIQUE constraints (column or table level), sorted: their order means nothing.
+    pub uniques: Vec<Unique>,
+    /// Foreign key constraints, sorted.
     pub foreign_keys: Vec<ForeignKey>,
-    /// CHECK constraint expressions, in declaration order.
-    pub checks: Vec<String>,
+    /// CHECK constraint expressions, sorted.
+    pub checks: Vec<Sql>,
+    /// `WITHOUT ROWID`.
+    pub without_rowid: bool,
+    /// `STRICT`.
+    pub strict: bool,
+    /// For a virtual table, `USING module(args)`.
+    pub module: Option<Sql>,
     /// Indexes made with CREATE INDEX, by name.
     pub indexes: Vec<Index>,
     /// Triggers on this table, by name.
@@ -47,13 +57,73 @@ pub struct Column {
     /// Its name.
     pub name: String,
     /// The declared type, as written (may be empty).
-    pub decl_type: String,
+    pub decl_type: Sql,
     /// NOT NULL.
     pub not_null: bool,
     /// The DEFAULT expression, as written.
-    pub default: Option<String>,
+    pub default: Option<Sql>,
+    /// `COLLATE` name (uppercase), when one is declared.
+    pub collation: Option<String>,
     /// Position in the primary key, 1-based; 0 when not part of it.
     pub primary_key: u32,
+    /// `AUTOINCREMENT`.
+    pub autoincrement: bool,
+    /// A generated column's expression and storage.
+    pub generated: Option<Generated>,
+}
+
+/// A generated column's definition.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Generated {
+    /// The expression.
+    pub expression: Sql,
+    /// `STORED` (else `VIRTUAL`).
+    pub stored: bool,
+}
+
+/// A UNIQUE constraint.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Unique {
+    /// Its keys in order.
+    pub keys: Vec<Key>,
+}
+
+/// One key of an index or UNIQUE constraint.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Key {
+    /// The column, or `None` for an expression.
+    pub column: Option<String>,
+    /// The expression, for an expression key.
+    pub expression: Option<Sql>,
+    /// Sorted descending.
+    pub desc: bool,
+    /// The collation SQLite uses for it (uppercase).
+    pub collation: String,
+    /// The collation the column itself has, so a key shows COLLATE only when it differs.
+    #[serde(skip)]
+    pub column_collation: String,
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.column, &self.expression) {
+            (Some(c), _) => f.write_str(c)?,
+            (None, Some(e)) => write!(f, "{e}")?,
+            (None, None) => f.write_str("<expression>")?,
+        }
+        if self.collation != self.column_collation {
+            write!(f, " COLLATE {}", self.collation)?;
+        }
+        if self.desc {
+            f.write_str(" DESC")?;
+        }
+        Ok(())
+    }
+}
+
+/// Keys as written in a definition: `a, b DESC`.
+pub fn keys_text(keys: &[Key]) -> String {
+    keys.iter().map(Key::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// An index.
@@ -61,16 +131,21 @@ pub struct Column {
 pub struct Index {
     /// Its name.
     pub name: String,
-    /// Indexed columns (an expression shows as `<expression>`).
+    /// Its keys as a reader sees them (`b DESC`, `lower(name)`).
     pub columns: Vec<String>,
+    /// Its keys in order.
+    pub keys: Vec<Key>,
     /// UNIQUE.
     pub unique: bool,
     /// Has a WHERE clause.
     pub partial: bool,
+    /// The WHERE clause of a partial index.
+    #[serde(rename = "where")]
+    pub filter: Option<Sql>,
 }
 
 /// A foreign key constraint.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Eq, serde::Serialize)]
 pub struct ForeignKey {
     /// The referencing columns of this table.
     pub columns: Vec<String>,
@@ -82,6 +157,45 @@ pub struct ForeignKey {
     pub on_delete: String,
     /// ON UPDATE action.
     pub on_update: String,
+    /// MATCH clause (`NONE` unless written).
+    #[serde(rename = "match")]
+    pub matching: String,
+    /// `DEFERRABLE INITIALLY DEFERRED`.
+    pub deferred: bool,
+}
+
+impl ForeignKey {
+    /// What compares: names in one case (SQLite's names are case-insensitive).
+    fn key(&self) -> impl Ord + '_ {
+        let low = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
+        (low(&self.columns), self.target.to_lowercase(), low(&self.target_columns), &self.on_delete, &self.on_update, &self.matching, self.deferred)
+    }
+}
+
+impl PartialEq for ForeignKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl std::fmt::Display for ForeignKey {
+    /// `(a) → p(id) ON DELETE CASCADE`, naming only what is not the default.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "({}) → {}({})", self.columns.join(", "), self.target, self.target_columns.join(", "))?;
+        if self.on_delete != "NO ACTION" {
+            write!(f, " ON DELETE {}", self.on_delete)?;
+        }
+        if self.on_update != "NO ACTION" {
+            write!(f, " ON UPDATE {}", self.on_update)?;
+        }
+        if self.matching != "NONE" {
+            write!(f, " MATCH {}", self.matching)?;
+        }
+        if self.deferred {
+            f.write_str(" DEFERRABLE INITIALLY DEFERRED")?;
+        }
+        Ok(())
+    }
 }
 
 /// A trigger.
@@ -91,8 +205,8 @@ pub struct Trigger {
     pub name: String,
     /// The table it fires on.
     pub table: String,
-    /// Its CREATE TRIGGER statement.
-    pub sql: String,
+    /// Its definition after the name (when, on what, and its body).
+    pub sql: Sql,
 }
 
 /// A view.
@@ -100,8 +214,10 @@ pub struct Trigger {
 pub struct View {
     /// Its name.
     pub name: String,
-    /// Its CREATE VIEW statement.
-    pub sql: String,
+    /// Its definition after the name (`AS SELECT …`).
+    pub sql: Sql,
+    /// INSTEAD OF triggers on it, by name.
+    pub triggers: Vec<Trigger>,
 }
 
 /// Counts over a schema.
@@ -194,28 +310,48 @@ impl Snapshots {
         objects.sort_by(|a, b| a.name.cmp(&b.name));
         let mut tables: BTreeMap<String, Table> = BTreeMap::new();
         for o in objects.iter().filter(|o| o.kind == "table") {
+            let def = o.sql.as_deref().map(sqltext::table_definition).unwrap_or_default();
+            let columns = columns(conn, &o.name, &def)?;
+            let mut checks = def.checks;
+            checks.sort();
             tables.insert(
                 o.name.clone(),
                 Table {
-                    columns: columns(conn, &o.name)?,
-                    foreign_keys: foreign_keys(conn, &o.name)?,
-                    checks: o.sql.as_deref().map(sqltext::check_constraints).unwrap_or_default(),
+                    uniques: uniques(conn, &o.name, &columns)?,
+                    foreign_keys: foreign_keys(conn, &o.name, &def.foreign_keys)?,
+                    checks,
+                    without_rowid: def.without_rowid,
+                    strict: def.strict,
+                    module: def.module,
+                    columns,
                     indexes: Vec::new(),
                     triggers: Vec::new(),
                     name: o.name.clone(),
                 },
             );
         }
+        for o in objects.iter().filter(|o| o.kind == "view") {
+            let sql = o.sql.as_deref().unwrap_or_default();
+            self.views.insert(o.name.clone(), View { name: o.name.clone(), sql: sqltext::body_after_name(sql), triggers: Vec::new() });
+        }
         for o in &objects {
             let Some(sql) = &o.sql else { continue };
             match (o.kind.as_str(), tables.get_mut(&o.table)) {
-                ("index", Some(t)) => t.indexes.push(index(conn, &o.name, sql)?),
-                ("trigger", Some(t)) => t.triggers.push(Trigger { name: o.name.clone(), table: o.table.clone(), sql: sql.clone() }),
-                ("trigger", None) => {
-                    self.view_triggers.insert(o.name.clone(), o.table.clone());
+                ("index", Some(t)) => {
+                    let ix = index(conn, &o.name, sql, &t.columns)?;
+                    t.indexes.push(ix);
                 }
-                ("view", _) => {
-                    self.views.insert(o.name.clone(), View { name: o.name.clone(), sql: sql.clone() });
+                ("trigger", table) => {
+                    let trigger = Trigger { name: o.name.clone(), table: o.table.clone(), sql: sqltext::body_after_name(sql) };
+                    match (table, self.views.get_mut(&o.table)) {
+                        (Some(t), _) => t.triggers.push(trigger),
+                        (None, view) => {
+                            self.view_triggers.insert(o.name.clone(), o.table.clone());
+                            if let Some(v) = view {
+                                v.triggers.push(trigger);
+                            }
+                        }
+                    }
                 }
                 _ => {}
             }
@@ -290,25 +426,35 @@ fn totals(schema: &Schema, view_triggers: usize) -> Totals {
     }
 }
 
-fn columns(conn: &Connection, table: &str) -> Result<Vec<Column>> {
-    let mut stmt = conn.prepare(
-        "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_xinfo(?1) WHERE hidden IN (0, 2, 3) ORDER BY cid",
+fn columns(conn: &Connection, table: &str, def: &sqltext::TableDef) -> Result<Vec<Column>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1) WHERE hidden IN (0, 2, 3) ORDER BY cid",
     )?;
     let rows = stmt.query_map([table], |r| {
+        let name: String = r.get(0)?;
+        let hidden: i64 = r.get(5)?;
+        let written = def.columns.iter().find(|c| c.name.eq_ignore_ascii_case(&name));
+        let generated = (hidden == 2 || hidden == 3).then(|| Generated {
+            expression: written.and_then(|c| c.generated.clone()).unwrap_or_default(),
+            stored: hidden == 3,
+        });
         Ok(Column {
-            name: r.get(0)?,
-            decl_type: r.get(1)?,
+            decl_type: Sql::new(&r.get::<_, String>(1)?),
             not_null: r.get(2)?,
-            default: r.get(3)?,
+            default: r.get::<_, Option<String>>(3)?.map(|d| Sql::new(&d)),
+            collation: written.and_then(|c| c.collation.clone()),
             primary_key: r.get(4)?,
+            autoincrement: written.is_some_and(|c| c.autoincrement),
+            generated,
+            name,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn foreign_keys(conn: &Connection, table: &str) -> Result<Vec<ForeignKey>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
+fn foreign_keys(conn: &Connection, table: &str, written: &[sqltext::ForeignKeyDef]) -> Result<Vec<ForeignKey>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete, \"match\" FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
     )?;
     let mut out: Vec<(i64, ForeignKey)> = Vec::new();
     let mut rows = stmt.query([table])?;
@@ -328,23 +474,70 @@ fn foreign_keys(conn: &Connection, table: &str) -> Result<Vec<ForeignKey>> {
                 target_columns: vec![to.unwrap_or_default()],
                 on_update: r.get(4)?,
                 on_delete: r.get(5)?,
+                matching: r.get(6)?,
+                deferred: false,
             },
         ));
     }
-    Ok(out.into_iter().map(|(_, fk)| fk).collect())
+    let mut fks: Vec<ForeignKey> = out.into_iter().map(|(_, fk)| fk).collect();
+    for fk in &mut fks {
+        let same = |a: &[String], b: &[String]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y));
+        fk.deferred = written
+            .iter()
+            .find(|w| same(&w.columns, &fk.columns) && w.target.eq_ignore_ascii_case(&fk.target))
+            .is_some_and(|w| w.deferred);
+    }
+    fks.sort_by(|a, b| a.key().cmp(&b.key()));
+    Ok(fks)
 }
 
-fn index(conn: &Connection, name: &str, sql: &str) -> Result<Index> {
-    let mut stmt = conn.prepare("SELECT name FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno")?;
-    let columns = stmt
-        .query_map([name], |r| Ok(r.get::<_, Option<String>>(0)?.unwrap_or_else(|| "<expression>".into())))?
-        .collect::<rusqlite::Result<_>>()?;
+/// The key columns of an index (or of the index behind a UNIQUE constraint).
+fn keys(conn: &Connection, index: &str, columns: &[Column], expressions: &[Option<Sql>]) -> Result<Vec<Key>> {
+    let mut stmt = conn.prepare_cached("SELECT name, \"desc\", coll FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno")?;
+    let rows = stmt.query_map([index], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, bool>(1)?, r.get::<_, Option<String>>(2)?)))?;
+    let mut out = Vec::new();
+    for (i, row) in rows.enumerate() {
+        let (column, desc, coll) = row?;
+        let column_collation = column
+            .as_ref()
+            .and_then(|c| columns.iter().find(|x| x.name.eq_ignore_ascii_case(c)))
+            .and_then(|c| c.collation.clone())
+            .unwrap_or_else(|| "BINARY".into());
+        let expression = if column.is_none() { expressions.get(i).cloned().flatten() } else { None };
+        out.push(Key {
+            column,
+            expression,
+            desc,
+            collation: coll.unwrap_or_else(|| "BINARY".into()).to_ascii_uppercase(),
+            column_collation: column_collation.to_ascii_uppercase(),
+        });
+    }
+    Ok(out)
+}
+
+fn uniques(conn: &Connection, table: &str, columns: &[Column]) -> Result<Vec<Unique>> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM pragma_index_list(?1) WHERE origin = 'u'")?;
+    let names: Vec<String> = stmt.query_map([table], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for name in names {
+        out.push(Unique { keys: keys(conn, &name, columns, &[])? });
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn index(conn: &Connection, name: &str, sql: &str, columns: &[Column]) -> Result<Index> {
+    let (expressions, filter) = sqltext::index_definition(sql);
+    let keys = keys(conn, name, columns, &expressions)?;
     let toks = sqltext::tokens(sql);
     Ok(Index {
         name: name.to_string(),
-        columns,
+        columns: keys.iter().map(Key::to_string).collect(),
+        keys,
         unique: toks.get(1).is_some_and(|t| t.is("UNIQUE")),
-        partial: toks.iter().any(|t| t.is("WHERE")),
+        partial: filter.is_some(),
+        filter,
     })
 }
 

@@ -40,16 +40,40 @@ impl Token<'_> {
     /// The name it spells, without quotes.
     pub fn name(&self) -> String {
         match self.kind {
-            Kind::Quoted => {
-                let inner = &self.text[1..self.text.len().saturating_sub(1).max(1)];
-                match self.text.as_bytes()[0] {
+            Kind::Quoted | Kind::String => {
+                let open = self.text.as_bytes()[0];
+                let close = if open == b'[' { b']' } else { open };
+                // An unterminated quote (the file ends inside it) has no closing character to cut.
+                let end = if self.text.len() >= 2 && self.text.as_bytes()[self.text.len() - 1] == close {
+                    self.text.len() - 1
+                } else {
+                    self.text.len()
+                };
+                let inner = &self.text[1..end];
+                match open {
                     b'"' => inner.replace("\"\"", "\""),
                     b'`' => inner.replace("``", "`"),
+                    b'\'' => inner.replace("''", "'"),
                     _ => inner.to_string(),
                 }
             }
             _ => self.text.to_string(),
         }
+    }
+
+    /// What the token means, for comparing definitions: keywords and names
+    /// in one case, quotes around names dropped; strings and numbers as written.
+    pub fn key(&self) -> String {
+        match self.kind {
+            Kind::Word => self.text.to_ascii_uppercase(),
+            Kind::Quoted => self.name().to_ascii_uppercase(),
+            Kind::String | Kind::Punct => self.text.to_string(),
+        }
+    }
+
+    /// The byte offset just past the token.
+    pub fn end(&self) -> usize {
+        self.offset + self.text.len()
     }
 }
 
@@ -148,6 +172,305 @@ pub fn check_constraints(create_table: &str) -> Vec<String> {
         i += 1;
     }
     out
+}
+
+/// A piece of SQL compared by what it means: blanks, comments, keyword case
+/// and identifier quoting do not count (`"t"`, `[t]`, `` `t` `` and `T` are
+/// the same name), strings and numbers do. It shows as written, blanks folded.
+#[derive(Debug, Clone, Default, Eq)]
+pub struct Sql {
+    /// The text as written, runs of blanks folded to one space.
+    pub text: String,
+    /// The token keys, for comparing.
+    key: String,
+}
+
+impl PartialEq for Sql {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl PartialOrd for Sql {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Sql {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+impl serde::Serialize for Sql {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl std::fmt::Display for Sql {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Sql {
+    /// The whole of `text`.
+    pub fn new(text: &str) -> Sql {
+        Sql::of(text, &tokens(text))
+    }
+
+    /// The tokens `toks` of `src` (a slice of one `tokens(src)`).
+    pub fn of(src: &str, toks: &[Token<'_>]) -> Sql {
+        let text = match (toks.first(), toks.last()) {
+            (Some(a), Some(b)) => fold_blanks(&src[a.offset..b.end()]),
+            _ => String::new(),
+        };
+        let key = toks.iter().map(Token::key).collect::<Vec<_>>().join("\u{1f}");
+        Sql { text, key }
+    }
+
+    /// Whether there is nothing in it.
+    pub fn is_empty(&self) -> bool {
+        self.key.is_empty()
+    }
+}
+
+fn fold_blanks(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Where two definitions differ, as the differing tokens of each side with a
+/// little context: `WHERE b > 0` and `WHERE b >= 0`. Long sides are cut with `…`.
+pub fn differing(a: &Sql, b: &Sql) -> (String, String) {
+    let (ta, tb) = (tokens(&a.text), tokens(&b.text));
+    let prefix = ta.iter().zip(&tb).take_while(|(x, y)| x.key() == y.key()).count();
+    let rest = ta.len().min(tb.len()) - prefix;
+    let suffix = ta.iter().rev().zip(tb.iter().rev()).take(rest).take_while(|(x, y)| x.key() == y.key()).count();
+    const BEFORE: usize = 3;
+    const AFTER: usize = 1;
+    let window = |src: &str, t: &[Token<'_>]| -> String {
+        let from = prefix.saturating_sub(BEFORE);
+        let to = (t.len() - suffix + AFTER).min(t.len());
+        if from >= to {
+            return "(nothing)".to_string();
+        }
+        let mut text = fold_blanks(&src[t[from].offset..t[to - 1].end()]);
+        if text.chars().count() > 80 {
+            text = text.chars().take(79).collect::<String>() + "…";
+        }
+        let (head, tail) = (if from > 0 { "… " } else { "" }, if to < t.len() { " …" } else { "" });
+        format!("{head}{text}{tail}")
+    };
+    (window(&a.text, &ta), window(&b.text, &tb))
+}
+
+/// What a CREATE TABLE statement says that SQLite's pragmas do not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableDef {
+    /// Columns in order, with what only their text tells.
+    pub columns: Vec<ColumnDef>,
+    /// CHECK constraints, column and table level, in the order written.
+    pub checks: Vec<Sql>,
+    /// Foreign keys as written: their columns, target and whether initially deferred.
+    pub foreign_keys: Vec<ForeignKeyDef>,
+    /// `WITHOUT ROWID`.
+    pub without_rowid: bool,
+    /// `STRICT`.
+    pub strict: bool,
+    /// For a virtual table: `USING module(args)`.
+    pub module: Option<Sql>,
+}
+
+/// One column of a CREATE TABLE.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnDef {
+    /// Its name, unquoted.
+    pub name: String,
+    /// `COLLATE name`, uppercased.
+    pub collation: Option<String>,
+    /// `AUTOINCREMENT` on its PRIMARY KEY.
+    pub autoincrement: bool,
+    /// `GENERATED ALWAYS AS (expr)`: the expression.
+    pub generated: Option<Sql>,
+}
+
+/// A foreign key as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ForeignKeyDef {
+    /// Its columns in this table.
+    pub columns: Vec<String>,
+    /// The table it references.
+    pub target: String,
+    /// `DEFERRABLE INITIALLY DEFERRED`.
+    pub deferred: bool,
+}
+
+/// The top-level, comma-separated parts of `toks[open + 1 .. close]`.
+fn parts<'t, 'a>(toks: &'t [Token<'a>], open: usize, close: usize) -> Vec<&'t [Token<'a>]> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0usize, open + 1);
+    for i in open + 1..close {
+        let t = &toks[i];
+        if t.is_punct('(') {
+            depth += 1;
+        } else if t.is_punct(')') {
+            depth = depth.saturating_sub(1);
+        } else if t.is_punct(',') && depth == 0 {
+            out.push(&toks[start..i]);
+            start = i + 1;
+        }
+    }
+    if start < close {
+        out.push(&toks[start..close]);
+    }
+    out
+}
+
+/// The tokens inside the parentheses opening at `open` (to the end when unclosed).
+fn inside<'t, 'a>(toks: &'t [Token<'a>], open: usize) -> (&'t [Token<'a>], usize) {
+    let close = closing_paren(toks, open).unwrap_or(toks.len());
+    (&toks[(open + 1).min(close)..close], close)
+}
+
+/// Whether the tokens say `DEFERRABLE INITIALLY DEFERRED` (not after `NOT`).
+fn initially_deferred(toks: &[Token<'_>]) -> bool {
+    toks.windows(3).enumerate().any(|(i, w)| {
+        w[0].is("DEFERRABLE") && w[1].is("INITIALLY") && w[2].is("DEFERRED") && !(i > 0 && toks[i - 1].is("NOT"))
+    })
+}
+
+/// The names in the parentheses opening at `open`.
+fn names_in(toks: &[Token<'_>], open: usize) -> Vec<String> {
+    let close = closing_paren(toks, open).unwrap_or(toks.len());
+    parts(toks, open, close).iter().filter_map(|p| p.first().map(Token::name)).collect()
+}
+
+/// Reads what a CREATE TABLE statement says beyond the pragmas.
+pub fn table_definition(sql: &str) -> TableDef {
+    let toks = tokens(sql);
+    let mut def = TableDef::default();
+    if toks.get(1).is_some_and(|t| t.is("VIRTUAL")) {
+        if let Some(using) = toks.iter().position(|t| t.is("USING")) {
+            def.module = Some(Sql::of(sql, &toks[using..]));
+        }
+        return def;
+    }
+    let Some(open) = toks.iter().position(|t| t.is_punct('(')) else { return def };
+    let close = closing_paren(&toks, open).unwrap_or(toks.len());
+    let after = &toks[(close + 1).min(toks.len())..];
+    def.without_rowid = after.windows(2).any(|w| w[0].is("WITHOUT") && w[1].is("ROWID"));
+    def.strict = after.iter().any(|t| t.is("STRICT"));
+    for part in parts(&toks, open, close) {
+        let mut i = 0;
+        if part.first().is_some_and(|t| t.is("CONSTRAINT")) {
+            i = 2;
+        }
+        let Some(first) = part.get(i) else { continue };
+        if first.is("PRIMARY") || first.is("UNIQUE") {
+            continue;
+        }
+        if first.is("CHECK") {
+            if let Some(p) = part[i..].iter().position(|t| t.is_punct('(')) {
+                def.checks.push(Sql::of(sql, inside(part, i + p).0));
+            }
+            continue;
+        }
+        if first.is("FOREIGN") {
+            let Some(open) = part.iter().position(|t| t.is_punct('(')) else { continue };
+            let Some(r) = part.iter().position(|t| t.is("REFERENCES")) else { continue };
+            def.foreign_keys.push(ForeignKeyDef {
+                columns: names_in(part, open),
+                target: part.get(r + 1).map(Token::name).unwrap_or_default(),
+                deferred: initially_deferred(&part[r..]),
+            });
+            continue;
+        }
+        column(sql, part, &mut def);
+    }
+    def
+}
+
+/// One column definition: its name, then its type and constraints.
+fn column(sql: &str, part: &[Token<'_>], def: &mut TableDef) {
+    let mut col = ColumnDef { name: part[0].name(), ..ColumnDef::default() };
+    let mut j = 1;
+    while j < part.len() {
+        let t = &part[j];
+        if t.is("COLLATE") {
+            col.collation = part.get(j + 1).map(|c| c.name().to_ascii_uppercase());
+            j += 2;
+            continue;
+        }
+        if t.is("AUTOINCREMENT") {
+            col.autoincrement = true;
+        } else if t.is("CHECK") || t.is("AS") {
+            if let Some(p) = part[j..].iter().position(|t| t.is_punct('(')) {
+                let (inner, close) = inside(part, j + p);
+                let expr = Sql::of(sql, inner);
+                if t.is("CHECK") {
+                    def.checks.push(expr);
+                } else {
+                    col.generated = Some(expr);
+                }
+                j = close + 1;
+                continue;
+            }
+        } else if t.is("REFERENCES") {
+            def.foreign_keys.push(ForeignKeyDef {
+                columns: vec![col.name.clone()],
+                target: part.get(j + 1).map(Token::name).unwrap_or_default(),
+                deferred: initially_deferred(&part[j..]),
+            });
+        } else if t.is_punct('(') {
+            // A type's size or a DEFAULT expression: nothing in it is a constraint.
+            j = closing_paren(part, j).unwrap_or(part.len()) + 1;
+            continue;
+        }
+        j += 1;
+    }
+    def.columns.push(col);
+}
+
+/// The key expressions (one per key, `None` for a plain column) and the WHERE
+/// of a CREATE INDEX statement.
+pub fn index_definition(sql: &str) -> (Vec<Option<Sql>>, Option<Sql>) {
+    let toks = tokens(sql);
+    let Some(on) = toks.iter().position(|t| t.is("ON")) else { return (Vec::new(), None) };
+    let Some(open) = toks[on..].iter().position(|t| t.is_punct('(')).map(|p| on + p) else { return (Vec::new(), None) };
+    let close = closing_paren(&toks, open).unwrap_or(toks.len());
+    let keys = parts(&toks, open, close)
+        .into_iter()
+        .map(|mut p| {
+            if p.last().is_some_and(|t| t.is("ASC") || t.is("DESC")) {
+                p = &p[..p.len() - 1];
+            }
+            if p.len() >= 2 && p[p.len() - 2].is("COLLATE") {
+                p = &p[..p.len() - 2];
+            }
+            let plain = p.len() == 1 && matches!(p[0].kind, Kind::Word | Kind::Quoted);
+            (!plain).then(|| Sql::of(sql, p))
+        })
+        .collect();
+    let after = &toks[(close + 1).min(toks.len())..];
+    let filter = after.iter().position(|t| t.is("WHERE")).map(|w| Sql::of(sql, &after[w + 1..]));
+    (keys, filter)
+}
+
+/// A CREATE VIEW or CREATE TRIGGER statement from after its name: what it does,
+/// whatever the `TEMP`, `IF NOT EXISTS` and quoting of the name.
+pub fn body_after_name(sql: &str) -> Sql {
+    let toks = tokens(sql);
+    let mut i = 0;
+    while toks.get(i).is_some_and(|t| ["CREATE", "TEMP", "TEMPORARY", "VIEW", "TRIGGER"].iter().any(|w| t.is(w))) {
+        i += 1;
+    }
+    if toks.get(i).is_some_and(|t| t.is("IF")) {
+        i += 3;
+    }
+    i += if toks.get(i + 1).is_some_and(|t| t.is_punct('.')) { 3 } else { 1 };
+    Sql::of(sql, &toks[i.min(toks.len())..])
 }
 
 #[cfg(test)]

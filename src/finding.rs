@@ -1,0 +1,181 @@
+//! What verification finds, as typed values: a step that failed (with its
+//! location), a difference a down or an up again left (with the migration
+//! the object comes from), a failed integrity check, or a step that could not
+//! be tested and why. The report and the page render them; nothing parses
+//! their sentences back.
+
+use serde::Serialize;
+
+use crate::diff::Difference;
+use crate::error::{Error, Location};
+
+/// The three stages of verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// The first up.
+    Up,
+    /// The down, in the staircase.
+    Down,
+    /// The up again after the staircase.
+    UpAgain,
+}
+
+impl Stage {
+    /// The word for it: `up`, `down`, `up again`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Stage::Up => "up",
+            Stage::Down => "down",
+            Stage::UpAgain => "up again",
+        }
+    }
+}
+
+/// A migration, by version and description.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Named {
+    /// Its version.
+    pub version: i64,
+    /// Its description.
+    pub description: String,
+}
+
+impl std::fmt::Display for Named {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.version, self.description)
+    }
+}
+
+/// Where the object of a difference comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "by")]
+pub enum Origin {
+    /// The migration whose up last created or re-created it.
+    Up(Named),
+    /// The down under test created it (it was in neither schema it is compared with).
+    TheDown,
+    /// The up again created it, though the first up did not.
+    TheUpAgain,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Up(m) => write!(f, "created by {m}"),
+            Origin::TheDown => f.write_str("the down itself created it"),
+            Origin::TheUpAgain => f.write_str("the up again created it"),
+        }
+    }
+}
+
+/// One problem verification found with a migration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Problem {
+    /// A stage's script failed.
+    Failed {
+        /// Which stage.
+        stage: Stage,
+        /// The file, statement and line, when a statement failed.
+        location: Option<Location>,
+        /// SQLite's (or migraplay's) message.
+        message: String,
+        /// Whether the failed script was rolled back whole.
+        rolled_back: bool,
+    },
+    /// The down (or up again) ran but left the schema different from what it should be.
+    Differs {
+        /// `down` or `up_again`.
+        stage: Stage,
+        /// What differs.
+        difference: Difference,
+        /// Where the object comes from.
+        origin: Option<Origin>,
+    },
+    /// `integrity_check` or `foreign_key_check` found something after a stage.
+    Integrity {
+        /// Which stage.
+        stage: Stage,
+        /// What the check said.
+        message: String,
+    },
+    /// A stage could not run because an earlier one failed.
+    NotTested {
+        /// Which stage was not tested.
+        stage: Stage,
+        /// The stage that failed before it.
+        after: Stage,
+        /// The migration whose stage failed.
+        migration: Named,
+    },
+}
+
+impl Problem {
+    /// A failed script, from the error it returned.
+    pub fn failed(stage: Stage, e: &Error) -> Problem {
+        let (location, message, rolled_back) = match e {
+            Error::Statement { location, message } => (Some(location.clone()), message.clone(), true),
+            Error::StatementNoTransaction { location, message } => (Some(location.clone()), message.clone(), false),
+            other => (None, other.to_string(), true),
+        };
+        Problem::Failed { stage, location, message, rolled_back }
+    }
+
+    /// Whether this only says something was not tested (not a defect).
+    pub fn is_not_tested(&self) -> bool {
+        matches!(self, Problem::NotTested { .. })
+    }
+
+    /// The stage it is about.
+    pub fn stage(&self) -> Stage {
+        match self {
+            Problem::Failed { stage, .. }
+            | Problem::Differs { stage, .. }
+            | Problem::Integrity { stage, .. }
+            | Problem::NotTested { stage, .. } => *stage,
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Failed { stage, location, message, rolled_back } => {
+                write!(f, "{} failed: ", stage.word())?;
+                if let Some(l) = location {
+                    write!(f, "{l}: ")?;
+                }
+                f.write_str(message)?;
+                if *rolled_back {
+                    f.write_str(" (rolled back)")
+                } else {
+                    f.write_str(" (marked -- no-transaction: statements before it stay)")
+                }
+            }
+            Problem::Differs { stage, difference, origin } => {
+                write!(f, "{}: {difference}", stage.word())?;
+                match origin {
+                    Some(o) => write!(f, " ({o})"),
+                    None => Ok(()),
+                }
+            }
+            Problem::Integrity { stage, message } => write!(f, "{}: {message}", stage.word()),
+            Problem::NotTested { stage, after, migration } => {
+                let which = if *stage == Stage::Up { String::new() } else { format!("{} ", stage.word()) };
+                write!(f, "{which}not tested: the {} of {migration} failed before it", after.word())
+            }
+        }
+    }
+}
+
+/// Problems serialized with their sentence: `{kind, …, text}`.
+pub fn with_text<S: serde::Serializer>(problems: &[Problem], s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Shown<'a> {
+        #[serde(flatten)]
+        problem: &'a Problem,
+        text: String,
+    }
+    s.collect_seq(problems.iter().map(|problem| Shown { problem, text: problem.to_string() }))
+}
