@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::schema::{keys_text, Column, ForeignKey, Index, Schema, Table, Trigger, View};
+use crate::schema::{keys_text, Column, ForeignKey, Index, Key, Schema, Table, Trigger, View};
 use crate::sqltext::{differing, Sql};
 
 /// The kind of a schema object, for naming it and finding who created it.
@@ -171,7 +171,9 @@ pub struct Difference {
 impl Difference {
     /// The object as a reader names it: `index idx_b`, `table t: UNIQUE (a, b)`.
     pub fn object(&self) -> String {
-        if self.kind.is_constraint() {
+        if self.kind.is_constraint() && self.detail.is_empty() {
+            format!("table {}", self.name)
+        } else if self.kind.is_constraint() {
             format!("table {}: {}", self.name, self.detail)
         } else {
             format!("{} {}", self.kind.word(), self.name)
@@ -320,10 +322,21 @@ fn index(te: &str, e: &Index, ta: &str, a: &Index) -> Vec<Changed> {
     }
     if e.keys != a.keys {
         let differ: Vec<usize> = (0..e.keys.len()).filter(|&i| e.keys.get(i) != a.keys.get(i)).collect();
+        let (mut before, mut after) = (keys_text(&e.keys), keys_text(&a.keys));
+        if before == after {
+            // Only a collation inherited from the column differs: name it.
+            let explicit = |keys: &[Key]| keys.iter().map(Key::explicit).collect::<Vec<_>>().join(", ");
+            (before, after) = (explicit(&e.keys), explicit(&a.keys));
+        }
         if e.keys.len() == a.keys.len() && differ.len() == 1 {
-            push(Aspect::Key, e.keys[differ[0]].to_string(), a.keys[differ[0]].to_string());
+            let (x, y) = (&e.keys[differ[0]], &a.keys[differ[0]]);
+            let (mut x_text, mut y_text) = (x.to_string(), y.to_string());
+            if x_text == y_text {
+                (x_text, y_text) = (x.explicit(), y.explicit());
+            }
+            push(Aspect::Key, x_text, y_text);
         } else {
-            push(Aspect::Keys, format!("({})", keys_text(&e.keys)), format!("({})", keys_text(&a.keys)));
+            push(Aspect::Keys, format!("({before})"), format!("({after})"));
         }
     }
     if e.filter != a.filter {
@@ -393,10 +406,10 @@ fn table(e: &Table, a: &Table, out: &mut Vec<Difference>) {
     let gone: Vec<&(String, Sql)> = ce.iter().filter(|x| !ca.iter().any(|y| y.1 == x.1)).collect();
     let new: Vec<&(String, Sql)> = ca.iter().filter(|x| !ce.iter().any(|y| y.1 == x.1)).collect();
     if let ([g], [n]) = (gone.as_slice(), new.as_slice()) {
-        // One CHECK became another: say where they differ.
-        let (before, after) = differing(&g.1, &n.1);
+        // One CHECK became another: show both, or where they differ when they are long.
+        let (before, after) = if g.0.len() + n.0.len() <= 120 { (g.0.clone(), n.0.clone()) } else { differing(&g.1, &n.1) };
         let how = vec![Changed { aspect: Aspect::Definition, before, after }];
-        out.push(Difference { detail: "CHECK".into(), ..whole(Kind::Check, &e.name, &e.name, Change::Changed(how)) });
+        out.push(whole(Kind::Check, &e.name, &e.name, Change::Changed(how)));
     } else {
         constraints(Kind::Check, &e.name, &ce, &ca, out);
     }
@@ -565,8 +578,8 @@ mod test {
                 "table t: column order (id, a, b, g) → (id, b, a, g); strict yes → no",
                 "table t: UNIQUE (a, b) is missing",
                 "index idx_t_b: key b DESC → b",
-                "index idx_t_w: where a) WHERE b > 0 → a) WHERE b >= 0",
-                "view v: … FROM t WHERE b > 0 → … FROM t WHERE b >= 0",
+                "index idx_t_w: key a COLLATE NOCASE → a; where b > 0 → b >= 0",
+                "view v: … WHERE b > 0 → … WHERE b >= 0",
             ]
         );
     }
@@ -575,6 +588,6 @@ mod test {
     fn a_changed_check_says_where_it_differs() {
         let e = "CREATE TABLE t(a INT CHECK (a IN ('x', 'y')))";
         let a = "CREATE TABLE t(a INT CHECK (a IN ('x', 'Y')))";
-        assert_eq!(sentences(e, a), ["table t: CHECK: a IN ('x', 'y')) → a IN ('x', 'Y'))"]);
+        assert_eq!(sentences(e, a), ["table t: CHECK (a IN ('x', 'y')) → CHECK (a IN ('x', 'Y'))"]);
     }
 }

@@ -51,8 +51,10 @@ impl std::fmt::Display for Named {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "by")]
 pub enum Origin {
-    /// The migration whose up last created or re-created it.
+    /// The migration whose up last created it.
     Up(Named),
+    /// The migration whose up last changed it.
+    ChangedBy(Named),
     /// The down under test created it (it was in neither schema it is compared with).
     TheDown,
     /// The up again created it, though the first up did not.
@@ -63,6 +65,7 @@ impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Origin::Up(m) => write!(f, "created by {m}"),
+            Origin::ChangedBy(m) => write!(f, "last changed by {m}"),
             Origin::TheDown => f.write_str("the down itself created it"),
             Origin::TheUpAgain => f.write_str("the up again created it"),
         }

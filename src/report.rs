@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::diff::{Change, Difference, Kind};
 use crate::finding::Problem;
-use crate::lint::Warning;
+use crate::lint::{Category, Warning};
 use crate::migration::Migration;
 use crate::schema::{Schema, Totals};
 
@@ -210,13 +210,45 @@ impl MigrationReport {
     }
 }
 
-/// One of the three integration tests: did it pass, and the sqlx-cli log lines.
+/// One of the three integration tests: how it went, and the sqlx-cli log lines.
 #[derive(Debug, Clone, Serialize)]
 pub struct Phase {
-    /// Passed.
+    /// Passed for every migration it could test (`ok` is false when it failed or tested nothing).
     pub ok: bool,
+    /// Migrations this stage ran.
+    pub ran: usize,
+    /// Of those, how many failed.
+    pub failed: usize,
+    /// Migrations it could not test (an earlier stage failed).
+    pub not_tested: usize,
     /// The `Applied …` lines with their times.
     pub log: Vec<String>,
+}
+
+impl Phase {
+    /// A stage's result over the migrations, from each one's outcome.
+    pub fn of(outcomes: impl Iterator<Item = Outcome>, log: Vec<String>) -> Phase {
+        let (mut ran, mut failed, mut not_tested) = (0, 0, 0);
+        for o in outcomes {
+            match o {
+                Outcome::Pass => ran += 1,
+                Outcome::Fail => (ran, failed) = (ran + 1, failed + 1),
+                Outcome::NotTested => not_tested += 1,
+            }
+        }
+        Phase { ok: failed == 0 && not_tested == 0, ran, failed, not_tested, log }
+    }
+
+    /// How it went, in a few words: `PASS`, `FAIL (2 of 5)`, `NOT TESTED`.
+    fn verdict(&self) -> String {
+        match (self.ran, self.failed, self.not_tested) {
+            (0, _, n) if n > 0 => "NOT TESTED".to_string(),
+            (_, 0, 0) => "PASS".to_string(),
+            (r, 0, n) => format!("PASS for the {r} it could test ({n} not tested)"),
+            (r, f, 0) => format!("FAIL ({f} of {r})"),
+            (r, f, n) => format!("FAIL ({f} of the {r} it could test; {n} not tested)"),
+        }
+    }
 }
 
 /// The three integration tests of the seed report.
@@ -247,11 +279,105 @@ pub struct Performance {
     pub total_ms: f64,
 }
 
+/// What a reviewer reads first: counts, and each failing migration with its first problem.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Migrations that passed every check.
+    pub passed: usize,
+    /// Migrations with at least one defect.
+    pub failed: usize,
+    /// Migrations with no defect found but a stage that could not run.
+    pub not_tested: usize,
+    /// How the downs went.
+    pub downs: DownCounts,
+    /// The failing migrations, each with its first problem and how many more it has.
+    pub failing: Vec<Failing>,
+    /// The headline: `PASS: …` or `FAIL: …`.
+    pub headline: String,
+}
+
+/// How the downs went.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct DownCounts {
+    /// Downs that ran (pass, fail and error together).
+    pub ran: usize,
+    /// Left exactly the schema from before the up.
+    pub passed: usize,
+    /// Ran but left a different schema.
+    pub left_differences: usize,
+    /// Failed with an error.
+    pub errored: usize,
+    /// Migrations with no down.
+    pub irreversible: usize,
+    /// Not reached.
+    pub not_tested: usize,
+}
+
+/// A failing migration in the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failing {
+    /// Version.
+    pub version: i64,
+    /// Description.
+    pub description: String,
+    /// Its first problem, in words.
+    pub problem: String,
+    /// How many more problems it has.
+    pub more: usize,
+    /// The line as shown: `2 create books: up failed: … (and 2 more problems)`.
+    pub text: String,
+}
+
+impl Summary {
+    fn of(migrations: &[MigrationReport]) -> Summary {
+        let with = |s: Status| migrations.iter().filter(|m| m.status == s).count();
+        let (passed, failed, not_tested) = (with(Status::Pass), with(Status::Fail), with(Status::NotTested));
+        let mut downs = DownCounts::default();
+        for m in migrations {
+            match m.down {
+                DownResult::Pass => (downs.ran, downs.passed) = (downs.ran + 1, downs.passed + 1),
+                DownResult::Fail => (downs.ran, downs.left_differences) = (downs.ran + 1, downs.left_differences + 1),
+                DownResult::Error => (downs.ran, downs.errored) = (downs.ran + 1, downs.errored + 1),
+                DownResult::None => downs.irreversible += 1,
+                DownResult::NotTested => downs.not_tested += 1,
+            }
+        }
+        let failing: Vec<Failing> = migrations
+            .iter()
+            .filter(|m| m.status == Status::Fail)
+            .map(|m| {
+                let defects: Vec<&Problem> = m.problems.iter().filter(|p| !p.is_not_tested()).collect();
+                let problem = defects.first().map(|p| p.to_string()).unwrap_or_default();
+                let more = defects.len().saturating_sub(1);
+                let tail = if more > 0 { format!(" (and {} more)", count(more, "problem")) } else { String::new() };
+                let text = format!("{}: {problem}{tail}", m.label());
+                Failing { version: m.version, description: m.description.clone(), problem, more, text }
+            })
+            .collect();
+        let n = migrations.len();
+        let headline = if failed == 0 && not_tested == 0 {
+            format!("PASS: all {} apply, revert and re-apply cleanly.", count(n, "migration"))
+        } else {
+            let mut parts = vec![format!("{failed} of {n} failing")];
+            if not_tested > 0 {
+                parts.push(format!("{not_tested} not tested"));
+            }
+            parts.push(format!("{passed} passing"));
+            let names: Vec<String> = failing.iter().take(3).map(|f| f.version.to_string()).collect();
+            let more = if failing.len() > 3 { format!(" and {} more", failing.len() - 3) } else { String::new() };
+            format!("FAIL: {} ({}{more}).", parts.join(", "), names.join(", "))
+        };
+        Summary { passed, failed, not_tested, downs, failing, headline }
+    }
+}
+
 /// The whole verification report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     /// True when every migration passed.
     pub ok: bool,
+    /// Counts and the failing migrations.
+    pub summary: Summary,
     /// Per migration, in version order.
     pub migrations: Vec<MigrationReport>,
     /// Schema totals after the last up that ran.
@@ -260,8 +386,12 @@ pub struct Report {
     pub tables: Vec<TableCount>,
     /// Foreign keys after the last up.
     pub foreign_keys: Vec<String>,
-    /// Lint warnings (they do not fail the run).
+    /// Lint warnings (they do not fail the run), safety first.
     pub lint: Vec<Warning>,
+    /// Lint counts per code, safety first: `[{category, code, count}]`.
+    pub lint_counts: Vec<LintCount>,
+    /// Whether style rules are shown (`--lint style=off` hides them).
+    pub style_lint: bool,
     /// The three integration tests.
     pub tests: Tests,
     /// Timings over the first ups (None when no up ran).
@@ -276,15 +406,37 @@ pub struct Report {
     pub date: String,
 }
 
+/// How many warnings one lint code gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LintCount {
+    /// Safety or style.
+    pub category: Category,
+    /// The code.
+    pub code: &'static str,
+    /// How many warnings.
+    pub count: usize,
+}
+
+fn lint_counts(lint: &[Warning]) -> Vec<LintCount> {
+    let mut out: Vec<LintCount> = Vec::new();
+    for w in lint {
+        match out.iter_mut().find(|c| c.code == w.code) {
+            Some(c) => c.count += 1,
+            None => out.push(LintCount { category: w.category, code: w.code, count: 1 }),
+        }
+    }
+    out.sort_by(|a, b| (a.category, std::cmp::Reverse(a.count), a.code).cmp(&(b.category, std::cmp::Reverse(b.count), b.code)));
+    out
+}
+
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
 impl Report {
     /// Assembles a report from the measurements of a run.
-    pub fn new(migrations: Vec<MigrationReport>, last: &Schema, lint: Vec<Warning>, [up, down, cycle]: [Phase; 3], ran_on: &str) -> Self {
-        let timed: Vec<(f64, String)> =
-            migrations.iter().filter_map(|m| m.up_ms.map(|t| (t, format!("{} {}", m.version, m.description)))).collect();
+    pub fn new(migrations: Vec<MigrationReport>, last: &Schema, lint: Vec<Warning>, logs: [Vec<String>; 3], ran_on: &str) -> Self {
+        let timed: Vec<(f64, String)> = migrations.iter().filter_map(|m| m.up_ms.map(|t| (t, m.label()))).collect();
         let performance = (!timed.is_empty()).then(|| {
             let min = timed.iter().min_by(|a, b| a.0.total_cmp(&b.0)).unwrap();
             let max = timed.iter().max_by(|a, b| a.0.total_cmp(&b.0)).unwrap();
@@ -298,19 +450,43 @@ impl Report {
                 total_ms: round3(total),
             }
         });
+        let [up_log, down_log, again_log] = logs;
+        let down_outcome = |m: &MigrationReport| match m.down {
+            DownResult::Pass => Some(Outcome::Pass),
+            DownResult::Fail | DownResult::Error => Some(Outcome::Fail),
+            DownResult::NotTested => Some(Outcome::NotTested),
+            DownResult::None => None,
+        };
+        let tests = Tests {
+            up: Phase::of(migrations.iter().map(|m| m.up), up_log),
+            down: Phase::of(migrations.iter().filter_map(down_outcome), down_log),
+            cycle: Phase::of(migrations.iter().map(|m| m.up_again), again_log),
+        };
         Report {
             ok: migrations.iter().all(|m| m.status == Status::Pass),
+            summary: Summary::of(&migrations),
             totals: last.totals,
             tables: last.tables.iter().map(|t| TableCount::of(t)).collect(),
             foreign_keys: last.tables.iter().flat_map(|t| foreign_keys(t)).collect(),
             migrations,
+            lint_counts: lint_counts(&lint),
             lint,
-            tests: Tests { up, down, cycle },
+            style_lint: true,
+            tests,
             performance,
             sqlite_version: crate::sqlite_version().to_string(),
             migraplay_version: env!("CARGO_PKG_VERSION").to_string(),
             ran_on: ran_on.to_string(),
             date: today(),
+        }
+    }
+
+    /// Shows or hides the style rules' warnings (`--lint style=off`, the page's toggle).
+    pub fn set_style_lint(&mut self, on: bool) {
+        self.style_lint = on;
+        if !on {
+            self.lint.retain(|w| w.category != Category::Style);
+            self.lint_counts.retain(|c| c.category != Category::Style);
         }
     }
 
@@ -326,86 +502,75 @@ impl Report {
         md
     }
 
+    /// Lint counts in words, safety first: `3 safety warnings (fk-without-index 2, destructive-up 1); 0 style warnings`.
+    pub fn lint_line(&self) -> String {
+        let mut out = Vec::new();
+        for (cat, word) in [(Category::Safety, "safety"), (Category::Style, "style")] {
+            if cat == Category::Style && !self.style_lint {
+                out.push("style rules off".to_string());
+                continue;
+            }
+            let of: Vec<&LintCount> = self.lint_counts.iter().filter(|c| c.category == cat).collect();
+            let total: usize = of.iter().map(|c| c.count).sum();
+            let each: Vec<String> = of.iter().map(|c| format!("{} {}", c.code, c.count)).collect();
+            let what = if each.is_empty() { String::new() } else { format!(" ({})", each.join(", ")) };
+            out.push(format!("{}{what}", count(total, &format!("{word} warning"))));
+        }
+        out.join("; ")
+    }
+
     fn write_markdown(&self, o: &mut String) -> std::fmt::Result {
-        let pass = |ok: bool| if ok { "PASS" } else { "FAIL" };
-        let yes = |ok: bool| if ok { "YES" } else { "NO" };
         let n = self.migrations.len();
-        let failing = self.migrations.iter().filter(|m| m.status == Status::Fail).count();
+        let s = &self.summary;
         writeln!(o, "# Database Migrations Test Report\n")?;
         writeln!(o, "Generated by migraplay {} from a real run; every figure below was measured.\n", self.migraplay_version)?;
         writeln!(o, "## Test Date\n{}\n", self.date)?;
         writeln!(o, "## Summary")?;
-        writeln!(o, "- **Total Migrations**: {n}")?;
-        if failing == 0 {
-            writeln!(o, "- **Status**: All passing")?;
-        } else {
-            writeln!(o, "- **Status**: {failing} of {n} failing")?;
+        writeln!(o, "- **Verdict**: {}", s.headline)?;
+        writeln!(o, "- **Total Migrations**: {n}: {} passing, {} failing, {} not tested", s.passed, s.failed, s.not_tested)?;
+        if !s.failing.is_empty() {
+            writeln!(o, "- **Failing**:")?;
+            for f in &s.failing {
+                writeln!(o, "  - {}", md(&f.text))?;
+            }
         }
+        let t = &self.tests;
+        writeln!(o, "- **UP**: {} ran, {} failed, {} not tested", t.up.ran, t.up.failed, t.up.not_tested)?;
+        let d = s.downs;
         writeln!(
             o,
-            "- **Test Coverage**: {} of {n} UP and {} of {n} DOWN migrations ran; each DOWN compared with the schema before its UP",
-            self.migrations.iter().filter(|m| m.up_ms.is_some()).count(),
-            self.migrations.iter().filter(|m| m.down_ms.is_some()).count(),
+            "- **DOWN**: {} ran ({} left the schema exactly as before its UP, {} left a difference, {} failed with an error), {} irreversible, {} not tested",
+            d.ran, d.passed, d.left_differences, d.errored, d.irreversible, d.not_tested
         )?;
-        writeln!(o, "- **Repeatability**: UP→DOWN→UP {}", if self.tests.cycle.ok { "gives the same schema" } else { "does NOT give the same schema" })?;
-        writeln!(o, "- **Lint warnings**: {}\n", self.lint.len())?;
+        let c = &t.cycle;
+        let repeat = match (c.ran, c.failed) {
+            (0, _) => "not tested (no up ran again)".to_string(),
+            (r, 0) if c.not_tested == 0 => format!("UP→DOWN→UP gives the same schema for all {r}"),
+            (r, 0) => format!("UP→DOWN→UP gives the same schema for the {r} it could test; {} not tested", c.not_tested),
+            (r, f) if c.not_tested == 0 => format!("UP→DOWN→UP does NOT give the same schema for {f} of {r}"),
+            (r, f) => format!("UP→DOWN→UP does NOT give the same schema for {f} of the {r} it could test; {} not tested", c.not_tested),
+        };
+        writeln!(o, "- **Repeatability**: {repeat}")?;
+        writeln!(o, "- **Lint**: {}\n", self.lint_line())?;
 
         writeln!(o, "## Migration Details\n")?;
         for m in &self.migrations {
-            writeln!(o, "### {} {}", m.version, m.description)?;
-            match &m.down_file {
-                Some(down) => writeln!(o, "- **File**: `{}` / `{}`", m.up_file, down)?,
-                None => writeln!(o, "- **File**: `{}` (irreversible)", m.up_file)?,
-            }
-            writeln!(o, "- **Status**: {}", pass(m.status == Status::Pass))?;
-            writeln!(o, "- **Test Results**:")?;
-            let c = &m.created;
-            match m.up_ms {
-                Some(t) => {
-                    let tables: Vec<String> = c.tables.iter().map(|t| format!("{} ({} columns)", t.name, t.columns)).collect();
-                    let what = if tables.is_empty() { "no table".to_string() } else { format!("table {}", tables.join(", ")) };
-                    writeln!(o, "  - UP migration: PASS in {t:.3} ms; creates {what}")?;
-                }
-                None => writeln!(o, "  - UP migration: {}", if m.problems.iter().any(|p| p.starts_with("up:")) { "FAIL" } else { "not tested" })?,
-            }
-            if !c.columns.is_empty() {
-                writeln!(o, "  - Columns added: {} ({})", c.columns.len(), c.columns.join(", "))?;
-            }
-            writeln!(o, "  - Indexes created: {}{}", c.indexes.len(), list(&c.indexes))?;
-            writeln!(o, "  - Triggers created: {}{}", c.triggers.len(), list(&c.triggers))?;
-            if !c.views.is_empty() {
-                writeln!(o, "  - Views created: {}{}", c.views.len(), list(&c.views))?;
-            }
-            writeln!(o, "  - Foreign keys: {}{}", c.foreign_keys.len(), list(&c.foreign_keys))?;
-            writeln!(o, "  - CHECK constraints: {}", c.checks)?;
-            let down = match (m.down, m.down_ms) {
-                (DownResult::Pass, Some(t)) => format!("PASS in {t:.3} ms; the schema is exactly as before the UP"),
-                (DownResult::Fail, Some(t)) => format!("FAIL (ran in {t:.3} ms, but the schema differs from before the UP)"),
-                (DownResult::Fail, None) => "FAIL (rolled back)".to_string(),
-                (DownResult::None, _) => "none (irreversible migration)".to_string(),
-                _ => "not tested".to_string(),
-            };
-            writeln!(o, "  - DOWN migration: {down}")?;
-            writeln!(o, "  - Repeatable: {}", yes(m.repeatable))?;
-            for p in &m.problems {
-                writeln!(o, "  - Problem: {p}")?;
-            }
-            writeln!(o)?;
+            write_migration(o, m)?;
         }
 
         writeln!(o, "## Integration Tests\n")?;
         let tests = [
-            ("Test 1: Sequential UP Migration", &self.tests.up, "every migration applied in order"),
-            ("Test 2: Sequential DOWN Migration", &self.tests.down, "every migration reverted in reverse order, each leaving the schema from before its UP"),
-            ("Test 3: UP→DOWN→UP Cycle", &self.tests.cycle, "applying again after reverting everything gives the same schema, step by step"),
+            ("Test 1: Sequential UP Migration", &t.up, "every migration applied in order"),
+            ("Test 2: Sequential DOWN Migration", &t.down, "every migration reverted in reverse order, each leaving the schema from before its UP"),
+            ("Test 3: UP→DOWN→UP Cycle", &t.cycle, "applying again after reverting everything gives the same schema, step by step"),
         ];
         for (title, phase, claim) in tests {
             writeln!(o, "### {title}\n```")?;
             for line in &phase.log {
-                writeln!(o, "{line}")?;
+                writeln!(o, "{}", line.replace("```", "'''"))?;
             }
             writeln!(o, "```")?;
-            let result = if phase.ok { format!("PASS - {claim}") } else { "FAIL - see the problems above".to_string() };
+            let result = if phase.ok { format!("PASS - {claim}") } else { format!("{} - see the problems above", phase.verdict()) };
             writeln!(o, "**Result**: {result}\n")?;
         }
 
@@ -415,7 +580,7 @@ impl Report {
         for tc in &self.tables {
             let (c, i) = (count(tc.columns, "column"), count(tc.indexes, "index").replace("indexs", "indexes"));
             let (t, f) = (count(tc.triggers, "trigger"), count(tc.foreign_keys, "foreign key"));
-            writeln!(o, "- {} ({c}, {i}, {t}, {f})", tc.name)?;
+            writeln!(o, "- {} ({c}, {i}, {t}, {f})", md(&tc.name))?;
         }
         writeln!(o, "\n**Total Objects Created**:")?;
         writeln!(o, "- {} ({})", count(t.tables, "table"), count(t.columns, "column"))?;
@@ -425,17 +590,16 @@ impl Report {
         writeln!(o, "- {}\n", count(t.foreign_keys, "foreign key relationship"))?;
         writeln!(o, "### Constraints Verified")?;
         writeln!(o, "- PRIMARY KEY constraints: {} (tables with a declared primary key)", t.primary_keys)?;
-        writeln!(o, "- FOREIGN KEY constraints: {}{}", t.foreign_keys, list(&self.foreign_keys))?;
+        writeln!(o, "- FOREIGN KEY constraints: {}{}", t.foreign_keys, md(&list(&self.foreign_keys)))?;
         writeln!(o, "- CHECK constraints: {}", t.checks)?;
         writeln!(o, "- DEFAULT values: {}\n", t.defaults)?;
 
         writeln!(o, "## SQL Validation\n")?;
-        if self.lint.is_empty() {
-            writeln!(o, "No lint warnings: every CREATE has IF NOT EXISTS, every DROP has IF EXISTS, no object is created twice, every foreign key column is indexed, no up drops data, and every down drops what its up creates.\n")?;
-        } else {
-            writeln!(o, "{} (they do not fail the run):\n", count(self.lint.len(), "warning"))?;
+        writeln!(o, "Lint: {}.\n", self.lint_line())?;
+        if !self.lint.is_empty() {
+            writeln!(o, "They do not fail the run; safety rules first:\n")?;
             for w in &self.lint {
-                writeln!(o, "- `{}` {}:{} — {}", w.code, w.file, w.line, w.message)?;
+                writeln!(o, "- `{}` {}:{} — {}", w.code, md(&w.file), w.line, md(&w.message))?;
             }
             writeln!(o)?;
         }
@@ -443,8 +607,8 @@ impl Report {
         writeln!(o, "## Performance Notes")?;
         match &self.performance {
             Some(p) => {
-                writeln!(o, "- Smallest migration: {:.3} ms ({})", p.smallest_ms, p.smallest)?;
-                writeln!(o, "- Largest migration: {:.3} ms ({})", p.largest_ms, p.largest)?;
+                writeln!(o, "- Smallest migration: {:.3} ms ({})", p.smallest_ms, md(&p.smallest))?;
+                writeln!(o, "- Largest migration: {:.3} ms ({})", p.largest_ms, md(&p.largest))?;
                 writeln!(o, "- Average migration time: {:.3} ms", p.average_ms)?;
                 writeln!(o, "- All migrations together: {:.3} ms\n", p.total_ms)?;
             }
@@ -454,9 +618,95 @@ impl Report {
         writeln!(o, "## Tested Against")?;
         writeln!(o, "- SQLite version: {}", self.sqlite_version)?;
         writeln!(o, "- migraplay version: {}", self.migraplay_version)?;
-        writeln!(o, "- Ran on: {}\n", self.ran_on)?;
+        writeln!(o, "- Ran on: {}\n", md(&self.ran_on))?;
         writeln!(o, "---\n\n**Status**: {}", if self.ok { "All checks PASSING" } else { "FAILING" })
     }
+}
+
+fn write_migration(o: &mut String, m: &MigrationReport) -> std::fmt::Result {
+    writeln!(o, "### {}", md(&m.label()))?;
+    match &m.down_file {
+        Some(down) => writeln!(o, "- **File**: `{}` / `{}`", code(&m.up_file), code(down))?,
+        None => writeln!(o, "- **File**: `{}` (irreversible)", code(&m.up_file))?,
+    }
+    let status = match m.status {
+        Status::Pass => "PASS",
+        Status::Fail => "FAIL",
+        Status::NotTested => "NOT TESTED",
+    };
+    writeln!(o, "- **Status**: {status}")?;
+    writeln!(o, "- **Test Results**:")?;
+    let c = &m.created;
+    match (m.up, m.up_ms) {
+        (Outcome::Pass, Some(t)) => {
+            let tables: Vec<String> = c.tables.iter().map(|t| format!("{} ({} columns)", t.name, t.columns)).collect();
+            let what = if tables.is_empty() { "no table".to_string() } else { format!("table {}", tables.join(", ")) };
+            writeln!(o, "  - UP migration: PASS in {t:.3} ms; creates {}", md(&what))?;
+        }
+        (Outcome::Fail, _) => writeln!(o, "  - UP migration: FAIL")?,
+        _ => writeln!(o, "  - UP migration: not tested")?,
+    }
+    let step = |change: fn(&Change) -> bool| -> Vec<String> {
+        m.changes.iter().filter(|d| change(&d.change)).map(|d| md(&d.as_step())).collect()
+    };
+    let adds = step(|c| *c == Change::StillThere);
+    let removes = step(|c| *c == Change::Missing);
+    let changes = step(|c| matches!(c, Change::Changed(_)));
+    for (word, items) in [("Adds", adds), ("Removes", removes), ("Changes", changes)] {
+        if !items.is_empty() {
+            writeln!(o, "  - {word}: {}", items.join("; "))?;
+        }
+    }
+    if !c.columns.is_empty() {
+        writeln!(o, "  - Columns added: {} ({})", c.columns.len(), md(&c.columns.join(", ")))?;
+    }
+    writeln!(o, "  - Indexes created: {}{}", c.indexes.len(), md(&list(&c.indexes)))?;
+    writeln!(o, "  - Triggers created: {}{}", c.triggers.len(), md(&list(&c.triggers)))?;
+    if !c.views.is_empty() {
+        writeln!(o, "  - Views created: {}{}", c.views.len(), md(&list(&c.views)))?;
+    }
+    writeln!(o, "  - Foreign keys: {}{}", c.foreign_keys.len(), md(&list(&c.foreign_keys)))?;
+    writeln!(o, "  - CHECK constraints: {}", c.checks)?;
+    let down = match (m.down, m.down_ms) {
+        (DownResult::Pass, Some(t)) => format!("PASS in {t:.3} ms; the schema is exactly as before the UP"),
+        (DownResult::Fail, Some(t)) => format!("FAIL (ran in {t:.3} ms, but the schema differs from before the UP)"),
+        (DownResult::Error, _) => "FAIL (it stopped on an error, see below)".to_string(),
+        (DownResult::None, _) => "none (irreversible migration)".to_string(),
+        _ => "not tested".to_string(),
+    };
+    writeln!(o, "  - DOWN migration: {down}")?;
+    let again = match m.up_again {
+        Outcome::Pass => "YES",
+        Outcome::Fail => "NO",
+        Outcome::NotTested => "not tested",
+    };
+    writeln!(o, "  - Repeatable: {again}")?;
+    for p in &m.problems {
+        writeln!(o, "  - Problem: {}", md(&p.to_string()))?;
+    }
+    writeln!(o)
+}
+
+/// Text from a migration (names, messages) made inert in Markdown: no
+/// heading, link, image, emphasis or HTML can come of it.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '|' | '~' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// Text inside a code span: backticks cannot close it.
+fn code(text: &str) -> String {
+    text.replace('`', "'").replace(['\n', '\r'], " ")
 }
 
 /// A table's foreign keys as the report words them: `t (a) → p(id) ON DELETE CASCADE`.

@@ -89,7 +89,7 @@ pub struct Unique {
 }
 
 /// One key of an index or UNIQUE constraint.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Key {
     /// The column, or `None` for an expression.
     pub column: Option<String>,
@@ -102,6 +102,39 @@ pub struct Key {
     /// The collation the column itself has, so a key shows COLLATE only when it differs.
     #[serde(skip)]
     pub column_collation: String,
+}
+
+impl Key {
+    /// What compares: the column's own collation only changes how the key is shown.
+    fn compared(&self) -> impl Ord + '_ {
+        (self.column.as_ref().map(|c| c.to_ascii_lowercase()), &self.expression, self.desc, &self.collation)
+    }
+
+    /// The key with its collation always named (when not BINARY), for telling two keys apart.
+    pub fn explicit(&self) -> String {
+        let plain = Key { column_collation: "BINARY".into(), ..self.clone() };
+        plain.to_string()
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.compared() == other.compared()
+    }
+}
+
+impl Eq for Key {}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.compared().cmp(&other.compared())
+    }
 }
 
 impl std::fmt::Display for Key {
@@ -583,13 +616,24 @@ mod test {
         assert_eq!(t.name, "c");
         assert_eq!(
             t.columns[0],
-            Column { name: "a".into(), decl_type: "INTEGER".into(), not_null: true, default: Some("0".into()), primary_key: 1 }
+            Column {
+                name: "a".into(),
+                decl_type: Sql::new("INTEGER"),
+                not_null: true,
+                default: Some(Sql::new("0")),
+                collation: None,
+                primary_key: 1,
+                autoincrement: false,
+                generated: None
+            }
         );
         assert_eq!(t.columns[1].primary_key, 2);
-        assert_eq!(t.checks, ["a >= 0"]);
+        assert_eq!(t.checks, [Sql::new("a >= 0")]);
         assert_eq!(t.foreign_keys[0].target, "p");
         assert_eq!(t.foreign_keys[0].on_delete, "CASCADE");
-        assert_eq!(t.indexes[0], Index { name: "ix".into(), columns: vec!["b".into(), "a".into()], unique: true, partial: true });
+        assert_eq!(t.indexes[0].columns, ["b", "a"]);
+        assert!(t.indexes[0].unique && t.indexes[0].partial);
+        assert_eq!(t.indexes[0].filter, Some(Sql::new("a > 0")));
         assert_eq!(t.triggers[0].name, "tr");
         assert_eq!(s.views[0].name, "v");
         assert_eq!(

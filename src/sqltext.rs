@@ -155,25 +155,6 @@ pub fn closing_paren(tokens: &[Token<'_>], open: usize) -> Option<usize> {
     None
 }
 
-/// The expressions of every CHECK constraint in a CREATE TABLE statement,
-/// with runs of blanks folded to one space.
-pub fn check_constraints(create_table: &str) -> Vec<String> {
-    let toks = tokens(create_table);
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i + 1 < toks.len() {
-        if toks[i].is("CHECK") && toks[i + 1].is_punct('(') {
-            if let Some(close) = closing_paren(&toks, i + 1) {
-                let text = &create_table[toks[i + 1].offset + 1..toks[close].offset];
-                out.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
-                i = close;
-            }
-        }
-        i += 1;
-    }
-    out
-}
-
 /// A piece of SQL compared by what it means: blanks, comments, keyword case
 /// and identifier quoting do not count (`"t"`, `[t]`, `` `t` `` and `T` are
 /// the same name), strings and numbers do. It shows as written, blanks folded.
@@ -477,16 +458,59 @@ pub fn body_after_name(sql: &str) -> Sql {
 mod test {
     use super::*;
 
+    fn checks(sql: &str) -> Vec<String> {
+        table_definition(sql).checks.iter().map(|c| c.text.clone()).collect()
+    }
+
     #[test]
     fn finds_column_and_table_checks_with_nested_parens() {
         let sql = "CREATE TABLE t (\n  a TEXT CHECK (a IN ('x', 'y)')),\n  b INT check(b >= (1 + 1)),\n  CHECK (a <> 'CHECK (no)')\n)";
-        assert_eq!(check_constraints(sql), ["a IN ('x', 'y)')", "b >= (1 + 1)", "a <> 'CHECK (no)'"]);
+        assert_eq!(checks(sql), ["a IN ('x', 'y)')", "b >= (1 + 1)", "a <> 'CHECK (no)'"]);
     }
 
     #[test]
     fn ignores_check_in_comments_and_names() {
         let sql = "CREATE TABLE t (\"check\" INT, -- CHECK (x)\n /* CHECK (y) */ c INT)";
-        assert!(check_constraints(sql).is_empty());
+        assert!(checks(sql).is_empty());
+    }
+
+    #[test]
+    fn an_unterminated_quoted_name_ending_in_a_multibyte_character_is_read_whole() {
+        for sql in ["CREATE TABLE \"é", "CREATE TABLE `é", "CREATE TABLE [é", "SELECT 'é"] {
+            let t = tokens(sql);
+            assert_eq!(t.last().unwrap().name(), "é", "{sql}");
+            let _ = table_definition(sql);
+            let _ = index_definition(sql);
+            let _ = body_after_name(sql);
+        }
+    }
+
+    #[test]
+    fn reads_collations_generated_columns_foreign_keys_and_options() {
+        let d = table_definition(
+            "CREATE TABLE \"t\" (id INTEGER PRIMARY KEY AUTOINCREMENT, a TEXT DEFAULT ('x' COLLATE RTRIM) COLLATE nocase,
+               g INT GENERATED ALWAYS AS (id * 2) STORED, p INT REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED,
+               q INT, CONSTRAINT fk FOREIGN KEY (q, a) REFERENCES [p] (x, y) NOT DEFERRABLE INITIALLY DEFERRED) WITHOUT ROWID, STRICT",
+        );
+        let cols: Vec<(&str, Option<&str>, bool)> =
+            d.columns.iter().map(|c| (c.name.as_str(), c.collation.as_deref(), c.autoincrement)).collect();
+        assert_eq!(cols, [("id", None, true), ("a", Some("NOCASE"), false), ("g", None, false), ("p", None, false), ("q", None, false)]);
+        assert_eq!(d.columns[2].generated.as_ref().unwrap().text, "id * 2");
+        assert_eq!(
+            d.foreign_keys,
+            [
+                ForeignKeyDef { columns: vec!["p".into()], target: "p".into(), deferred: true },
+                ForeignKeyDef { columns: vec!["q".into(), "a".into()], target: "p".into(), deferred: false },
+            ]
+        );
+        assert!(d.without_rowid && d.strict);
+    }
+
+    #[test]
+    fn sql_compares_tokens_not_spelling() {
+        assert_eq!(Sql::new("SELECT \"a\" FROM [t] -- x\n WHERE b>0"), Sql::new("select a\n  from `T` where b > 0"));
+        assert_ne!(Sql::new("WHERE b = 'x'"), Sql::new("WHERE b = 'X'"));
+        assert_eq!(differing(&Sql::new("SELECT a FROM t WHERE b > 0"), &Sql::new("SELECT a FROM t WHERE b >= 0")), ("… WHERE b > 0".to_string(), "… WHERE b >= 0".to_string()));
     }
 
     #[test]

@@ -14,11 +14,12 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use crate::diff::{self, Change, Difference, Kind};
+use crate::finding::{Named, Origin, Problem, Stage};
 use crate::engine::{self, Applied};
 use crate::error::Result;
 use crate::lint;
 use crate::migration::{Direction, Migration};
-use crate::report::{Created, DownResult, MigrationReport, Phase, Report, Status};
+use crate::report::{Created, DownResult, MigrationReport, Outcome, Report};
 use crate::schema::{self, Schema, Snapshots};
 use crate::watch::{Touched, Watch};
 use crate::source::MigrationSet;
@@ -76,22 +77,56 @@ fn ms(a: &Applied) -> f64 {
     (a.elapsed_ns as f64 / 1000.0).round() / 1000.0
 }
 
-/// Which migration created each object, filled in as the ups run.
-#[derive(Default)]
-struct Creators(HashMap<(Kind, String), usize>);
+fn named(m: &Migration) -> Named {
+    Named { version: m.version, description: m.description.clone() }
+}
 
-impl Creators {
-    fn note(&mut self, k: usize, added: &[Difference]) {
-        for d in added.iter().filter(|d| d.change == Change::StillThere) {
-            self.0.entry((d.kind, d.name.clone())).or_insert(k);
+/// An object as the history knows it: kind, name, and a constraint's definition.
+type ObjectKey = (Kind, String, String);
+
+fn key(d: &Difference) -> ObjectKey {
+    (d.kind, d.name.clone(), d.detail.clone())
+}
+
+/// Which migrations' ups created or changed each object, in order, so a
+/// difference names the migration its expected definition comes from.
+#[derive(Default)]
+struct History(HashMap<ObjectKey, Vec<(usize, bool)>>);
+
+impl History {
+    /// Notes what up `k` added (`true`) or changed (`false`).
+    fn note(&mut self, k: usize, changes: &[Difference]) {
+        for d in changes {
+            match d.change {
+                Change::StillThere => self.0.entry(key(d)).or_default().push((k, true)),
+                Change::Changed(_) => self.0.entry(key(d)).or_default().push((k, false)),
+                Change::Missing => {}
+            }
         }
     }
 
-    fn of(&self, d: &Difference, migrations: &[Migration]) -> String {
-        let k = self.0.get(&(d.kind, d.name.clone())).or_else(|| self.0.get(&(Kind::Table, d.table.clone())));
-        match k {
-            Some(&k) => format!("created by {}", label(&migrations[k])),
-            None => "created by no up".to_string(),
+    /// The last up at or before `k` that created or changed the object of `d`
+    /// (or, for what a new table brought with it, created its table).
+    fn last(&self, d: &Difference, k: usize) -> Option<(usize, bool)> {
+        let at = |key: &ObjectKey| self.0.get(key).and_then(|v| v.iter().rev().find(|(j, _)| *j <= k).copied());
+        at(&key(d)).or_else(|| at(&(Kind::Table, d.table.clone(), String::new())))
+    }
+
+    /// Where the object of a difference comes from, when comparing after
+    /// `stage` of migration `k` (index) with the schema it should have left.
+    fn origin(&self, d: &Difference, stage: Stage, k: usize, migrations: &[Migration]) -> Option<Origin> {
+        let by = |(j, created): (usize, bool)| {
+            let m = named(&migrations[j]);
+            if created { Origin::Up(m) } else { Origin::ChangedBy(m) }
+        };
+        match (stage, &d.change) {
+            // Left behind by a down: its up made it, unless it was not there after the up either.
+            (Stage::Down, Change::StillThere) => {
+                Some(if self.last(d, k) .is_some_and(|(j, _)| j == k) { by((k, true)) } else { Origin::TheDown })
+            }
+            (Stage::UpAgain, Change::StillThere) => Some(Origin::TheUpAgain),
+            (Stage::Down, _) => k.checked_sub(1).and_then(|before| self.last(d, before)).map(by),
+            _ => self.last(d, k).map(by),
         }
     }
 }
@@ -108,7 +143,7 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
         done += 1;
     };
     let mut reports: Vec<MigrationReport> = migrations.iter().map(MigrationReport::new).collect();
-    let mut creators = Creators::default();
+    let mut history = History::default();
     let (mut up_log, mut down_log, mut again_log) = (Vec::new(), Vec::new(), Vec::new());
 
     // 1. Up, step by step.
@@ -118,22 +153,26 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
         tick(format!("up {}", label(m)));
         match engine::run(&db.conn, m, Direction::Up, budget) {
             Ok(a) => {
+                reports[k].up = Outcome::Pass;
                 reports[k].up_ms = Some(ms(&a));
                 up_log.push(a.to_string());
             }
             Err(e) => {
-                reports[k].problems.push(format!("up: {e} (rolled back)"));
+                reports[k].up = Outcome::Fail;
+                reports[k].problems.push(Problem::failed(Stage::Up, &e));
                 for later in &mut reports[k + 1..] {
-                    later.problems.push(format!("not tested: the up of {} failed before it", label(m)));
+                    later.problems.push(Problem::NotTested { stage: Stage::Up, after: Stage::Up, migration: named(m) });
                 }
                 break;
             }
         }
         let (now, touched) = db.snapshot()?;
-        let added = diff::diff(&snaps[k], &now);
-        creators.note(k, &added);
-        reports[k].created = Created::from_changes(&added, &now);
-        reports[k].problems.extend(schema::integrity(&db.conn, Some(&touched))?.into_iter().map(|p| format!("up: {p}")));
+        let changes = diff::diff(&snaps[k], &now);
+        history.note(k, &changes);
+        reports[k].created = Created::from_changes(&changes, &now);
+        reports[k].changes = changes;
+        let broken = schema::integrity(&db.conn, Some(&touched))?;
+        reports[k].problems.extend(broken.into_iter().map(|message| Problem::Integrity { stage: Stage::Up, message }));
         snaps.push(now);
     }
     let applied = snaps.len() - 1;
@@ -155,15 +194,16 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
                 let diffs = diff::diff(&snaps[k], &db.snapshot()?.0);
                 report.down = if diffs.is_empty() { DownResult::Pass } else { DownResult::Fail };
                 for d in &diffs {
-                    report.problems.push(format!("down: {} ({}) {}", d.object(), creators.of(d, migrations), d.what()));
+                    let origin = history.origin(d, Stage::Down, k, migrations);
+                    report.problems.push(Problem::Differs { stage: Stage::Down, difference: d.clone(), origin });
                 }
                 if !diffs.is_empty() {
                     db = Db::rebuild(migrations, k, budget)?;
                 }
             }
             Err(e) => {
-                report.down = DownResult::Fail;
-                report.problems.push(format!("down: {e} (rolled back)"));
+                report.down = DownResult::Error;
+                report.problems.push(Problem::failed(Stage::Down, &e));
                 db = Db::rebuild(migrations, k, budget)?;
             }
         }
@@ -179,33 +219,26 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
                 again_log.push(a.to_string());
                 let diffs = diff::diff(&snaps[k + 1], &db.snapshot()?.0);
                 for d in &diffs {
-                    reports[k].problems.push(format!("up again: {} ({}) {}", d.object(), creators.of(d, migrations), d.what()));
+                    let origin = history.origin(d, Stage::UpAgain, k, migrations);
+                    reports[k].problems.push(Problem::Differs { stage: Stage::UpAgain, difference: d.clone(), origin });
                 }
-                reports[k].repeatable = diffs.is_empty();
+                reports[k].up_again = if diffs.is_empty() { Outcome::Pass } else { Outcome::Fail };
             }
             Err(e) => {
-                reports[k].problems.push(format!("up again: {e} (rolled back)"));
+                reports[k].up_again = Outcome::Fail;
+                reports[k].problems.push(Problem::failed(Stage::UpAgain, &e));
                 for later in &mut reports[k + 1..applied] {
-                    later.problems.push(format!("up again: not tested: the up again of {} failed before it", label(m)));
+                    later.problems.push(Problem::NotTested { stage: Stage::UpAgain, after: Stage::UpAgain, migration: named(m) });
                 }
                 break;
             }
         }
     }
     for r in &mut reports {
-        r.status = if r.problems.is_empty() { Status::Pass } else { Status::Fail };
+        r.settle();
     }
     progress(&Progress { done: total, total, step: "done".into() });
 
     let last = &snaps[applied];
-    let up_ok = applied == n;
-    let down_ok = reports[..applied].iter().all(|r| r.down != DownResult::Fail);
-    let again_ok = reports[..applied].iter().all(|r| r.repeatable) && up_ok;
-    Ok(Report::new(
-        reports,
-        last,
-        lint::lint(set, Some(last)),
-        [Phase { ok: up_ok, log: up_log }, Phase { ok: down_ok, log: down_log }, Phase { ok: again_ok, log: again_log }],
-        ran_on,
-    ))
+    Ok(Report::new(reports, last, lint::lint(set, Some(last)), [up_log, down_log, again_log], ran_on))
 }

@@ -21,7 +21,7 @@ fn the_odd_corpus_applies_reverts_and_verifies() {
     let long = format!("l{}ng", "o".repeat(998));
     assert_eq!(tables(&pg), [long.as_str(), "outside_tx", "עברית"]);
     let hebrew = pg.schema().unwrap().tables.into_iter().find(|t| t.name == "עברית").unwrap();
-    let columns: Vec<(String, Option<String>)> = hebrew.columns.iter().map(|c| (c.name.clone(), c.default.clone())).collect();
+    let columns: Vec<(String, Option<String>)> = hebrew.columns.iter().map(|c| (c.name.clone(), c.default.as_ref().map(|d| d.text.clone()))).collect();
     assert_eq!(
         columns,
         [
