@@ -58,6 +58,8 @@ impl Kind {
 pub enum Aspect {
     /// A column's name (its case).
     Name,
+    /// A table's new name (an `ALTER TABLE … RENAME TO`, or a copy under another name).
+    Renamed,
     /// A column's declared type.
     Type,
     /// NOT NULL.
@@ -99,6 +101,7 @@ impl Aspect {
     pub fn word(self) -> &'static str {
         match self {
             Aspect::Name => "name",
+            Aspect::Renamed => "renamed",
             Aspect::Type => "type",
             Aspect::NotNull => "not null",
             Aspect::Default => "default",
@@ -229,6 +232,7 @@ pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Difference> {
     let of_changed = |side: &BTreeMap<String, Arc<Table>>| -> Vec<Arc<Table>> {
         changed.iter().filter_map(|n| side.get(*n).cloned()).collect()
     };
+    renames(&exp, &act, &mut out);
     let (exp_changed, act_changed) = (of_changed(&exp), of_changed(&act));
     let indexes = |tables: &[Arc<Table>]| -> BTreeMap<String, (String, Index)> {
         tables.iter().flat_map(|t| t.indexes.iter().map(|i| (i.name.clone(), (t.name.clone(), i.clone())))).collect()
@@ -262,6 +266,38 @@ pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Difference> {
         how
     });
     out
+}
+
+/// A table missing under one name and still there under another, with the
+/// same definition, was renamed: one difference instead of two.
+fn renames(exp: &BTreeMap<String, Arc<Table>>, act: &BTreeMap<String, Arc<Table>>, out: &mut Vec<Difference>) {
+    let same = |a: &Table, b: &Table| {
+        a.columns == b.columns
+            && a.uniques == b.uniques
+            && a.foreign_keys == b.foreign_keys
+            && a.checks == b.checks
+            && (a.without_rowid, a.strict, &a.module) == (b.without_rowid, b.strict, &b.module)
+            && a.indexes == b.indexes
+    };
+    let mut i = 0;
+    while i < out.len() {
+        let d = &out[i];
+        if d.kind != Kind::Table || d.change != Change::Missing {
+            i += 1;
+            continue;
+        }
+        let old = &exp[&d.name];
+        let new = out.iter().position(|n| n.kind == Kind::Table && n.change == Change::StillThere && same(old, &act[&n.name]));
+        if let Some(j) = new {
+            let (from, to) = (d.name.clone(), out[j].name.clone());
+            out[i].change = Change::Changed(vec![Changed { aspect: Aspect::Renamed, before: from, after: to }]);
+            out.remove(j);
+            if j < i {
+                i -= 1;
+            }
+        }
+        i += 1;
+    }
 }
 
 fn yes(b: bool) -> String {

@@ -349,7 +349,7 @@ impl Summary {
                 let defects: Vec<&Problem> = m.problems.iter().filter(|p| !p.is_not_tested()).collect();
                 let problem = defects.first().map(|p| p.to_string()).unwrap_or_default();
                 let more = defects.len().saturating_sub(1);
-                let tail = if more > 0 { format!(" (and {} more)", count(more, "problem")) } else { String::new() };
+                let tail = if more > 0 { format!(" (and {more} more)") } else { String::new() };
                 let text = format!("{}: {problem}{tail}", m.label());
                 Failing { version: m.version, description: m.description.clone(), problem, more, text }
             })
@@ -358,14 +358,14 @@ impl Summary {
         let headline = if failed == 0 && not_tested == 0 {
             format!("PASS: all {} apply, revert and re-apply cleanly.", count(n, "migration"))
         } else {
-            let mut parts = vec![format!("{failed} of {n} failing")];
+            let names: Vec<String> = failing.iter().take(3).map(|f| f.version.to_string()).collect();
+            let more = if failing.len() > 3 { format!(" and {} more", failing.len() - 3) } else { String::new() };
+            let mut parts = vec![format!("{failed} of {} failing ({}{more})", count(n, "migration"), names.join(", "))];
             if not_tested > 0 {
                 parts.push(format!("{not_tested} not tested"));
             }
             parts.push(format!("{passed} passing"));
-            let names: Vec<String> = failing.iter().take(3).map(|f| f.version.to_string()).collect();
-            let more = if failing.len() > 3 { format!(" and {} more", failing.len() - 3) } else { String::new() };
-            format!("FAIL: {} ({}{more}).", parts.join(", "), names.join(", "))
+            format!("FAIL: {}.", parts.join(", "))
         };
         Summary { passed, failed, not_tested, downs, failing, headline }
     }
@@ -418,15 +418,7 @@ pub struct LintCount {
 }
 
 fn lint_counts(lint: &[Warning]) -> Vec<LintCount> {
-    let mut out: Vec<LintCount> = Vec::new();
-    for w in lint {
-        match out.iter_mut().find(|c| c.code == w.code) {
-            Some(c) => c.count += 1,
-            None => out.push(LintCount { category: w.category, code: w.code, count: 1 }),
-        }
-    }
-    out.sort_by(|a, b| (a.category, std::cmp::Reverse(a.count), a.code).cmp(&(b.category, std::cmp::Reverse(b.count), b.code)));
-    out
+    crate::lint::counts(lint).into_iter().map(|(category, code, count)| LintCount { category, code, count }).collect()
 }
 
 fn round3(x: f64) -> f64 {
@@ -647,15 +639,19 @@ fn write_migration(o: &mut String, m: &MigrationReport) -> std::fmt::Result {
         _ => writeln!(o, "  - UP migration: not tested")?,
     }
     let step = |change: fn(&Change) -> bool| -> Vec<String> {
-        m.changes.iter().filter(|d| change(&d.change)).map(|d| md(&d.as_step())).collect()
+        m.changes.iter().filter(|d| change(&d.change)).map(|d| md(&d.object())).collect()
     };
     let adds = step(|c| *c == Change::StillThere);
     let removes = step(|c| *c == Change::Missing);
-    let changes = step(|c| matches!(c, Change::Changed(_)));
+    let changes: Vec<String> =
+        m.changes.iter().filter(|d| matches!(d.change, Change::Changed(_))).map(|d| md(&d.to_string())).collect();
     for (word, items) in [("Adds", adds), ("Removes", removes), ("Changes", changes)] {
         if !items.is_empty() {
             writeln!(o, "  - {word}: {}", items.join("; "))?;
         }
+    }
+    if m.up == Outcome::Pass && m.changes.is_empty() {
+        writeln!(o, "  - Schema: unchanged")?;
     }
     if !c.columns.is_empty() {
         writeln!(o, "  - Columns added: {} ({})", c.columns.len(), md(&c.columns.join(", ")))?;

@@ -231,15 +231,17 @@ impl JsPlayground {
 
     /// Verifies the loaded set on a fresh in-memory database (the playground's
     /// own database is untouched). `ran_on` names the browser (its user agent);
-    /// `on_progress({done, total, step})` hears of each step. Returns
-    /// `{report, markdown, json}`: the report as an object and as the two texts.
-    pub fn verify(&self, ran_on: &str, on_progress: &js_sys::Function) -> Result<JsValue, JsValue> {
+    /// `on_progress({done, total, step})` hears of each step; `style_lint`
+    /// false hides the style rules' warnings. Returns `{report, markdown, json}`:
+    /// the report as an object and as the two texts.
+    pub fn verify(&self, ran_on: &str, style_lint: bool, on_progress: &js_sys::Function) -> Result<JsValue, JsValue> {
         let mut progress = |p: &crate::Progress| {
             if let Ok(p) = to_js(p) {
                 let _ = on_progress.call1(&JsValue::NULL, &p);
             }
         };
-        let report = crate::verify(self.inner.set(), ran_on, self.inner.time_budget(), &mut progress).map_err(error)?;
+        let mut report = crate::verify(self.inner.set(), ran_on, self.inner.time_budget(), &mut progress).map_err(error)?;
+        report.set_style_lint(style_lint);
         #[derive(Serialize)]
         struct Verified<'a> {
             report: &'a crate::Report,

@@ -137,14 +137,14 @@ macro_rules! fixture {
 
 fn verify(pg: &Playground) -> JsValue {
     let progress = js_sys::Function::new_no_args("");
-    pg.verify("wasm-bindgen-test", &progress).unwrap()
+    pg.verify("wasm-bindgen-test", true, &progress).unwrap()
 }
 
 fn problems(verified: &JsValue) -> Vec<Vec<String>> {
     let migrations = Array::from(&get(&get(verified, "report"), "migrations"));
     migrations
         .iter()
-        .map(|m| Array::from(&get(&m, "problems")).iter().map(|p| p.as_string().unwrap()).collect())
+        .map(|m| Array::from(&get(&m, "problems")).iter().map(|p| get(&p, "text").as_string().unwrap()).collect())
         .collect()
 }
 
@@ -154,7 +154,7 @@ fn verify_passes_the_bundled_set_in_the_browser() {
     let calls = Array::new();
     let progress: js_sys::Function =
         js_sys::Function::new_with_args("calls, p", "calls.push(p)").bind1(&JsValue::NULL, &calls).unchecked_into();
-    let v = pg.verify("wasm-bindgen-test", &progress).unwrap();
+    let v = pg.verify("wasm-bindgen-test", true, &progress).unwrap();
     let report = get(&v, "report");
     assert_eq!(get(&report, "ok").as_bool(), Some(true), "{:?}", problems(&v));
     assert_eq!(num(&report, &["totals", "tables"]), 6.0);
@@ -162,7 +162,7 @@ fn verify_passes_the_bundled_set_in_the_browser() {
     assert_eq!(get(&report, "ran_on").as_string().unwrap(), "wasm-bindgen-test");
     assert_eq!(calls.length(), 22, "21 steps and a last 'done'");
     let md = get(&v, "markdown").as_string().unwrap();
-    assert!(md.contains("- **Status**: All passing"));
+    assert!(md.contains("- **Verdict**: PASS: all 7 migrations apply, revert and re-apply cleanly."));
     let json: JsValue = js_sys::JSON::parse(&get(&v, "json").as_string().unwrap()).unwrap();
     assert_eq!(num(&json, &["totals", "triggers"]), 4.0);
     assert_eq!(num(&pg.schema().unwrap(), &["totals", "tables"]), 0.0, "the playground's own database is untouched");
@@ -176,7 +176,7 @@ fn verify_in_the_browser_catches_a_trigger_dropped_by_its_second_creator() {
     let v = verify(&Playground::from_files(files).unwrap());
     assert_eq!(
         problems(&v),
-        [vec![], vec!["down: trigger trigger_items_updated_at (created by 20250101000000 create items) is missing".to_string()]]
+        [vec![], vec!["down: trigger trigger_items_updated_at is missing (created by 20250101000000 create items)".to_string()]]
     );
 }
 
@@ -185,7 +185,7 @@ fn verify_in_the_browser_names_an_index_a_down_forgot() {
     let files = fixture!("index_left_behind":
         "1_create_things.up.sql", "1_create_things.down.sql", "2_index_b.up.sql", "2_index_b.down.sql");
     let v = verify(&Playground::from_files(files).unwrap());
-    assert_eq!(problems(&v)[1], ["down: index idx_b (created by 2 index b) is still there"]);
+    assert_eq!(problems(&v)[1], ["down: index idx_b is still there (created by 2 index b)"]);
 }
 
 #[wasm_bindgen_test]
@@ -194,7 +194,7 @@ fn verify_in_the_browser_reports_a_down_failing_in_its_second_statement() {
     let v = verify(&Playground::from_files(files).unwrap());
     assert_eq!(
         problems(&v),
-        [vec!["down: 1_create_pair.down.sql, statement 2 (line 3): no such table: middle_side (rolled back)".to_string()]]
+        [vec!["down failed: 1_create_pair.down.sql, statement 2 (line 3): no such table: middle_side (rolled back)".to_string()]]
     );
 }
 
@@ -205,7 +205,7 @@ fn verify_in_the_browser_reports_a_broken_up() {
     let v = verify(&Playground::from_files(files).unwrap());
     assert_eq!(
         problems(&v)[1],
-        ["up: 2_create_books.up.sql, statement 3 (line 12): near \"TABEL\": syntax error (rolled back)"]
+        ["up failed: 2_create_books.up.sql, statement 3 (line 12): near \"TABEL\": syntax error (rolled back)"]
     );
 }
 

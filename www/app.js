@@ -101,7 +101,7 @@ let busy = true;
 let current = null;
 let lastChanges = [];
 
-const controls = ['budget', 'apply-next', 'revert-last', 'apply-all', 'revert-all', 'migrate-to', 'verify', 'target',
+const controls = ['budget', 'style-lint', 'apply-next', 'revert-last', 'apply-all', 'revert-all', 'migrate-to', 'verify', 'target',
   'files', 'folder', 'load-bundled', 'paste-add', 'export', 'import', 'share', 'reset-db', 'reset', 'console-run',
   'editor-save'];
 
@@ -433,29 +433,41 @@ function setDownload(id, text, type) {
 function renderVerification({ report, markdown, json }) {
   for (const url of reportUrls) URL.revokeObjectURL(url);
   reportUrls = [];
-  const failing = report.migrations.filter((m) => m.status === 'fail').length;
+  const { summary } = report;
   $('verify-summary').className = `verdict ${report.ok ? 'pass' : 'fail'}`;
-  $('verify-summary').textContent = report.ok
-    ? `PASS: all ${report.migrations.length} migrations apply, revert and re-apply cleanly.`
-    : `FAIL: ${failing} of ${report.migrations.length} migrations have problems.`;
+  $('verify-summary').textContent = summary.headline;
+  $('verify-failing').replaceChildren(...summary.failing.map((f) => el('li', { text: f.text })));
+  const { up, cycle } = report.tests;
+  const d = summary.downs;
+  $('verify-counts').textContent = `Up: ${up.ran} ran, ${up.failed} failed, ${up.not_tested} not tested. `
+    + `Down: ${d.ran} ran (${d.passed} pass, ${d.left_differences} left a difference, ${d.errored} failed), `
+    + `${d.irreversible} irreversible, ${d.not_tested} not tested. `
+    + `Up again: ${cycle.ran} ran, ${cycle.failed} differ or failed, ${cycle.not_tested} not tested.`;
   const ms = (t) => (t === null || t === undefined ? '—' : `${t.toFixed(3)} ms`);
+  const WORDS = { pass: 'PASS', fail: 'FAIL', not_tested: 'NOT TESTED' };
+  const down = (m) => ({ none: 'irreversible', not_tested: 'not tested', error: 'error' }[m.down] ?? ms(m.down_ms));
+  const again = (m) => ({ pass: 'same schema', fail: 'differs', not_tested: 'not tested' }[m.up_again]);
+  const stepClass = (c) => (c.change === 'still_there' ? 'added' : c.change === 'missing' ? 'removed' : 'changed');
   $('verify-results').tBodies[0].replaceChildren(...report.migrations.map((m) => el('tr', { class: m.status, 'data-version': m.version },
     el('td', { text: String(m.version) }),
     el('td', { text: m.description }),
-    el('td', {}, el('span', { class: `badge ${m.status}`, text: m.status.toUpperCase() })),
-    el('td', { text: ms(m.up_ms) }),
-    el('td', { text: m.down === 'none' ? 'irreversible' : ms(m.down_ms) }),
-    el('td', { text: m.repeatable ? 'yes' : 'no' }),
-    el('td', {}, el('ul', { class: 'problems' }, ...m.problems.map((p) => el('li', { text: p })))))));
-  $('verify-lint').replaceChildren(...(report.lint.length === 0
-    ? [el('li', { class: 'muted', text: 'No lint warnings.' })]
-    : report.lint.map((w) => el('li', {}, el('code', { text: w.code }), ` ${w.file}:${w.line} — ${w.message}`))));
+    el('td', {}, el('span', { class: `badge ${m.status}`, text: WORDS[m.status] })),
+    el('td', { text: m.up === 'pass' ? ms(m.up_ms) : WORDS[m.up] })),
+    el('td', { text: down(m) }),
+    el('td', { text: again(m) }),
+    el('td', {}, el('ul', { class: 'step-changes' }, ...m.changes.map((c) => el('li', { class: stepClass(c), text: c.text })))),
+    el('td', {}, el('ul', { class: 'problems' }, ...m.problems.map((p) => el('li', { class: p.kind, text: p.text })))))));
+  $('verify-lint-counts').replaceChildren(...(report.lint_counts.length === 0
+    ? [el('span', { class: 'muted', text: report.style_lint ? 'No lint warnings.' : 'No safety warnings (style rules off).' })]
+    : report.lint_counts.map((c) => el('span', { class: `lint-count ${c.category}` }, el('code', { text: c.code }), ` ${c.count} (${c.category})`))));
+  $('verify-lint').replaceChildren(...report.lint.map((w) =>
+    el('li', { class: w.category }, el('code', { text: w.code }), ` ${w.file}:${w.line} — ${w.message}`)));
   setDownload('download-md', markdown, 'text/markdown');
   setDownload('download-json', json, 'application/json');
   $('report').replaceChildren(renderMarkdown(markdown));
 }
 
-$('verify').addEventListener('click', async () => {
+async function verify() {
   busy = true;
   updateButtons();
   clearError();
@@ -463,7 +475,7 @@ $('verify').addEventListener('click', async () => {
   $('verify-progress').value = 0;
   $('verify-summary').textContent = '';
   setProgress('Verifying…');
-  let reply = await call('verify', [], ({ done, total, step: what }) => {
+  let reply = await call('verify', [$('style-lint').checked], ({ done, total, step: what }) => {
     $('verify-progress').max = total;
     $('verify-progress').value = done;
     $('verify-step').textContent = `Step ${Math.min(done + 1, total)} of ${total}: ${what}`;
@@ -483,6 +495,15 @@ $('verify').addEventListener('click', async () => {
     setProgress('Verify failed.');
   }
   updateButtons();
+}
+
+$('verify').addEventListener('click', verify);
+
+// The style rules' toggle is remembered, and applies to the report on screen at once.
+$('style-lint').checked = prefs.get('migraplay-style-lint') !== 'off';
+$('style-lint').addEventListener('change', () => {
+  prefs.set('migraplay-style-lint', $('style-lint').checked ? 'on' : 'off');
+  if (!$('verify-panel').hidden && !busy) verify();
 });
 
 // --- the database: export, import, share, reset ----------------------------------

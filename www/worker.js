@@ -133,7 +133,7 @@ self.onmessage = async ({ data: { id, op, args = [] } }) => {
     await started;
     if (op === 'verify') {
       const onProgress = (progress) => self.postMessage({ id, progress });
-      const verified = playground.verify(self.navigator.userAgent, onProgress);
+      const verified = playground.verify(self.navigator.userAgent, args[0] !== false, onProgress);
       self.postMessage({ id, ok: true, verified, state: state() });
       return;
     }
