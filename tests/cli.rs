@@ -105,3 +105,39 @@ fn a_bad_timeout_is_refused() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stderr(&o), "error: --timeout must be a number of seconds, 0 or more (got -1)\n");
 }
+
+#[test]
+fn status_on_a_database_with_a_short_checksum_of_a_missing_migration_does_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("play.sqlite");
+    let db = db.to_str().unwrap();
+    assert_eq!(migraplay(&["--db", db, "up", "--to", "20250115010000"]).status.code(), Some(0));
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute("UPDATE _sqlx_migrations SET version = 1, checksum = x'0a0b'", []).unwrap();
+    drop(conn);
+    let o = migraplay(&["--db", db, "status"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("1  missing  create tasks  sha384:0a0b…\n"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_file_ending_in_an_unterminated_non_ascii_quoted_name_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("1_bad.up.sql"), "CREATE TABLE \"é").unwrap();
+    std::fs::write(dir.path().join("1_bad.down.sql"), "DROP TABLE \"é").unwrap();
+    let o = migraplay(&["verify", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "FAIL 1 bad: up failed: 1_bad.up.sql, statement 1 (line 1): unrecognized token: \"\"é\" (rolled back)\n");
+}
+
+#[test]
+fn verify_can_leave_out_the_style_rules() {
+    let set = fixture("not_tested_after_failure");
+    let on = stdout(&migraplay(&["verify", set.to_str().unwrap()]));
+    assert!(on.contains("- **Lint**: 0 safety warnings; 6 style warnings (create-without-if-not-exists 3, drop-without-if-exists 3)\n"), "{on}");
+    let off = stdout(&migraplay(&["verify", set.to_str().unwrap(), "--lint", "style=off"]));
+    assert!(off.contains("- **Lint**: 0 safety warnings; style rules off\n"), "{off}");
+    assert!(!off.contains("create-without-if-not-exists"));
+    let bad = migraplay(&["verify", "--lint", "style=maybe"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

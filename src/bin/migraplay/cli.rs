@@ -119,7 +119,9 @@ fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         Command::Status => {
             for s in pg.status()? {
                 let state = format!("{:?}", s.state).to_lowercase();
-                writeln!(out, "{}  {:<8} {}  sha384:{}…", s.version, state, s.description, &s.checksum[..16])?;
+                // A checksum written by another tool may be shorter than the 16 digits shown.
+                let short: String = s.checksum.chars().take(16).collect();
+                writeln!(out, "{}  {:<8} {}  sha384:{short}…", s.version, state, s.description)?;
             }
         }
         Command::Up { to } => migrate(&mut pg, Target::Up(to), &mut out)?,
