@@ -562,7 +562,11 @@ impl Report {
                 writeln!(o, "{}", line.replace("```", "'''"))?;
             }
             writeln!(o, "```")?;
-            let result = if phase.ok { format!("PASS - {claim}") } else { format!("{} - see the problems above", phase.verdict()) };
+            let result = match (phase.ok, phase.failed) {
+                (true, _) => format!("PASS - {claim}"),
+                (false, 0) => phase.verdict(),
+                (false, _) => format!("{} - see the problems above", phase.verdict()),
+            };
             writeln!(o, "**Result**: {result}\n")?;
         }
 
@@ -629,6 +633,7 @@ fn write_migration(o: &mut String, m: &MigrationReport) -> std::fmt::Result {
     writeln!(o, "- **Status**: {status}")?;
     writeln!(o, "- **Test Results**:")?;
     let c = &m.created;
+    let ran = m.up == Outcome::Pass;
     match (m.up, m.up_ms) {
         (Outcome::Pass, Some(t)) => {
             let tables: Vec<String> = c.tables.iter().map(|t| format!("{} ({} columns)", t.name, t.columns)).collect();
@@ -650,19 +655,21 @@ fn write_migration(o: &mut String, m: &MigrationReport) -> std::fmt::Result {
             writeln!(o, "  - {word}: {}", items.join("; "))?;
         }
     }
-    if m.up == Outcome::Pass && m.changes.is_empty() {
+    if ran && m.changes.is_empty() {
         writeln!(o, "  - Schema: unchanged")?;
     }
-    if !c.columns.is_empty() {
-        writeln!(o, "  - Columns added: {} ({})", c.columns.len(), md(&c.columns.join(", ")))?;
+    if ran {
+        if !c.columns.is_empty() {
+            writeln!(o, "  - Columns added: {} ({})", c.columns.len(), md(&c.columns.join(", ")))?;
+        }
+        writeln!(o, "  - Indexes created: {}{}", c.indexes.len(), md(&list(&c.indexes)))?;
+        writeln!(o, "  - Triggers created: {}{}", c.triggers.len(), md(&list(&c.triggers)))?;
+        if !c.views.is_empty() {
+            writeln!(o, "  - Views created: {}{}", c.views.len(), md(&list(&c.views)))?;
+        }
+        writeln!(o, "  - Foreign keys: {}{}", c.foreign_keys.len(), md(&list(&c.foreign_keys)))?;
+        writeln!(o, "  - CHECK constraints: {}", c.checks)?;
     }
-    writeln!(o, "  - Indexes created: {}{}", c.indexes.len(), md(&list(&c.indexes)))?;
-    writeln!(o, "  - Triggers created: {}{}", c.triggers.len(), md(&list(&c.triggers)))?;
-    if !c.views.is_empty() {
-        writeln!(o, "  - Views created: {}{}", c.views.len(), md(&list(&c.views)))?;
-    }
-    writeln!(o, "  - Foreign keys: {}{}", c.foreign_keys.len(), md(&list(&c.foreign_keys)))?;
-    writeln!(o, "  - CHECK constraints: {}", c.checks)?;
     let down = match (m.down, m.down_ms) {
         (DownResult::Pass, Some(t)) => format!("PASS in {t:.3} ms; the schema is exactly as before the UP"),
         (DownResult::Fail, Some(t)) => format!("FAIL (ran in {t:.3} ms, but the schema differs from before the UP)"),
@@ -684,12 +691,13 @@ fn write_migration(o: &mut String, m: &MigrationReport) -> std::fmt::Result {
 }
 
 /// Text from a migration (names, messages) made inert in Markdown: no
-/// heading, link, image, emphasis or HTML can come of it.
+/// link, image, emphasis, code or HTML can come of it, and it stays on its
+/// line. (Underscores stay: inside words, as in file names, they are text.)
 fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '|' | '~' => {
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' | '~' => {
                 out.push('\\');
                 out.push(ch);
             }

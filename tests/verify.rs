@@ -173,3 +173,82 @@ fn collect_lengths(v: &serde_json::Value, out: &mut Vec<f64>) {
         _ => {}
     }
 }
+
+#[test]
+fn a_rebuilding_down_that_loses_constraints_is_caught_part_by_part() {
+    let r = run("rebuild_loses_constraints");
+    assert_eq!(
+        problems(&r)[1].1,
+        [
+            "down: column accounts.email: collation NOCASE → none (created by 1 create accounts)",
+            "down: column accounts.id: autoincrement yes → no (created by 1 create accounts)",
+            "down: table accounts: UNIQUE (org, handle) is missing (created by 1 create accounts)",
+            "down: table accounts_backup is still there (the down itself created it)",
+            "down: index idx_accounts_email: key email DESC → email (created by 1 create accounts)",
+        ]
+    );
+    assert_eq!(r.migrations[1].down, DownResult::Fail);
+    assert_eq!(r.migrations[1].up_again, Outcome::Pass);
+    let md = r.to_markdown();
+    assert!(md.contains("- **Verdict**: FAIL: 1 of 2 migrations failing (2), 1 passing.\n"), "{md}");
+    assert!(md.contains("  - 2 add plan: down: column accounts.email: collation NOCASE → none (created by 1 create accounts) (and 4 more)\n"), "{md}");
+    assert!(md.contains("  - Adds: column accounts.plan; table accounts: CHECK (plan IN ('free', 'pro'))\n"), "{md}");
+}
+
+#[test]
+fn the_same_schema_spelled_otherwise_is_no_difference() {
+    let r = run("equivalent_spelling");
+    assert!(r.ok, "{:#?}", problems(&r));
+    assert_eq!(r.migrations[1].changes, [], "a rebuild that keeps every definition changes nothing");
+    assert!(r.to_markdown().contains("  - Schema: unchanged\n"));
+}
+
+#[test]
+fn a_down_that_changes_one_detail_of_each_definition_names_each() {
+    let r = run("down_changes_definitions");
+    assert_eq!(
+        problems(&r)[1].1,
+        [
+            "down: column items.doubled: generated AS (price * 2) STORED → AS (price * 2) VIRTUAL (created by 1 create items)",
+            "down: table items: FOREIGN KEY (owner) → owners(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED is missing (created by 1 create items)",
+            "down: table items: FOREIGN KEY (owner) → owners(id) ON DELETE SET NULL is still there (the down itself created it)",
+            "down: table items: CHECK (price > 0) → CHECK (price >= 0) (created by 1 create items)",
+            "down: column tags.name: not null yes → no (created by 1 create items)",
+            "down: table tags: without rowid yes → no (created by 1 create items)",
+            "down: index idx_items_cheap: where price < 10 → price <= 10 (created by 1 create items)",
+            "down: trigger items_audit: … items BEGIN SELECT 1; … → … items BEGIN SELECT 2; … (created by 1 create items)",
+            "down: view cheap_items: … WHERE price < 10 → … WHERE price <= 10 (created by 1 create items)",
+        ]
+    );
+}
+
+#[test]
+fn migrations_after_a_failed_up_are_not_tested_and_counted_apart() {
+    let r = run("not_tested_after_failure");
+    let status: Vec<Status> = r.migrations.iter().map(|m| m.status).collect();
+    assert_eq!(status, [Status::Pass, Status::Fail, Status::NotTested]);
+    assert_eq!(problems(&r)[2].1, ["not tested: the up of 2 create b failed before it"]);
+    assert_eq!((r.summary.passed, r.summary.failed, r.summary.not_tested), (1, 1, 1));
+    assert_eq!(r.summary.headline, "FAIL: 1 of 3 migrations failing (2), 1 not tested, 1 passing.");
+    let md = r.to_markdown();
+    for line in [
+        "- **Total Migrations**: 3: 1 passing, 1 failing, 1 not tested\n",
+        "  - 2 create b: up failed: 2_create_b.up.sql, statement 2 (line 2): no such table: missing_table (rolled back)\n",
+        "- **UP**: 2 ran, 1 failed, 1 not tested\n",
+        "- **DOWN**: 1 ran (1 left the schema exactly as before its UP, 0 left a difference, 0 failed with an error), 0 irreversible, 2 not tested\n",
+        "- **Repeatability**: UP→DOWN→UP gives the same schema for the 1 it could test; 2 not tested\n",
+        "**Result**: FAIL (1 of the 2 it could test; 1 not tested) - see the problems above\n",
+        "**Result**: PASS for the 1 it could test (2 not tested)\n",
+    ] {
+        assert!(md.contains(line), "{line} is not in:\n{md}");
+    }
+    assert!(!md.contains("does NOT give the same schema"), "what never ran is not called unrepeatable");
+}
+
+#[test]
+fn a_rename_and_its_reverse_round_trip_with_the_quotes_sqlite_adds() {
+    let r = run("rename_round_trip");
+    assert!(r.ok, "{:#?}", problems(&r));
+    let steps: Vec<String> = r.migrations[1].changes.iter().map(|d| d.as_step()).collect();
+    assert!(steps.contains(&"table users removed".to_string()) && steps.contains(&"table accounts added".to_string()), "{steps:?}");
+}

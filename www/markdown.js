@@ -3,15 +3,19 @@
 // text nodes, so nothing in a report can become HTML.
 
 function inline(parent, text) {
-  const pattern = /(\*\*[^*]+\*\*|`[^`]+`)/g;
+  const pattern = /(\\[\\`*\[\]<>|~]|\*\*[^*]+\*\*|`[^`]+`)/g;
   let last = 0;
   for (const match of text.matchAll(pattern)) {
     parent.append(text.slice(last, match.index));
     const token = match[0];
+    last = match.index + token.length;
+    if (token.startsWith('\\')) { // an escaped character is itself
+      parent.append(token.slice(1));
+      continue;
+    }
     const node = document.createElement(token.startsWith('**') ? 'strong' : 'code');
     node.textContent = token.startsWith('**') ? token.slice(2, -2) : token.slice(1, -1);
     parent.append(node);
-    last = match.index + token.length;
   }
   parent.append(text.slice(last));
   return parent;
