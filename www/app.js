@@ -452,14 +452,15 @@ function renderVerification({ report, markdown, json }) {
     el('td', { text: String(m.version) }),
     el('td', { text: m.description }),
     el('td', {}, el('span', { class: `badge ${m.status}`, text: WORDS[m.status] })),
-    el('td', { text: m.up === 'pass' ? ms(m.up_ms) : WORDS[m.up] })),
+    el('td', { text: m.up === 'pass' ? ms(m.up_ms) : WORDS[m.up] }),
     el('td', { text: down(m) }),
     el('td', { text: again(m) }),
     el('td', {}, el('ul', { class: 'step-changes' }, ...m.changes.map((c) => el('li', { class: stepClass(c), text: c.text })))),
     el('td', {}, el('ul', { class: 'problems' }, ...m.problems.map((p) => el('li', { class: p.kind, text: p.text })))))));
   $('verify-lint-counts').replaceChildren(...(report.lint_counts.length === 0
     ? [el('span', { class: 'muted', text: report.style_lint ? 'No lint warnings.' : 'No safety warnings (style rules off).' })]
-    : report.lint_counts.map((c) => el('span', { class: `lint-count ${c.category}` }, el('code', { text: c.code }), ` ${c.count} (${c.category})`))));
+    : report.lint_counts.flatMap((c, i) => [...(i ? ['; '] : []),
+      el('span', { class: `lint-count ${c.category}` }, el('code', { text: c.code }), ` ${c.count} (${c.category})`)])));
   $('verify-lint').replaceChildren(...report.lint.map((w) =>
     el('li', { class: w.category }, el('code', { text: w.code }), ` ${w.file}:${w.line} — ${w.message}`)));
   setDownload('download-md', markdown, 'text/markdown');

@@ -101,7 +101,8 @@ test('verify shows PASS per migration, the totals, no lint, and downloads of the
   assert.deepEqual(await page.locator('#verify-results tbody .badge').allTextContents(), Array(7).fill('PASS'));
   assert.equal(await page.locator('#verify-step').textContent(), 'Done.');
   assert.equal(await page.locator('#verify-progress').evaluate((p) => p.value === p.max && p.max === 21), true);
-  assert.equal(await page.locator('#verify-lint').textContent(), 'No lint warnings.');
+  assert.equal(await page.locator('#verify-lint-counts').textContent(), 'No lint warnings.');
+  assert.equal(await page.locator('#verify-lint li').count(), 0);
   const md = await download(page, 'download-md');
   const json = JSON.parse(await download(page, 'download-json'));
   assert.equal(json.ok, true);
@@ -114,7 +115,7 @@ test('verify shows PASS per migration, the totals, no lint, and downloads of the
   assert.ok(md.includes('- 23 indexes\n') && md.includes('- 6 tables (51 columns)\n'));
   // The rendered report is the downloaded Markdown, drawn as text.
   assert.equal(await page.locator('#report h3').first().textContent(), 'Database Migrations Test Report');
-  assert.match(await page.locator('#report').textContent(), /Status: All passing/);
+  assert.match(await page.locator('#report').textContent(), /Verdict: PASS: all 7 migrations apply, revert and re-apply cleanly\./);
   assert.equal(await page.locator('#migrations tbody .badge').first().textContent(), 'pending', 'verify leaves the playground database alone');
   assert.deepEqual(problems, []);
   await page.context().close();
@@ -127,13 +128,70 @@ test('verify in the page names the index a down forgot and the migration that ma
   await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
   await page.click('#verify');
   await page.waitForSelector('#verify-summary.fail');
-  assert.equal(await page.locator('#verify-summary').textContent(), 'FAIL: 1 of 2 migrations have problems.');
+  assert.equal(await page.locator('#verify-summary').textContent(), 'FAIL: 1 of 2 migrations failing (2), 1 passing.');
+  assert.deepEqual(await page.locator('#verify-failing li').allTextContents(),
+    ['2 index b: down: index idx_b is still there (created by 2 index b)']);
   assert.deepEqual(await page.locator('#verify-results tbody .badge').allTextContents(), ['PASS', 'FAIL']);
   assert.deepEqual(await page.locator('#verify-results tr[data-version="2"] .problems li').allTextContents(),
-    ['down: index idx_b (created by 2 index b) is still there']);
-  assert.match(await page.locator('#verify-lint').textContent(), /never-dropped 2_index_b\.up\.sql:1 — index idx_b is created here but 2_index_b\.down\.sql never drops it/);
+    ['down: index idx_b is still there (created by 2 index b)']);
+  assert.deepEqual(await page.locator('#verify-results tr[data-version="2"] .step-changes li').allTextContents(), ['index idx_b added', 'index idx_b_id added']);
   const json = JSON.parse(await download(page, 'download-json'));
   assert.equal(json.ok, false);
   assert.deepEqual(json.migrations.map((m) => m.status), ['pass', 'fail']);
+  assert.deepEqual(json.migrations[1].problems.map((p) => [p.kind, p.stage, p.difference.kind, p.difference.change, p.origin.by]),
+    [['differs', 'down', 'index', 'still_there', 'up']]);
+  await page.context().close();
+});
+
+test('verify in the page counts what was not tested apart, lists what each up changes, and toggles the style rules', async () => {
+  const { page, problems } = await open();
+  await page.setInputFiles('#files', fixture('not_tested_after_failure',
+    '1_create_a.up.sql', '1_create_a.down.sql', '2_create_b.up.sql', '2_create_b.down.sql', '3_create_c.up.sql', '3_create_c.down.sql'));
+  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 3);
+  await page.click('#verify');
+  await page.waitForSelector('#verify-summary.fail');
+  assert.equal(await page.locator('#verify-summary').textContent(), 'FAIL: 1 of 3 migrations failing (2), 1 not tested, 1 passing.');
+  assert.deepEqual(await page.locator('#verify-failing li').allTextContents(),
+    ['2 create b: up failed: 2_create_b.up.sql, statement 2 (line 2): no such table: missing_table (rolled back)']);
+  assert.equal(await page.locator('#verify-counts').textContent(),
+    'Up: 2 ran, 1 failed, 1 not tested. Down: 1 ran (1 pass, 0 left a difference, 0 failed), 0 irreversible, 2 not tested. '
+    + 'Up again: 1 ran, 0 differ or failed, 2 not tested.');
+  assert.deepEqual(await page.locator('#verify-results tbody .badge').allTextContents(), ['PASS', 'FAIL', 'NOT TESTED']);
+  assert.deepEqual(await page.locator('#verify-results tr[data-version="3"] .problems li').allTextContents(),
+    ['not tested: the up of 2 create b failed before it']);
+  assert.deepEqual(await page.locator('#verify-results tr[data-version="1"] .step-changes li').allTextContents(), ['table a added']);
+  assert.equal(await page.locator('#verify-lint-counts').textContent(),
+    'create-without-if-not-exists 3 (style); drop-without-if-exists 3 (style)');
+  assert.equal(await page.locator('#verify-lint li').count(), 6);
+  // Style rules off: the report on screen and its downloads lose them at once, and the choice survives a reload.
+  await page.uncheck('#style-lint');
+  await page.waitForFunction(() => document.querySelector('#verify-lint-counts').textContent === 'No safety warnings (style rules off).');
+  assert.equal(await page.locator('#verify-lint li').count(), 0);
+  assert.match(await download(page, 'download-md'), /- \*\*Lint\*\*: 0 safety warnings; style rules off\n/);
+  await page.reload();
+  await page.waitForSelector('#verify:not([disabled])');
+  assert.equal(await page.locator('#style-lint').isChecked(), false);
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test('verify in the page shows a down that loses a UNIQUE constraint, a collation and an index order', async () => {
+  const { page } = await open();
+  await page.setInputFiles('#files', fixture('rebuild_loses_constraints',
+    '1_create_accounts.up.sql', '1_create_accounts.down.sql', '2_add_plan.up.sql', '2_add_plan.down.sql'));
+  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
+  await page.click('#verify');
+  await page.waitForSelector('#verify-summary.fail');
+  assert.deepEqual(await page.locator('#verify-results tr[data-version="2"] .problems li').allTextContents(), [
+    'down: column accounts.email: collation NOCASE → none (created by 1 create accounts)',
+    'down: column accounts.id: autoincrement yes → no (created by 1 create accounts)',
+    'down: table accounts: UNIQUE (org, handle) is missing (created by 1 create accounts)',
+    'down: table accounts_backup is still there (the down itself created it)',
+    'down: index idx_accounts_email: key email DESC → email (created by 1 create accounts)',
+  ]);
+  assert.deepEqual(await page.locator('#verify-results tr[data-version="2"] .step-changes li').allTextContents(),
+    ['column accounts.plan added', "table accounts: CHECK (plan IN ('free', 'pro')) added"]);
+  // The rendered report shows escaped Markdown as plain text.
+  assert.match(await page.locator('#report').textContent(), /UNIQUE \(org, handle\) is missing/);
   await page.context().close();
 });
