@@ -13,11 +13,12 @@ const shot = (locator, name) => locator.screenshot({ path: path.join(out, `${nam
 test('reviewer walk-through screenshots', async () => {
   const { page, context } = await open();
   await shot(page.locator('#migrations-panel'), '1-bundled-set');
-  await page.setInputFiles('#folder', fixtureDir('index_left_behind'));
+  await page.setInputFiles('#folder', fixtureDir('rebuild_loses_constraints'));
   await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
   await page.click('#verify');
   await page.waitForSelector('#verify-summary.fail');
-  await shot(page.locator('#verify-panel'), '2-verify-finds-a-defect');
+  await page.locator('#report-details').evaluate((d) => { d.open = false; });
+  await shot(page.locator('#verify-panel'), '2-verify-finds-lost-constraints');
   await page.click('#load-bundled');
   await progress(page, 'Load the bundled set');
   await page.click('#apply-all');
