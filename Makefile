@@ -50,8 +50,12 @@ bench: dist
 FUZZ_SECONDS ?= 60
 fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install -q cargo-fuzz
+	cargo build --quiet --bin migraplay && python3 tests/fuzz/make_database_seeds.py
 	cargo +nightly fuzz run --fuzz-dir tests/fuzz loader -- -max_total_time=$(FUZZ_SECONDS)
-	cargo +nightly fuzz run --fuzz-dir tests/fuzz verify -- -max_total_time=$(FUZZ_SECONDS) -timeout=10
+	cargo +nightly fuzz run --fuzz-dir tests/fuzz verify -- -max_total_time=$(FUZZ_SECONDS) -timeout=10 -len_control=0 -max_len=512
+	cargo +nightly fuzz run --fuzz-dir tests/fuzz lint -- -max_total_time=$(FUZZ_SECONDS) -timeout=10 -len_control=0
+	cargo +nightly fuzz run --fuzz-dir tests/fuzz diff -- -max_total_time=$(FUZZ_SECONDS) -timeout=10 -len_control=0 -max_len=512
+	cargo +nightly fuzz run --fuzz-dir tests/fuzz database -- -max_total_time=$(FUZZ_SECONDS) -timeout=10
 
 # The README's screenshots (tests/e2e/screenshots/), from the served page.
 screenshots: dist
