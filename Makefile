@@ -46,7 +46,7 @@ bench: dist
 	cargo build --release --quiet --bin migraplay
 	node tests/bench/bench.mjs
 
-# Fuzzing with cargo fuzz (nightly): the loader, and verify on small generated sets.
+# Fuzzing with cargo fuzz (nightly): the loader, verify, lint, diff, and opening a database file.
 FUZZ_SECONDS ?= 60
 fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install -q cargo-fuzz
