@@ -107,6 +107,14 @@ pub enum Error {
     #[error("{0} has no _sqlx_migrations table: it was not made by sqlx or migraplay, so there is nothing to compare")]
     NoHistory(String),
 
+    /// An opened database is damaged, or its `_sqlx_migrations` is not as sqlx makes it.
+    #[error("{file} cannot be opened: {message}")]
+    BadDatabase { file: String, message: String },
+
+    /// A migration tried to reach outside its sandbox (a file, another database).
+    #[error("{0}")]
+    Sandbox(String),
+
     /// Any other SQLite failure (opening the database, bookkeeping, inspection).
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
