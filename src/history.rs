@@ -52,6 +52,76 @@ pub fn exists(conn: &Connection) -> Result<bool> {
     Ok(found.is_some())
 }
 
+/// sqlx's columns, and what each holds (a SQLite storage class, as `typeof` names it).
+const COLUMNS: [(&str, &str); 6] = [
+    ("version", "integer"),
+    ("description", "text"),
+    ("installed_on", "text"),
+    ("success", "integer"),
+    ("checksum", "blob"),
+    ("execution_time", "integer"),
+];
+
+/// Why the table is not as sqlx makes it (its columns, each row's types, a
+/// version recorded twice), or `Ok(())`; a missing table is fine here. Checked
+/// before an opened database replaces anything, so that a damaged history is
+/// refused once, with its row named, instead of failing every later action.
+pub fn check(conn: &Connection) -> Result<(), String> {
+    let sqlite = |e: rusqlite::Error| e.to_string();
+    let kind: Option<String> = conn
+        .query_row("SELECT type FROM sqlite_schema WHERE name = ?1 COLLATE NOCASE", [TABLE], |r| r.get(0))
+        .optional()
+        .map_err(sqlite)?;
+    match kind.as_deref() {
+        None => return Ok(()),
+        Some("table") => {}
+        Some(other) => return Err(format!("{TABLE} is a {other}, not a table")),
+    }
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1)").map_err(sqlite)?;
+    let names: Vec<String> = stmt.query_map([TABLE], |r| r.get(0)).map_err(sqlite)?.collect::<rusqlite::Result<_>>().map_err(sqlite)?;
+    let has = |name: &str| names.iter().any(|n| n.eq_ignore_ascii_case(name));
+    let missing: Vec<&str> = COLUMNS.iter().map(|(c, _)| *c).filter(|c| !has(c)).collect();
+    if !missing.is_empty() {
+        return Err(format!("it has no column {}", missing.join(", ")));
+    }
+    let extra: Vec<&str> = names.iter().map(String::as_str).filter(|n| !COLUMNS.iter().any(|(c, _)| c.eq_ignore_ascii_case(n))).collect();
+    if !extra.is_empty() {
+        return Err(format!("it has columns sqlx does not make: {}", extra.join(", ")));
+    }
+
+    let types = COLUMNS.iter().map(|(c, _)| format!("typeof({c})")).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT quote(version), success IN (0, 1), {types} FROM {TABLE}");
+    let mut stmt = conn.prepare(&sql).map_err(sqlite)?;
+    let mut rows = stmt.query([]).map_err(sqlite)?;
+    let mut n = 0;
+    while let Some(row) = rows.next().map_err(sqlite)? {
+        n += 1;
+        let version: String = row.get(0).map_err(sqlite)?;
+        for (i, (column, expected)) in COLUMNS.iter().enumerate() {
+            let found: String = row.get(i + 2).map_err(sqlite)?;
+            if found != *expected {
+                let article = |t: &str| if t.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                return Err(format!(
+                    "row {n} (version {version}) has {} {found} {column}; sqlx stores {} {expected}",
+                    article(&found),
+                    article(expected)
+                ));
+            }
+        }
+        if !row.get::<_, bool>(1).map_err(sqlite)? {
+            return Err(format!("row {n} (version {version}) has a success other than 0 or 1"));
+        }
+    }
+    let twice: Option<i64> = conn
+        .query_row(&format!("SELECT version FROM {TABLE} GROUP BY version HAVING count(*) > 1 LIMIT 1"), [], |r| r.get(0))
+        .optional()
+        .map_err(sqlite)?;
+    match twice {
+        Some(v) => Err(format!("version {v} is recorded twice")),
+        None => Ok(()),
+    }
+}
+
 /// The rows by ascending version; none when the table does not exist yet.
 pub fn applied(conn: &Connection) -> Result<Vec<AppliedRow>> {
     if !exists(conn)? {

@@ -127,7 +127,9 @@ impl Playground {
     }
 
     /// A playground on a copy of the database file `bytes`, as saved by
-    /// `export` (it may have no `_sqlx_migrations` yet).
+    /// `export` (it may have no `_sqlx_migrations` yet). Refused, with the reason,
+    /// when SQLite's integrity check fails or `_sqlx_migrations` is not sqlx's
+    /// (its columns, and each row's types).
     pub fn restore(file: &str, bytes: &[u8], set: MigrationSet) -> Result<Self> {
         let not_db = |e: rusqlite::Error| Error::NotADatabase { file: file.to_string(), message: e.to_string() };
         if bytes.len() < 100 || !bytes.starts_with(b"SQLite format 3\0") {
@@ -141,6 +143,16 @@ impl Playground {
         let mut conn = Connection::open_in_memory()?;
         conn.deserialize_read_exact(rusqlite::MAIN_DB, &data[..], data.len(), false).map_err(not_db)?;
         conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)).map_err(not_db)?;
+        // Checked whole before it replaces anything: a damaged file or history
+        // would otherwise be accepted, saved, and fail every action after.
+        let bad = |message: String| Error::BadDatabase { file: file.to_string(), message };
+        let verdict = conn.query_row("PRAGMA integrity_check(1)", [], |r| r.get::<_, String>(0));
+        match verdict {
+            Ok(ok) if ok == "ok" => {}
+            Ok(problem) => return Err(bad(format!("it is damaged (integrity check: {problem})"))),
+            Err(e) => return Err(bad(format!("it is damaged ({e})"))),
+        }
+        history::check(&conn).map_err(|problem| bad(format!("its {} is not as sqlx makes it: {problem}", history::TABLE)))?;
         Self::with_connection(conn, set)
     }
 

@@ -312,7 +312,7 @@ impl Snapshots {
 
     /// Re-reads what `touched` names (everything when it says so).
     pub fn update(&mut self, conn: &Connection, touched: &Touched) -> Result<Schema> {
-        if touched.everything {
+        if touched.everything || touched.pragmas {
             return self.full(conn);
         }
         for name in &touched.names {
@@ -409,7 +409,7 @@ impl Snapshots {
 /// checked (each check reads every page it covers, so checking the whole
 /// database after each of 1,000 migrations would cost 1,000 times more).
 pub fn integrity(conn: &Connection, touched: Option<&Touched>) -> Result<Vec<String>> {
-    if let Some(t) = touched.filter(|t| !t.everything) {
+    if let Some(t) = touched.filter(|t| !t.everything && !t.pragmas) {
         let mut out = Vec::new();
         for name in &t.names {
             // pragma_table_info looks the name up in SQLite's schema hash: no scan.

@@ -109,9 +109,15 @@ pub fn run(conn: &Connection, sql: &str, max_rows: Option<usize>, budget: Option
     // and every statement prepared here is finalized before returning.
     let db = unsafe { conn.handle() };
     let deadline = budget.map(|b| Deadline::new(db, b));
-    let message = |db| match &deadline {
-        Some(d) if d.passed() => format!("stopped: it ran longer than the time budget of {:?}", budget.unwrap_or_default()),
-        _ => unsafe { errmsg(db) },
+    crate::watch::refusal(); // forget any earlier refusal: only this run's count
+    let message = |db| {
+        if let Some(why) = crate::watch::refusal() {
+            return why;
+        }
+        match &deadline {
+            Some(d) if d.passed() => format!("stopped: it ran longer than the time budget of {:?}", budget.unwrap_or_default()),
+            _ => unsafe { errmsg(db) },
+        }
     };
     let bytes = sql.as_bytes();
     let mut offset = 0;
@@ -219,34 +225,109 @@ pub struct Statement<'a> {
     pub line: usize,
 }
 
-/// Splits a script into statements without a database: a `;` ends a
-/// statement only where SQLite's own `sqlite3_complete` says the text is
-/// complete (so `;` inside a trigger body does not).
+/// Splits a script into statements without a database, in one pass: a `;`
+/// ends a statement where SQLite's `sqlite3_complete` would say the text is
+/// complete, so a `;` inside a trigger body does not. (This is its state
+/// machine, run over our tokens: calling `sqlite3_complete` on the text so
+/// far at every `;` made a long trigger cost quadratic time.)
 pub fn split(sql: &str) -> Vec<Statement<'_>> {
     let mut out = Vec::new();
     let mut start = None;
+    let mut state = Complete::Start;
+    let mut lines = Lines::new(sql);
     for t in sqltext::tokens(sql) {
         let first = *start.get_or_insert(t.offset);
-        if t.is_punct(';') {
-            let text = &sql[first..t.offset + 1];
-            if is_complete(text) {
-                out.push(Statement { text, offset: first, line: line_of_first_token(sql, first) });
-                start = None;
-            }
+        state = state.next(&t);
+        if t.is_punct(';') && state == Complete::Start {
+            out.push(Statement { text: &sql[first..t.offset + 1], offset: first, line: lines.at(first) });
+            start = None;
         }
     }
     if let Some(first) = start {
-        out.push(Statement { text: sql[first..].trim_end(), offset: first, line: line_of_first_token(sql, first) });
+        out.push(Statement { text: sql[first..].trim_end(), offset: first, line: lines.at(first) });
     }
     out.retain(|s| s.text != ";");
     out
 }
 
-fn is_complete(text: &str) -> bool {
-    match std::ffi::CString::new(text) {
-        // SAFETY: a valid NUL-terminated string; sqlite3_complete only reads it.
-        Ok(c) => unsafe { ffi::sqlite3_complete(c.as_ptr()) != 0 },
-        Err(_) => true,
+/// Line numbers of increasing offsets, counted once.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(sql: &'a str) -> Self {
+        Lines { bytes: sql.as_bytes(), at: 0, line: 1 }
+    }
+
+    /// The 1-based line of `offset` (never less than a previous one).
+    fn at(&mut self, offset: usize) -> usize {
+        let to = offset.min(self.bytes.len()).max(self.at);
+        self.line += self.bytes[self.at..to].iter().filter(|&&b| b == b'\n').count();
+        self.at = to;
+        self.line
+    }
+}
+
+/// The states of `sqlite3_complete` (SQLite's complete.c, with triggers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Complete {
+    Start,
+    Normal,
+    Explain,
+    Create,
+    Trigger,
+    Semi,
+    End,
+}
+
+impl Complete {
+    fn next(self, t: &sqltext::Token<'_>) -> Complete {
+        use Complete::*;
+        #[derive(PartialEq)]
+        enum Tk {
+            Semi,
+            Other,
+            Explain,
+            Create,
+            Temp,
+            Trigger,
+            End,
+        }
+        let tk = if t.is_punct(';') {
+            Tk::Semi
+        } else if t.kind != sqltext::Kind::Word {
+            Tk::Other
+        } else if t.is("CREATE") {
+            Tk::Create
+        } else if t.is("TEMP") || t.is("TEMPORARY") {
+            Tk::Temp
+        } else if t.is("TRIGGER") {
+            Tk::Trigger
+        } else if t.is("END") {
+            Tk::End
+        } else if t.is("EXPLAIN") {
+            Tk::Explain
+        } else {
+            Tk::Other
+        };
+        match (self, tk) {
+            (Trigger, Tk::Semi) | (Semi, Tk::Semi) => Semi,
+            (Trigger, _) => Trigger,
+            (Semi, Tk::End) => End,
+            (Semi, _) => Trigger,
+            (End, Tk::Semi) => Start,
+            (End, _) => Trigger,
+            (_, Tk::Semi) => Start,
+            (Start, Tk::Explain) => Explain,
+            (Start | Explain, Tk::Create) => Create,
+            (Explain, Tk::Other) => Explain,
+            (Create, Tk::Temp) => Create,
+            (Create, Tk::Trigger) => Trigger,
+            _ => Normal,
+        }
     }
 }
 
@@ -282,6 +363,61 @@ pub fn line_of_first_token(sql: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod test {
     use super::*;
+
+    /// SQLite's own answer, the reference for `split`.
+    fn is_complete(text: &str) -> bool {
+        let c = std::ffi::CString::new(text).unwrap();
+        // SAFETY: a valid NUL-terminated string; sqlite3_complete only reads it.
+        unsafe { ffi::sqlite3_complete(c.as_ptr()) != 0 }
+    }
+
+    #[test]
+    fn split_ends_statements_exactly_where_sqlite3_complete_does() {
+        let parts = [
+            "CREATE TABLE t(x);",
+            "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET x = CASE WHEN 1 THEN 2 END; SELECT 1; END;",
+            "create temp trigger tt before delete on t begin select 'end;'; end;",
+            "EXPLAIN CREATE TRIGGER te AFTER UPDATE ON t BEGIN SELECT 1; END;",
+            "EXPLAIN SELECT 1;",
+            "SELECT \"end\", [trigger], `create`;",
+            "CREATE TEMPORARY TABLE trigger(end);",
+            "-- comment; with semicolons;\n",
+            "/* block; comment */ SELECT 2;",
+            "END;",
+            "INSERT INTO t VALUES ('a;b');",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let sql = format!("{a}\n{b} {c}");
+                    let mut from = 0;
+                    for st in split(&sql) {
+                        let end = st.offset + st.text.len();
+                        if st.text.ends_with(';') {
+                            assert!(is_complete(&sql[from..end]), "{sql:?}: {:?} ends too early", st.text);
+                            let inner = &sql[st.offset..end - 1];
+                            assert!(
+                                inner.match_indices(';').all(|(i, _)| !is_complete(&sql[st.offset..st.offset + i + 1])),
+                                "{sql:?}: {:?} should have ended sooner",
+                                st.text
+                            );
+                        }
+                        assert_eq!(st.line, line_of_first_token(&sql, st.offset), "{sql:?}");
+                        from = end;
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_megabyte_trigger_with_many_statements_splits_in_one_pass() {
+        let body = "UPDATE t SET x = x + 1;\n".repeat(40_000);
+        let sql = format!("CREATE TABLE t(x);\nCREATE TRIGGER tr AFTER INSERT ON t BEGIN\n{body}END;\nSELECT 1;");
+        let st = split(&sql);
+        assert_eq!(st.len(), 3);
+        assert_eq!(st[2].line, 40_004);
+    }
 
     #[test]
     fn semicolons_inside_triggers_and_strings_do_not_split() -> rusqlite::Result<()> {

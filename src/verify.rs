@@ -166,12 +166,25 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
                 break;
             }
         }
-        let (now, touched) = db.snapshot()?;
+        // A schema SQLite can no longer read (PRAGMA writable_schema tricks) fails
+        // this up like an error would: nothing after it can be trusted.
+        let checked = db.snapshot().and_then(|(now, touched)| Ok((schema::integrity(&db.conn, Some(&touched))?, now)));
+        let (broken, now) = match checked {
+            Ok(checked) => checked,
+            Err(e) => {
+                reports[k].up = Outcome::Fail;
+                reports[k].problems.push(Problem::Integrity { stage: Stage::Up, message: e.to_string() });
+                for later in &mut reports[k + 1..] {
+                    later.problems.push(Problem::NotTested { stage: Stage::Up, after: Stage::Up, migration: named(m) });
+                }
+                db = Db::rebuild(migrations, k, budget)?;
+                break;
+            }
+        };
         let changes = diff::diff(&snaps[k], &now);
         history.note(k, &changes);
         reports[k].created = Created::from_changes(&changes, &now);
         reports[k].changes = changes;
-        let broken = schema::integrity(&db.conn, Some(&touched))?;
         reports[k].problems.extend(broken.into_iter().map(|message| Problem::Integrity { stage: Stage::Up, message }));
         snaps.push(now);
     }

@@ -1,7 +1,7 @@
 //! The browser facade: a `Playground` class for JavaScript. Conversions only;
 //! every decision is the core's. Errors become JS `Error`s with the core's text.
 
-use js_sys::{Array, Reflect, Uint8Array};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -38,10 +38,40 @@ struct MigrationFiles<'a> {
     checksum: String,
 }
 
+/// The largest integer a JavaScript number holds exactly (2^53 - 1).
+const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
+
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_sys::Error::new(&e.to_string()).into())
+    match value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+        Ok(js) => Ok(js),
+        // serde-wasm-bindgen refuses an integer beyond 2^53 (a version like
+        // 9007199254740993, a console value): go through serde_json, which keeps
+        // it exact, and hand it over as a string rather than a rounded number.
+        Err(_) => Ok(exact(&serde_json::to_value(value).map_err(error)?)),
+    }
+}
+
+/// A JSON value as JS, with integers beyond a double's exact range as strings.
+fn exact(value: &serde_json::Value) -> JsValue {
+    use serde_json::Value;
+    match value {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) if (-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&i) => JsValue::from_f64(i as f64),
+            (Some(_), _) | (None, Some(_)) => JsValue::from_str(&n.to_string()),
+            _ => JsValue::from_f64(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(items) => items.iter().map(exact).collect::<Array>().into(),
+        Value::Object(map) => {
+            let object = Object::new();
+            for (key, v) in map {
+                let _ = Reflect::set(&object, &JsValue::from_str(key), &exact(v));
+            }
+            object.into()
+        }
+    }
 }
 
 fn error(e: impl std::fmt::Display) -> JsValue {
@@ -221,12 +251,18 @@ impl JsPlayground {
     }
 
     /// Reverts what is above `version` and applies what is pending up to it (0: revert all).
+    /// `version` is a string of digits (exact for any i64, as versions above 2^53
+    /// are handed out) or a safe integer.
     #[wasm_bindgen(js_name = migrateTo)]
-    pub fn migrate_to(&mut self, version: f64) -> Result<JsValue, JsValue> {
-        if version.fract() != 0.0 || !(0.0..=9.007_199_254_740_991e15).contains(&version) {
-            return Err(error(format!("not a migration version: {version}")));
-        }
-        self.migrate(Target::To(version as i64))
+    pub fn migrate_to(&mut self, version: JsValue) -> Result<JsValue, JsValue> {
+        let parsed = match (version.as_string(), version.as_f64()) {
+            (Some(text), _) => text.trim().parse::<i64>().ok().filter(|v| *v >= 0),
+            (None, Some(n)) if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER as f64).contains(&n) => Some(n as i64),
+            _ => None,
+        };
+        let shown = version.as_string().or_else(|| version.as_f64().map(|n| n.to_string())).unwrap_or_default();
+        let version = parsed.ok_or_else(|| error(format!("not a migration version: {shown}")))?;
+        self.migrate(Target::To(version))
     }
 
     /// Verifies the loaded set on a fresh in-memory database (the playground's

@@ -2,6 +2,12 @@
 //! callback sees every CREATE, DROP and ALTER as it is prepared. Verification
 //! uses it to re-read only what changed, so a snapshot after each of 1,000
 //! migrations costs what that migration changed, not the whole schema.
+//!
+//! The same authorizer is the sandbox every connection that runs migration
+//! or console SQL has: no ATTACH (nor VACUUM INTO, which attaches its target)
+//! of anything but `:memory:`, and no pragma that points SQLite at a folder.
+//! So no statement can read or write a file, and no error message can carry
+//! data from outside the database under test.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -17,7 +23,29 @@ pub struct Touched {
     pub everything: bool,
     /// Tables and views (lowercase) created, dropped, or given an index or trigger.
     pub names: BTreeSet<String>,
+    /// A pragma was set (`foreign_keys`, `writable_schema`, …): what SQLite
+    /// guarantees may no longer hold anywhere, so check the whole database.
+    pub pragmas: bool,
 }
+
+thread_local! {
+    /// Why the sandbox last refused a statement, for the error message (SQLite
+    /// itself only says "not authorized").
+    static REFUSED: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Why the sandbox refused the statement that just failed with "not authorized", if it did.
+pub fn refusal() -> Option<String> {
+    REFUSED.with(|r| r.borrow_mut().take())
+}
+
+fn refuse(why: String) -> c_int {
+    REFUSED.with(|r| *r.borrow_mut() = Some(why));
+    ffi::SQLITE_DENY
+}
+
+/// Pragmas that point SQLite at a folder of the machine.
+const FOLDER_PRAGMAS: [&str; 2] = ["temp_store_directory", "data_store_directory"];
 
 /// An authorizer on a connection that notes what DDL touches, until dropped.
 pub struct Watch {
@@ -29,9 +57,41 @@ unsafe fn text(p: *const c_char) -> Option<String> {
     (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_string_lossy().to_lowercase())
 }
 
+unsafe fn exact(p: *const c_char) -> String {
+    if p.is_null() { String::new() } else { unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned() }
+}
+
+/// The touched set of a live Watch.
+unsafe fn touched<'a>(data: *mut c_void) -> &'a RefCell<Touched> {
+    // SAFETY: `data` is the RefCell<Touched> boxed in a live Watch (see Watch::new);
+    // SQLite calls the authorizer on the connection's thread, never re-entrantly.
+    unsafe { &*data.cast::<RefCell<Touched>>() }
+}
+
 extern "C" fn note(data: *mut c_void, action: c_int, a1: *const c_char, a2: *const c_char, _db: *const c_char, _trigger: *const c_char) -> c_int {
     // Called for every column a statement reads, too: decide on the code before touching text.
     let name = match action {
+        ffi::SQLITE_ATTACH => {
+            let file = unsafe { exact(a1) };
+            if file == ":memory:" {
+                return ffi::SQLITE_OK;
+            }
+            return refuse(format!(
+                "refused: '{file}' is a file, and migrations run in a sandbox: ATTACH and VACUUM INTO may only name ':memory:'"
+            ));
+        }
+        ffi::SQLITE_PRAGMA => {
+            let pragma = unsafe { text(a1) }.unwrap_or_default();
+            if FOLDER_PRAGMAS.contains(&pragma.as_str()) {
+                return refuse(format!("refused: PRAGMA {pragma} points SQLite at a folder, and migrations run in a sandbox"));
+            }
+            if !a2.is_null() {
+                if let Ok(mut t) = unsafe { touched(data) }.try_borrow_mut() {
+                    t.pragmas = true;
+                }
+            }
+            return ffi::SQLITE_OK;
+        }
         ffi::SQLITE_ALTER_TABLE => None,
         ffi::SQLITE_CREATE_TABLE
         | ffi::SQLITE_CREATE_TEMP_TABLE
@@ -53,10 +113,7 @@ extern "C" fn note(data: *mut c_void, action: c_int, a1: *const c_char, a2: *con
         | ffi::SQLITE_DROP_TEMP_TRIGGER => Some(a2),
         _ => return ffi::SQLITE_OK,
     };
-    // SAFETY: `data` is the RefCell<Touched> boxed in a live Watch (see Watch::new);
-    // SQLite calls this on the connection's thread, never re-entrantly with itself.
-    let touched = unsafe { &*data.cast::<RefCell<Touched>>() };
-    let Ok(mut t) = touched.try_borrow_mut() else { return ffi::SQLITE_OK };
+    let Ok(mut t) = unsafe { touched(data) }.try_borrow_mut() else { return ffi::SQLITE_OK };
     match name {
         None => t.everything = true,
         Some(p) => t.names.extend(unsafe { text(p) }),
@@ -104,5 +161,32 @@ mod test {
         assert_eq!(watch.take(), Touched::default(), "data changes are not schema changes");
         conn.execute_batch("ALTER TABLE a ADD COLUMN z;").unwrap();
         assert!(watch.take().everything);
+        conn.execute_batch("PRAGMA foreign_keys;").unwrap();
+        assert!(!watch.take().pragmas, "reading a pragma changes nothing");
+        conn.execute_batch("PRAGMA foreign_keys = OFF;").unwrap();
+        assert!(watch.take().pragmas);
+    }
+
+    #[test]
+    fn attach_and_vacuum_into_reach_no_file_but_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open_in_memory().unwrap();
+        let _watch = Watch::new(&conn);
+        conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);").unwrap();
+        for sql in [
+            format!("ATTACH '{}' AS k", dir.path().join("k.db").display()),
+            format!("ATTACH 'file:{}?mode=rwc' AS k", dir.path().join("u.db").display()),
+            "ATTACH '' AS k".to_string(),
+            format!("VACUUM INTO '{}'", dir.path().join("copy.db").display()),
+        ] {
+            let err = conn.execute_batch(&sql).unwrap_err().to_string();
+            assert!(err == "not authorized" || err == "authorization denied", "{sql}: {err}");
+            assert!(refusal().unwrap().starts_with("refused: '"), "{sql}");
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no file appeared");
+        conn.execute_batch("ATTACH ':memory:' AS m; CREATE TABLE m.x(a); DETACH m;").unwrap();
+        let err = conn.execute_batch("PRAGMA temp_store_directory = '/tmp'").unwrap_err().to_string();
+        assert_eq!(err, "not authorized");
+        assert_eq!(refusal().unwrap(), "refused: PRAGMA temp_store_directory points SQLite at a folder, and migrations run in a sandbox");
     }
 }
