@@ -5,7 +5,7 @@
 //! right of every table it refers to), and a tall layer wraps into several
 //! columns, so 30 or more tables stay readable.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use crate::schema::Schema;
 
@@ -78,67 +78,103 @@ pub struct Edge {
 
 /// Lays out `schema`.
 pub fn layout(schema: &Schema) -> Diagram {
-    let names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
-    let mut depth: BTreeMap<&str, usize> = BTreeMap::new();
-    for name in &names {
-        depth_of(schema, name, &mut depth, &mut Vec::new());
+    let tables = &schema.tables;
+    let index: HashMap<&str, usize> = tables.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let depth = depths(schema, &index);
+    let max_per_column = ((tables.len() as f64).sqrt().ceil() as usize).max(4);
+    let layers = depth.iter().copied().max().map_or(0, |d| d + 1);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); layers];
+    for (i, &d) in depth.iter().enumerate() {
+        members[d].push(i);
     }
-    let max_per_column = ((names.len() as f64).sqrt().ceil() as usize).max(4);
 
-    let mut boxes: Vec<TableBox> = Vec::new();
+    // Boxes in the schema's order, placed layer by layer.
+    let mut placed: Vec<Option<TableBox>> = vec![None; tables.len()];
     let mut x = MARGIN;
     let mut height: f64 = 0.0;
-    let layers = depth.values().copied().max().map_or(0, |d| d + 1);
-    for layer in 0..layers {
-        let members: Vec<&str> = names.iter().copied().filter(|n| depth[n] == layer).collect();
-        for column in members.chunks(max_per_column) {
+    for layer in &members {
+        for column in layer.chunks(max_per_column) {
             let mut y = MARGIN;
-            for name in column {
-                let t = schema.tables.iter().find(|t| t.name == *name).expect("a name from the schema");
+            for &i in column {
+                let t = &tables[i];
                 let rows = rows(t);
                 let h = HEADER + ROW * rows.len() as f64 + 6.0;
-                boxes.push(TableBox { table: t.name.clone(), x, y, width: BOX_WIDTH, height: h, rows });
+                placed[i] = Some(TableBox { table: t.name.clone(), x, y, width: BOX_WIDTH, height: h, rows });
                 y += h + GAP_Y;
             }
             height = height.max(y);
             x += BOX_WIDTH + GAP_X;
         }
     }
+    let order: Vec<usize> = members.iter().flatten().copied().collect();
+    let at = |i: usize| placed[i].as_ref().expect("every table is in a layer");
 
     let mut edges = Vec::new();
-    for t in &schema.tables {
-        let from = boxes.iter().find(|b| b.table == t.name).expect("every table has a box");
+    for (i, t) in tables.iter().enumerate() {
+        let from = at(i);
         for fk in &t.foreign_keys {
-            let Some(to) = boxes.iter().find(|b| b.table == fk.target) else { continue };
-            let row = from.rows.iter().position(|r| r.text == fk.columns[0]).unwrap_or(0);
+            let Some(&j) = index.get(fk.target.as_str()) else { continue };
+            let to = at(j);
+            let row = fk.columns.first().and_then(|c| from.rows.iter().position(|r| &r.text == c)).unwrap_or(0);
             let y1 = from.y + HEADER + ROW * row as f64 + ROW / 2.0;
             let (x1, x2) = if to.x + to.width <= from.x { (from.x, to.x + to.width) } else { (from.x + from.width, to.x) };
             edges.push(Edge { from: t.name.clone(), columns: fk.columns.clone(), to: fk.target.clone(), x1, y1, x2, y2: to.y + HEADER / 2.0 });
         }
     }
+    let boxes = order.into_iter().map(|i| placed[i].take().expect("placed once")).collect();
     Diagram { width: (x - GAP_X + MARGIN).max(BOX_WIDTH + 2.0 * MARGIN), height: height - GAP_Y + MARGIN, boxes, edges }
 }
 
-/// Foreign-key depth: 0 for a table that refers to no other table.
-fn depth_of<'a>(schema: &'a Schema, name: &'a str, memo: &mut BTreeMap<&'a str, usize>, path: &mut Vec<&'a str>) -> usize {
-    if let Some(&d) = memo.get(name) {
-        return d;
+/// Each table's foreign-key depth: 0 for a table that refers to no other
+/// table, else one more than the deepest table it refers to; a cycle is laid
+/// out as if it ended where it closes. Iterative (an explicit stack, not
+/// recursion), so a 10,000-table chain cannot overflow the stack, and linear.
+fn depths(schema: &Schema, index: &HashMap<&str, usize>) -> Vec<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        OnPath,
+        Done(usize),
     }
-    if path.contains(&name) {
-        return 0; // a cycle: lay it out as if it ended here
+    let targets: Vec<Vec<usize>> = schema
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| t.foreign_keys.iter().filter_map(|fk| index.get(fk.target.as_str()).copied()).filter(|&j| j != i).collect())
+        .collect();
+    let mut mark = vec![Mark::New; targets.len()];
+    for root in 0..targets.len() {
+        if mark[root] != Mark::New {
+            continue;
+        }
+        // (table, how many of its targets are handled, deepest so far)
+        let mut stack = vec![(root, 0usize, 0usize)];
+        mark[root] = Mark::OnPath;
+        while let Some(top) = stack.last_mut() {
+            let (table, next, deepest) = *top;
+            match targets[table].get(next) {
+                Some(&target) => {
+                    top.1 += 1;
+                    match mark[target] {
+                        Mark::Done(d) => top.2 = deepest.max(d + 1),
+                        Mark::OnPath => top.2 = deepest.max(1),
+                        Mark::New => {
+                            mark[target] = Mark::OnPath;
+                            stack.push((target, 0, 0));
+                        }
+                    }
+                }
+                None => {
+                    mark[table] = Mark::Done(deepest);
+                    stack.pop();
+                    if let Some(parent) = stack.last_mut() {
+                        parent.2 = parent.2.max(deepest + 1);
+                    }
+                }
+            }
+        }
     }
-    path.push(name);
-    let t = schema.tables.iter().find(|t| t.name == name);
-    let d = t
-        .into_iter()
-        .flat_map(|t| &t.foreign_keys)
-        .filter(|fk| fk.target != name && schema.tables.iter().any(|t| t.name == fk.target))
-        .map(|fk| depth_of(schema, &fk.target, memo, path) + 1)
-        .max()
-        .unwrap_or(0);
-    path.pop();
-    memo.insert(name, d);
-    d
+    mark.into_iter().map(|m| if let Mark::Done(d) = m { d } else { 0 }).collect()
 }
 
 fn rows(t: &crate::schema::Table) -> Vec<BoxRow> {
@@ -201,5 +237,43 @@ mod test {
             }
         }
         assert!(d.height < 1000.0 && d.width < 2000.0, "{} x {}", d.width, d.height);
+    }
+
+    #[test]
+    fn a_ten_thousand_table_foreign_key_chain_lays_out_without_recursion() {
+        // Two real tables, then the second copied into a chain t1 → t0, t2 → t1, …
+        // (creating 10,000 tables in SQLite would take seconds of the test run).
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t0(id INTEGER PRIMARY KEY); CREATE TABLE t1(id INTEGER PRIMARY KEY, prev INTEGER REFERENCES t0(id));")
+            .unwrap();
+        let mut schema = crate::schema::snapshot(&conn).unwrap();
+        let link = schema.tables[1].clone();
+        for i in 2..10_000 {
+            let mut t = (*link).clone();
+            t.name = format!("t{i}");
+            t.foreign_keys[0].target = format!("t{}", i - 1);
+            schema.tables.push(std::sync::Arc::new(t));
+        }
+        // On a small thread stack, as the wasm's: recursion one frame per table would overflow it.
+        let d = std::thread::Builder::new().stack_size(256 * 1024).spawn(move || layout(&schema)).unwrap().join().unwrap();
+        assert_eq!(d.boxes.len(), 10_000);
+        assert_eq!(d.edges.len(), 9_999);
+        let x = |name: &str| d.boxes.iter().find(|b| b.table == name).unwrap().x;
+        assert!(x("t9999") > x("t5000") && x("t5000") > x("t0"), "each table right of the one it refers to");
+    }
+
+    #[test]
+    fn a_foreign_key_cycle_is_laid_out_once_per_table() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE a(id INTEGER PRIMARY KEY, b_id REFERENCES b(id));
+             CREATE TABLE b(id INTEGER PRIMARY KEY, a_id REFERENCES a(id));
+             CREATE TABLE c(id INTEGER PRIMARY KEY, a_id REFERENCES a(id), me REFERENCES c(id));",
+        )
+        .unwrap();
+        let d = layout(&crate::schema::snapshot(&conn).unwrap());
+        let names: Vec<&str> = d.boxes.iter().map(|b| b.table.as_str()).collect();
+        assert_eq!(names, ["b", "a", "c"]);
+        assert_eq!(d.edges.len(), 4);
     }
 }

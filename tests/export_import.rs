@@ -87,3 +87,75 @@ fn a_sqlite_file_without_sqlx_history_is_named_as_such() {
         "other.sqlite has no _sqlx_migrations table: it was not made by sqlx or migraplay, so there is nothing to compare"
     );
 }
+
+/// The bundled set's database after `up`, changed by `sql` (run with the schema writable).
+fn exported_then(sql: &str) -> Vec<u8> {
+    let bytes = exported_after(Target::Up(Some(20250115010100)));
+    let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.deserialize_read_exact(rusqlite::MAIN_DB, &bytes[..], bytes.len(), false).unwrap();
+    conn.execute_batch(sql).unwrap();
+    conn.serialize(rusqlite::MAIN_DB).unwrap().to_vec()
+}
+
+fn refused(bytes: &[u8]) -> String {
+    let opened = Playground::from_database("prod.sqlite", bytes, MigrationSet::bundled()).err().expect("refused");
+    let restored = Playground::restore("prod.sqlite", bytes, MigrationSet::bundled()).err().expect("refused on restore too");
+    assert_eq!(opened.to_string(), restored.to_string());
+    opened.to_string()
+}
+
+#[test]
+fn a_history_with_a_text_version_is_refused_naming_the_row() {
+    let bytes = exported_then("UPDATE _sqlx_migrations SET version = 'v2' WHERE version = 20250115010100;");
+    assert_eq!(
+        refused(&bytes),
+        "prod.sqlite cannot be opened: its _sqlx_migrations is not as sqlx makes it: row 2 (version 'v2') has a text version; sqlx stores an integer"
+    );
+}
+
+#[test]
+fn a_history_with_a_version_too_large_for_an_integer_is_refused() {
+    let bytes = exported_then("UPDATE _sqlx_migrations SET version = 1e20 WHERE version = 20250115010100;");
+    assert_eq!(
+        refused(&bytes),
+        "prod.sqlite cannot be opened: its _sqlx_migrations is not as sqlx makes it: row 2 (version 1.0e+20) has a real version; sqlx stores an integer"
+    );
+}
+
+#[test]
+fn a_history_with_wrong_types_or_columns_is_refused() {
+    let cases = [
+        ("UPDATE _sqlx_migrations SET success = 2;", "row 1 (version 20250115010000) has a success other than 0 or 1"),
+        ("UPDATE _sqlx_migrations SET checksum = 'abc';", "row 1 (version 20250115010000) has a text checksum; sqlx stores a blob"),
+        ("UPDATE _sqlx_migrations SET execution_time = '1 ms' WHERE version = 20250115010100;", "row 2 (version 20250115010100) has a text execution_time; sqlx stores an integer"),
+        ("ALTER TABLE _sqlx_migrations DROP COLUMN execution_time;", "it has no column execution_time"),
+        ("ALTER TABLE _sqlx_migrations ADD COLUMN extra TEXT;", "it has columns sqlx does not make: extra"),
+        (
+            "ALTER TABLE _sqlx_migrations RENAME TO old; CREATE VIEW _sqlx_migrations AS SELECT * FROM old;",
+            "_sqlx_migrations is a view, not a table",
+        ),
+    ];
+    for (sql, problem) in cases {
+        assert_eq!(refused(&exported_then(sql)), format!("prod.sqlite cannot be opened: its _sqlx_migrations is not as sqlx makes it: {problem}"), "{sql}");
+    }
+}
+
+#[test]
+fn a_damaged_database_is_refused_by_the_integrity_check() {
+    // The index now claims to hold -x, but its entries hold x.
+    let bytes = exported_then(
+        "CREATE TABLE d(x); INSERT INTO d VALUES (1), (2); CREATE INDEX di ON d(x);
+         PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET sql = 'CREATE INDEX di ON d(-x)' WHERE name = 'di';",
+    );
+    let message = refused(&bytes);
+    assert!(message.starts_with("prod.sqlite cannot be opened: it is damaged (integrity check: "), "{message}");
+}
+
+#[test]
+fn a_version_above_two_to_the_fifty_third_is_kept_exactly() {
+    let bytes = exported_then("UPDATE _sqlx_migrations SET version = 9007199254740993 WHERE version = 20250115010100;");
+    let pg = Playground::from_database("prod.sqlite", &bytes, MigrationSet::bundled()).unwrap();
+    let missing: Vec<(i64, State)> = pg.status().unwrap().into_iter().filter(|s| s.state == State::Missing).map(|s| (s.version, s.state)).collect();
+    assert_eq!(missing, [(9007199254740993, State::Missing)]);
+}
