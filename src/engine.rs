@@ -64,6 +64,34 @@ pub fn prepare(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// The first statement (number, line, keyword) of a script that begins or
+/// ends a transaction: `BEGIN`, `COMMIT`, `END`, or `ROLLBACK` (not `ROLLBACK TO`).
+fn transaction_statement(sql: &str) -> Option<(usize, usize, String)> {
+    script::split(sql).iter().enumerate().find_map(|(i, st)| {
+        let t = crate::sqltext::tokens(st.text);
+        let word = t.first()?;
+        let to = t.iter().skip(1).take(2).any(|x| x.is("TO"));
+        let ends = ["BEGIN", "COMMIT", "END"].iter().any(|w| word.is(w)) || (word.is("ROLLBACK") && !to);
+        ends.then(|| (i + 1, st.line, word.text.to_ascii_uppercase()))
+    })
+}
+
+/// Whether a script left a transaction open, and which statement opened it.
+fn open_transaction(conn: &Connection, sql: &str) -> Option<String> {
+    if conn.is_autocommit() {
+        return None;
+    }
+    let opener = script::split(sql)
+        .iter()
+        .rev()
+        .find(|st| crate::sqltext::tokens(st.text).first().is_some_and(|t| t.is("BEGIN") || t.is("SAVEPOINT")))
+        .map(|st| {
+            let word = crate::sqltext::tokens(st.text).first().map_or("BEGIN".to_string(), |t| t.text.to_ascii_uppercase());
+            format!("{word} on line {}", st.line)
+        });
+    Some(opener.unwrap_or_else(|| "a transaction".into()))
+}
+
 /// Plans the way to `target` and runs it, stopping at the first failure.
 pub fn migrate(conn: &Connection, set: &MigrationSet, target: Target, budget: Option<Duration>) -> Result<Vec<Applied>, RunError> {
     let rows = history::applied(conn)?;
@@ -92,12 +120,27 @@ pub fn run(conn: &Connection, m: &Migration, direction: Direction, budget: Optio
         Direction::Down => history::delete(conn, m.version),
     };
     if script.no_transaction() {
-        script::execute(conn, script.text(), budget).map_err(|e| Error::StatementNoTransaction {
-            message: e.message.clone(),
-            location: located(e),
-        })?;
+        let run = script::execute(conn, script.text(), budget);
+        // A BEGIN or SAVEPOINT the file never closed would hold everything after it,
+        // bookkeeping included, in a transaction nobody commits.
+        let opened = open_transaction(conn, script.text());
+        if let Some(opened) = &opened {
+            conn.execute_batch("ROLLBACK")?;
+            if run.is_ok() {
+                return Err(Error::OpenTransaction { file: script.file.clone(), opened: opened.clone() });
+            }
+        }
+        run.map_err(|e| Error::StatementNoTransaction { message: e.message.clone(), location: located(e) })?;
         record(start.elapsed())?;
     } else {
+        if let Some((statement, line, word)) = transaction_statement(script.text()) {
+            let message = match word.as_str() {
+                "BEGIN" => "BEGIN starts a transaction inside the one migraplay runs each migration in".to_string(),
+                w => format!("{w} would end the transaction migraplay runs each migration in, leaving it half-applied"),
+            };
+            let message = format!("{message}; remove it, or make `-- no-transaction` the file's first line");
+            return Err(Error::TransactionStatement { location: Location { file: script.file.clone(), statement, line }, message });
+        }
         // Dropped without commit on any error: SQLite rolls the whole migration back.
         let tx = conn.unchecked_transaction()?;
         script::execute(&tx, script.text(), budget)

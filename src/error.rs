@@ -111,6 +111,22 @@ pub enum Error {
     #[error("{file} cannot be opened: {message}")]
     BadDatabase { file: String, message: String },
 
+    /// A wrapped migration starts or ends a transaction itself; refused before it ran.
+    #[error("{location}: {message} (refused before it ran)")]
+    TransactionStatement { location: Location, message: String },
+
+    /// A `-- no-transaction` migration left a transaction open; it was rolled back.
+    #[error("{file} leaves a transaction open ({opened} without its end); the open transaction was rolled back, and statements before it stay (the file is marked -- no-transaction)")]
+    OpenTransaction { file: String, opened: String },
+
+    /// A migration file holds a NUL byte, where SQLite would stop reading it.
+    #[error("{file}: a NUL byte at line {line}; SQLite would silently stop reading the file there")]
+    NulByte { file: String, line: usize },
+
+    /// A migration folder holds a symbolic link.
+    #[error("{file} is a symbolic link; migraplay reads only regular files inside the migration folder")]
+    Symlink { file: String },
+
     /// A migration tried to reach outside its sandbox (a file, another database).
     #[error("{0}")]
     Sandbox(String),

@@ -72,6 +72,18 @@ impl std::fmt::Display for Origin {
     }
 }
 
+/// What became of a failed script's work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Undo {
+    /// Rolled back whole: nothing of it stays.
+    RolledBack,
+    /// Marked `-- no-transaction`: statements before the failure stay.
+    Kept,
+    /// Refused before it ran: nothing ran.
+    NothingRan,
+}
+
 /// One problem verification found with a migration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
@@ -84,8 +96,8 @@ pub enum Problem {
         location: Option<Location>,
         /// SQLite's (or migraplay's) message.
         message: String,
-        /// Whether the failed script was rolled back whole.
-        rolled_back: bool,
+        /// What became of what the script did before it failed.
+        undo: Undo,
     },
     /// The down (or up again) ran but left the schema different from what it should be.
     Differs {
@@ -117,12 +129,14 @@ pub enum Problem {
 impl Problem {
     /// A failed script, from the error it returned.
     pub fn failed(stage: Stage, e: &Error) -> Problem {
-        let (location, message, rolled_back) = match e {
-            Error::Statement { location, message } => (Some(location.clone()), message.clone(), true),
-            Error::StatementNoTransaction { location, message } => (Some(location.clone()), message.clone(), false),
-            other => (None, other.to_string(), true),
+        let (location, message, undo) = match e {
+            Error::Statement { location, message } => (Some(location.clone()), message.clone(), Undo::RolledBack),
+            Error::StatementNoTransaction { location, message } => (Some(location.clone()), message.clone(), Undo::Kept),
+            Error::TransactionStatement { location, message } => (Some(location.clone()), message.clone(), Undo::NothingRan),
+            Error::OpenTransaction { .. } => (None, e.to_string(), Undo::Kept),
+            other => (None, other.to_string(), Undo::RolledBack),
         };
-        Problem::Failed { stage, location, message, rolled_back }
+        Problem::Failed { stage, location, message, undo }
     }
 
     /// Whether this only says something was not tested (not a defect).
@@ -144,16 +158,17 @@ impl Problem {
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Problem::Failed { stage, location, message, rolled_back } => {
+            Problem::Failed { stage, location, message, undo } => {
                 write!(f, "{} failed: ", stage.word())?;
                 if let Some(l) = location {
                     write!(f, "{l}: ")?;
                 }
                 f.write_str(message)?;
-                if *rolled_back {
-                    f.write_str(" (rolled back)")
-                } else {
-                    f.write_str(" (marked -- no-transaction: statements before it stay)")
+                match (undo, location) {
+                    (Undo::RolledBack, _) => f.write_str(" (rolled back)"),
+                    (Undo::Kept, Some(_)) => f.write_str(" (marked -- no-transaction: statements before it stay)"),
+                    (Undo::Kept, None) => Ok(()),
+                    (Undo::NothingRan, _) => f.write_str(" (refused before it ran)"),
                 }
             }
             Problem::Differs { stage, difference, origin } => {

@@ -43,7 +43,7 @@ pub use migration::{parse_file_name, Direction, FileKind, FileName, Migration, S
 pub use plan::{MigrationStatus, State, Step, Target};
 pub use playground::{Playground, Stepped};
 pub use report::{Created, DownResult, MigrationReport, Outcome, Phase, Report, Status, Summary, TableCount, Tests};
-pub use script::{Output, Value};
+pub use script::{memory_budget, set_memory_budget, Output, Value, DEFAULT_MEMORY_BUDGET};
 pub use schema::{Column, ForeignKey, Generated, Index, Key, Schema, Table, Totals, Trigger, Unique, View};
 pub use sqltext::Sql;
 pub use source::MigrationSet;

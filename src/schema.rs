@@ -420,6 +420,9 @@ pub fn integrity(conn: &Connection, touched: Option<&Touched>) -> Result<Vec<Str
         }
         return Ok(out);
     }
+    // After a pragma anything may have changed, `sqlite_schema` too (writable_schema):
+    // make SQLite parse its schema again, so a damaged one is an error here, not later.
+    conn.execute_batch("PRAGMA writable_schema = RESET")?;
     check(conn, None)
 }
 

@@ -65,6 +65,51 @@ pub struct Output {
 /// How long a script may run before SQLite is told to stop, when nothing else is said.
 pub const DEFAULT_TIME_BUDGET: Duration = Duration::from_secs(5);
 
+/// How much memory SQLite may take on top of what it holds when a script
+/// starts, when nothing else is said: 256 MiB.
+pub const DEFAULT_MEMORY_BUDGET: u64 = 256 * 1024 * 1024;
+
+/// The memory budget in bytes (0: none). SQLite's heap limit is one for the
+/// whole process, so this is a setting of the process (or page), not of a run.
+static MEMORY_BUDGET: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(DEFAULT_MEMORY_BUDGET);
+
+/// Sets how much memory one script may take (`None`: no limit).
+pub fn set_memory_budget(bytes: Option<u64>) {
+    MEMORY_BUDGET.store(bytes.unwrap_or(0), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The memory budget now, if any.
+pub fn memory_budget() -> Option<u64> {
+    Some(MEMORY_BUDGET.load(std::sync::atomic::Ordering::Relaxed)).filter(|&b| b > 0)
+}
+
+/// SQLite's hard heap limit at what it holds now plus the budget; put back on drop.
+struct HeapLimit {
+    old: i64,
+}
+
+impl HeapLimit {
+    fn new(budget: u64) -> Self {
+        // SAFETY: plain calls on SQLite's global allocator statistics.
+        let used = unsafe { ffi::sqlite3_memory_used() };
+        let limit = used.saturating_add(i64::try_from(budget).unwrap_or(i64::MAX));
+        HeapLimit { old: unsafe { ffi::sqlite3_hard_heap_limit64(limit) } }
+    }
+}
+
+impl Drop for HeapLimit {
+    fn drop(&mut self) {
+        unsafe { ffi::sqlite3_hard_heap_limit64(self.old) };
+    }
+}
+
+/// `256 MiB`, `1.5 GiB`.
+fn bytes_text(b: u64) -> String {
+    const MIB: f64 = 1024.0 * 1024.0;
+    let mib = b as f64 / MIB;
+    if mib >= 1024.0 { format!("{} GiB", (mib / 1024.0 * 10.0).round() / 10.0) } else { format!("{} MiB", (mib * 10.0).round() / 10.0) }
+}
+
 /// Runs every statement of `sql` in order and returns how many ran.
 /// Rows a statement returns (a PRAGMA, a SELECT) are read and dropped.
 pub fn execute(conn: &Connection, sql: &str, budget: Option<Duration>) -> Result<usize, StatementError> {
@@ -110,9 +155,14 @@ pub fn run(conn: &Connection, sql: &str, max_rows: Option<usize>, budget: Option
     let db = unsafe { conn.handle() };
     let deadline = budget.map(|b| Deadline::new(db, b));
     crate::watch::refusal(); // forget any earlier refusal: only this run's count
+    let memory = memory_budget();
+    let _limit = memory.map(HeapLimit::new);
     let message = |db| {
         if let Some(why) = crate::watch::refusal() {
             return why;
+        }
+        if let Some(b) = memory.filter(|_| unsafe { ffi::sqlite3_errcode(db) } == ffi::SQLITE_NOMEM) {
+            return format!("stopped: it ran out of its memory budget of {}", bytes_text(b));
         }
         match &deadline {
             Some(d) if d.passed() => format!("stopped: it ran longer than the time budget of {:?}", budget.unwrap_or_default()),
@@ -147,6 +197,9 @@ pub fn run(conn: &Connection, sql: &str, max_rows: Option<usize>, budget: Option
             if max_rows.is_some() {
                 out.columns = unsafe { column_names(stmt) };
             }
+            // sqlite3_changes keeps the count of the last INSERT, UPDATE or DELETE: a
+            // statement that changed nothing (ATTACH, VACUUM, CREATE) must not show it.
+            let total_before = unsafe { ffi::sqlite3_total_changes64(db) };
             let rc = loop {
                 match unsafe { ffi::sqlite3_step(stmt) } {
                     ffi::SQLITE_ROW => match max_rows {
@@ -161,7 +214,8 @@ pub fn run(conn: &Connection, sql: &str, max_rows: Option<usize>, budget: Option
                 }
             };
             let error = (rc != ffi::SQLITE_DONE).then(fail);
-            out.changes = if out.columns.is_empty() { u64::try_from(unsafe { ffi::sqlite3_changes64(db) }).unwrap_or(0) } else { 0 };
+            let changed = unsafe { ffi::sqlite3_total_changes64(db) } != total_before;
+            out.changes = if out.columns.is_empty() && changed { u64::try_from(unsafe { ffi::sqlite3_changes64(db) }).unwrap_or(0) } else { 0 };
             unsafe { ffi::sqlite3_finalize(stmt) };
             if let Some(error) = error {
                 return Err(error);
@@ -408,6 +462,24 @@ mod test {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_statement_that_changes_no_row_after_an_insert_counts_none() {
+        let conn = Connection::open_in_memory().unwrap();
+        let out = run(&conn, "CREATE TABLE t(x); INSERT INTO t VALUES (1); ATTACH ':memory:' AS m; VACUUM; CREATE TABLE u(y);", Some(10), None).unwrap();
+        let changes: Vec<u64> = out.iter().map(|o| o.changes).collect();
+        assert_eq!(changes, [0, 1, 0, 0, 0]);
+    }
+
+    #[test]
+    fn a_huge_row_stops_at_the_memory_budget_with_its_own_words() {
+        let conn = Connection::open_in_memory().unwrap();
+        let err = execute(&conn, "CREATE TABLE t(b);\nINSERT INTO t VALUES (zeroblob(500000000));", None).unwrap_err();
+        assert_eq!((err.statement, err.line), (2, 2));
+        assert_eq!(err.message, "stopped: it ran out of its memory budget of 256 MiB");
+        let n: i64 = conn.query_row("SELECT count(*) FROM t", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 0);
     }
 
     #[test]

@@ -17,6 +17,16 @@ pub const MAX_FILES: usize = 5_000;
 /// The most bytes all files of a set may have together.
 pub const MAX_TOTAL_BYTES: usize = 64 * 1024 * 1024;
 
+/// A file's bytes, reading no more than one byte past `limit` (so a huge file
+/// is refused by its size without being read whole).
+fn read_at_most(path: &Path, limit: usize) -> Result<Vec<u8>> {
+    use std::io::Read as _;
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).map_err(io)?.take(limit as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
+    Ok(bytes)
+}
+
 /// An ordered set of migrations, by ascending version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationSet {
@@ -46,20 +56,34 @@ impl MigrationSet {
     pub fn from_dir(dir: &Path) -> Result<Self> {
         let io = |source| Error::Io { path: dir.to_path_buf(), source };
         let mut files = Vec::new();
+        let mut bad = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(io)? {
-            let path = entry.map_err(io)?.path();
-            if !path.is_file() {
+            let entry = entry.map_err(io)?;
+            let path = entry.path();
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            // The entry itself, not what a link points at: a link could lead out of the folder.
+            let kind = entry.file_type().map_err(|source| Error::Io { path: path.clone(), source })?;
+            if !name.ends_with(".sql") {
                 continue;
             }
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            if name.ends_with(".sql") {
-                let bytes = std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
-                files.push((name, bytes));
+            if kind.is_symlink() {
+                bad.push((name.clone(), Error::Symlink { file: name }));
+                continue;
             }
+            if !kind.is_file() {
+                continue;
+            }
+            let size = entry.metadata().map_err(|source| Error::Io { path: path.clone(), source })?.len();
+            if size > MAX_FILE_BYTES as u64 {
+                bad.push((name.clone(), Error::FileTooLarge { file: name, size: size as usize, limit: MAX_FILE_BYTES }));
+                continue;
+            }
+            files.push((name, read_at_most(&path, MAX_FILE_BYTES)?));
         }
         // read_dir's order is the file system's; errors should not depend on it.
         files.sort();
-        Self::from_files(files).map_err(|e| match e {
+        bad.sort_by(|a, b| a.0.cmp(&b.0));
+        Self::build(files, bad).map_err(|e| match e {
             Error::Empty(_) => Error::Empty(dir.display().to_string()),
             e => e,
         })
@@ -69,8 +93,17 @@ impl MigrationSet {
     /// (`pr/migrations/1_a.up.sql`); only its last part counts. Every problem
     /// found is reported, each naming its files.
     pub fn from_files(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Result<Self> {
+        Self::build(files, Vec::new())
+    }
+
+    /// `from_files`, with files already found wrong (`bad`: name and error). A
+    /// version with a wrong file gets no pairing complaint too: its partner is
+    /// not missing, it is refused.
+    fn build(files: impl IntoIterator<Item = (String, Vec<u8>)>, bad: Vec<(String, Error)>) -> Result<Self> {
         let mut by_version: BTreeMap<i64, (String, Pending)> = BTreeMap::new();
-        let mut errors = Vec::new();
+        let version_of = |file: &str| parse_file_name(file).and_then(Result::ok).map(|n| n.version);
+        let mut broken: std::collections::BTreeSet<i64> = bad.iter().filter_map(|(f, _)| version_of(f)).collect();
+        let mut errors: Vec<Error> = bad.into_iter().map(|(_, e)| e).collect();
         let (mut count, mut total) = (0usize, 0usize);
         for (path, bytes) in files {
             count += 1;
@@ -91,16 +124,24 @@ impl MigrationSet {
                 Some(Ok(name)) => name,
             };
             if bytes.len() > MAX_FILE_BYTES {
+                broken.insert(name.version);
                 errors.push(Error::FileTooLarge { file, size: bytes.len(), limit: MAX_FILE_BYTES });
                 continue;
             }
             let sql = match String::from_utf8(bytes) {
                 Ok(sql) => sql,
                 Err(e) => {
+                    broken.insert(name.version);
                     errors.push(Error::NotUtf8 { file, offset: e.utf8_error().valid_up_to() });
                     continue;
                 }
             };
+            if let Some(at) = sql.find('\0') {
+                let line = 1 + sql[..at].matches('\n').count();
+                broken.insert(name.version);
+                errors.push(Error::NulByte { file, line });
+                continue;
+            }
             let script = Script { file: file.clone(), sql };
             let (_, entry) = by_version
                 .entry(name.version)
@@ -116,7 +157,7 @@ impl MigrationSet {
         }
 
         let mut migrations = Vec::new();
-        for (version, (_, p)) in by_version {
+        for (version, (_, p)) in by_version.into_iter().filter(|(v, _)| !broken.contains(v)) {
             match (p.simple, p.up, p.down) {
                 (Some((_, simple)), Some((_, up)), _) => errors.push(Error::MixedKinds {
                     version,
@@ -243,14 +284,15 @@ mod test {
     }
 
     #[test]
-    fn a_file_over_the_limit_is_named_and_the_rest_still_checked() {
+    fn a_file_over_the_limit_is_named_and_its_partner_is_not_called_missing() {
         let big = vec![b' '; MAX_FILE_BYTES + 1];
-        let err = MigrationSet::from_files(vec![("1_a.up.sql".into(), big), ("1_a.down.sql".into(), vec![])]).unwrap_err();
+        let files = vec![("1_a.up.sql".into(), big), ("1_a.down.sql".into(), vec![]), ("2_b.up.sql".into(), vec![])];
+        let err = MigrationSet::from_files(files).unwrap_err();
         assert_eq!(
             err.to_string(),
             "2 problems in the migration set:\n  \
              1_a.up.sql: too large (4194305 bytes; a migration file may have at most 4194304 bytes)\n  \
-             1_a.down.sql has no matching up migration; add 1_a.up.sql"
+             2_b.up.sql has no matching down migration; add 2_b.down.sql"
         );
     }
 

@@ -85,7 +85,9 @@ extern "C" fn note(data: *mut c_void, action: c_int, a1: *const c_char, a2: *con
             if FOLDER_PRAGMAS.contains(&pragma.as_str()) {
                 return refuse(format!("refused: PRAGMA {pragma} points SQLite at a folder, and migrations run in a sandbox"));
             }
-            if !a2.is_null() {
+            // `writable_schema = RESET` only makes SQLite read its schema again (see schema::integrity).
+            let reset = pragma == "writable_schema" && unsafe { text(a2) }.is_some_and(|v| v == "reset");
+            if !a2.is_null() && !reset {
                 if let Ok(mut t) = unsafe { touched(data) }.try_borrow_mut() {
                     t.pragmas = true;
                 }

@@ -141,3 +141,19 @@ fn verify_can_leave_out_the_style_rules() {
     let bad = migraplay(&["verify", "--lint", "style=maybe"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_command_quietly() {
+    for args in [&["status"][..], &["verify"], &["schema"], &["verify", fixture("index_left_behind").to_str().unwrap()]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_migraplay"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // as `| head -0` would
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert!(status.code().is_some_and(|c| c == 0 || c == 1), "{args:?}: {status:?} (101 would be a panic)");
+    }
+}

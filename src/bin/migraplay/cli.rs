@@ -21,6 +21,9 @@ struct Args {
     /// Seconds one migration may run before it is stopped and rolled back (0: no limit).
     #[arg(long, global = true, default_value_t = 5.0, value_name = "SECONDS")]
     timeout: f64,
+    /// Mebibytes of memory one migration may take on top of what the database holds (0: no limit).
+    #[arg(long, global = true, default_value_t = 256, value_name = "MIB")]
+    memory: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -85,6 +88,10 @@ pub fn main() -> ExitCode {
     let args = Args::parse();
     match try_main(args) {
         Ok(code) => code,
+        // The reader went away (`migraplay status | head -1`): nothing more to say to it.
+        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
@@ -100,6 +107,7 @@ fn load(dir: Option<&PathBuf>) -> migraplay::Result<MigrationSet> {
 }
 
 fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    migraplay::set_memory_budget((args.memory > 0).then(|| args.memory.saturating_mul(1024 * 1024)));
     match &args.command {
         Command::Serve { port, root } => return crate::serve::serve(root, *port).map(|()| ExitCode::SUCCESS),
         Command::Verify { dir, format, out, lint } => {
@@ -169,10 +177,12 @@ fn verify(
         Some(path) => std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?,
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
+    // A closed stderr (`2>&1 | head -1`) must not turn a verdict into a panic.
+    let mut err = std::io::stderr().lock();
     for m in &report.migrations {
         for p in &m.problems {
             let verdict = if p.is_not_tested() { "NOT TESTED" } else { "FAIL" };
-            eprintln!("{verdict} {}: {p}", m.label());
+            let _ = writeln!(err, "{verdict} {}: {p}", m.label());
         }
     }
     Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })

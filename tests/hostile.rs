@@ -1,0 +1,226 @@
+//! Untrusted migrations, as an attacker or a careless author writes them:
+//! nothing reaches a file outside the database under test, nothing is
+//! half-applied, and every refusal names the file, statement and line.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use migraplay::{verify, MigrationSet, Playground, Target};
+
+fn migraplay(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_migraplay")).args(args).output().expect("migraplay runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A set folder with one migration `1_evil` of this up and down.
+fn set(dir: &Path, up: &str, down: &str) -> String {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("1_evil.up.sql"), up).unwrap();
+    std::fs::write(dir.join("1_evil.down.sql"), down).unwrap();
+    dir.to_str().unwrap().to_string()
+}
+
+/// Every file below `dir`, with its bytes.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<_> = walk(dir).into_iter().map(|p| (p.display().to_string(), std::fs::read(&p).unwrap())).collect();
+    out.sort();
+    out
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+    }
+    out
+}
+
+#[test]
+fn attach_and_vacuum_into_create_no_file_and_verify_says_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("outside");
+    std::fs::create_dir(&target).unwrap();
+    let k = target.join("k.db");
+    let copy = target.join("copy.db");
+    let cases = [
+        (format!("CREATE TABLE t(x);\nATTACH '{}' AS k;\nCREATE TABLE k.t(x);", k.display()), 2, 2, format!("'{}'", k.display())),
+        (format!("-- no-transaction\nCREATE TABLE t(x);\nVACUUM INTO '{}';", copy.display()), 2, 3, format!("'{}'", copy.display())),
+    ];
+    for (i, (up, statement, line_no, named)) in cases.iter().enumerate() {
+        let dir = set(&tmp.path().join(format!("set{i}")), up, "DROP TABLE t;");
+        let o = migraplay(&["verify", &dir]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let line = stderr(&o).lines().next().unwrap().to_string();
+        assert!(line.starts_with(&format!("FAIL 1 evil: up failed: 1_evil.up.sql, statement {statement} (line {line_no}): refused: {named} is a file")), "{line}");
+        let o = migraplay(&["--dir", &dir, "up"]);
+        assert_eq!(o.status.code(), Some(1));
+    }
+    assert_eq!(files(&target), [], "no file appeared");
+}
+
+#[test]
+fn another_sqlite_file_can_be_neither_changed_nor_read_into_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let secrets = tmp.path().join("secrets.db");
+    let conn = rusqlite::Connection::open(&secrets).unwrap();
+    conn.execute_batch("CREATE TABLE creds(token TEXT); INSERT INTO creds VALUES ('hunter2');").unwrap();
+    drop(conn);
+    let before = std::fs::read(&secrets).unwrap();
+    let up = format!(
+        "ATTACH '{}' AS s;\nDELETE FROM s.creds;\nSELECT CAST((SELECT group_concat(token) FROM s.creds) AS INTEGER) + zeroblob(-1);",
+        secrets.display()
+    );
+    let dir = set(&tmp.path().join("set"), &up, "");
+    let o = migraplay(&["verify", &dir]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!stderr(&o).contains("hunter2") && !String::from_utf8_lossy(&o.stdout).contains("hunter2"));
+    assert_eq!(std::fs::read(&secrets).unwrap(), before, "the other database is untouched");
+}
+
+#[test]
+fn a_symlinked_migration_file_is_refused_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("set");
+    set(&dir, "CREATE TABLE t(x);", "DROP TABLE t;");
+    std::fs::write(tmp.path().join("secret.txt"), "TOKEN=abc").unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("secret.txt"), dir.join("2_leak.up.sql")).unwrap();
+    std::fs::write(dir.join("2_leak.down.sql"), "").unwrap();
+    let o = migraplay(&["verify", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "error: 2_leak.up.sql is a symbolic link; migraplay reads only regular files inside the migration folder\n");
+}
+
+#[test]
+fn a_wrapped_migration_that_ends_or_opens_a_transaction_is_refused_before_it_runs() {
+    for (body, word, line) in [("COMMIT;", "COMMIT", 2), ("ROLLBACK;", "ROLLBACK", 2), ("BEGIN;", "BEGIN", 2), ("END TRANSACTION;", "END", 2)] {
+        let set = MigrationSet::from_files([
+            ("1_a.up.sql".to_string(), format!("CREATE TABLE t(x);\n{body}\nCREATE TABLE u(y);").into_bytes()),
+            ("1_a.down.sql".to_string(), b"DROP TABLE u; DROP TABLE t;".to_vec()),
+        ])
+        .unwrap();
+        let mut pg = Playground::in_memory(set.clone()).unwrap();
+        let err = pg.migrate(Target::Up(None)).unwrap_err();
+        let expected = if word == "BEGIN" {
+            "BEGIN starts a transaction inside the one migraplay runs each migration in".to_string()
+        } else {
+            format!("{word} would end the transaction migraplay runs each migration in, leaving it half-applied")
+        };
+        assert_eq!(
+            err.error.to_string(),
+            format!("1_a.up.sql, statement 2 (line {line}): {expected}; remove it, or make `-- no-transaction` the file's first line (refused before it ran)")
+        );
+        assert!(pg.schema().unwrap().tables.is_empty(), "{body}: nothing ran");
+        assert!(pg.status().unwrap().iter().all(|s| s.state == migraplay::State::Pending), "{body}: nothing recorded");
+        let r = verify(&set, "test", None, &mut |_| {}).unwrap();
+        assert!(r.migrations[0].problems[0].to_string().ends_with("(refused before it ran)"));
+    }
+    // ROLLBACK TO a savepoint stays inside the migration's transaction: allowed.
+    let ok = MigrationSet::from_files([
+        ("1_a.up.sql".to_string(), b"SAVEPOINT s; CREATE TABLE t(x); ROLLBACK TO s; RELEASE s; CREATE TABLE t(x);".to_vec()),
+        ("1_a.down.sql".to_string(), b"DROP TABLE t;".to_vec()),
+    ])
+    .unwrap();
+    assert!(verify(&ok, "test", None, &mut |_| {}).unwrap().ok);
+}
+
+#[test]
+fn a_no_transaction_migration_that_leaves_a_transaction_open_is_an_error_not_applied() {
+    for (opener, shown) in [("BEGIN;", "BEGIN on line 3"), ("SAVEPOINT s;", "SAVEPOINT on line 3")] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = set(tmp.path(), &format!("-- no-transaction\nCREATE TABLE kept(x);\n{opener}\nCREATE TABLE lost(y);"), "DROP TABLE kept;");
+        let db = tmp.path().join("play.db");
+        let o = migraplay(&["--dir", &dir, "--db", db.to_str().unwrap(), "up"]);
+        assert_eq!(o.status.code(), Some(1), "{opener}");
+        assert_eq!(
+            stderr(&o),
+            format!("error: 1_evil.up.sql leaves a transaction open ({shown} without its end); the open transaction was rolled back, and statements before it stay (the file is marked -- no-transaction)\n")
+        );
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(tables, ["_sqlx_migrations", "kept"], "{opener}: what came after the open transaction was rolled back");
+        let rows: i64 = conn.query_row("SELECT count(*) FROM _sqlx_migrations", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, 0, "not recorded as applied");
+    }
+}
+
+#[test]
+fn a_nul_byte_is_an_error_naming_file_and_line() {
+    let err = MigrationSet::from_files([
+        ("1_a.up.sql".to_string(), b"CREATE TABLE a(x);\nCREATE TABLE b(y);\0\nCREATE TABLE c(z);".to_vec()),
+        ("1_a.down.sql".to_string(), b"DROP TABLE a;".to_vec()),
+    ])
+    .unwrap_err();
+    assert_eq!(err.to_string(), "1_a.up.sql: a NUL byte at line 2; SQLite would silently stop reading the file there");
+}
+
+#[test]
+fn writable_schema_tricks_and_orphan_rows_fail_verify() {
+    let corrupt = MigrationSet::from_files([
+        (
+            "1_a.up.sql".to_string(),
+            b"-- no-transaction\nCREATE TABLE t(x);\nPRAGMA writable_schema = ON;\nUPDATE sqlite_schema SET sql = 'CREATE TABLE t(x' WHERE name = 't';\nPRAGMA writable_schema = OFF;".to_vec(),
+        ),
+        ("1_a.down.sql".to_string(), b"DROP TABLE t;".to_vec()),
+        ("2_b.up.sql".to_string(), b"CREATE TABLE u(y);".to_vec()),
+        ("2_b.down.sql".to_string(), b"DROP TABLE u;".to_vec()),
+    ])
+    .unwrap();
+    let r = verify(&corrupt, "test", None, &mut |_| {}).unwrap();
+    assert!(!r.ok);
+    assert!(r.migrations[0].problems[0].to_string().starts_with("up: "), "{:?}", r.migrations[0].problems);
+    assert_eq!(r.migrations[1].status, migraplay::Status::NotTested);
+
+    let orphan = MigrationSet::from_files([
+        ("1_a.up.sql".to_string(), b"CREATE TABLE p(id INTEGER PRIMARY KEY);\nCREATE TABLE c(p INTEGER REFERENCES p(id));".to_vec()),
+        ("1_a.down.sql".to_string(), b"DROP TABLE c; DROP TABLE p;".to_vec()),
+        ("2_b.up.sql".to_string(), b"-- no-transaction\nPRAGMA foreign_keys = OFF;\nINSERT INTO c VALUES (42);\nPRAGMA foreign_keys = ON;".to_vec()),
+        ("2_b.down.sql".to_string(), b"DELETE FROM c;".to_vec()),
+    ])
+    .unwrap();
+    let r = verify(&orphan, "test", None, &mut |_| {}).unwrap();
+    assert_eq!(
+        r.migrations[1].problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        ["up: foreign_key_check: c rowid 1 refers to a missing row of p"]
+    );
+}
+
+#[test]
+fn a_huge_row_stops_at_the_memory_budget_and_is_rolled_back() {
+    let set = MigrationSet::from_files([
+        ("1_a.up.sql".to_string(), b"CREATE TABLE t(b);\nINSERT INTO t VALUES (zeroblob(500000000));".to_vec()),
+        ("1_a.down.sql".to_string(), b"DROP TABLE t;".to_vec()),
+    ])
+    .unwrap();
+    let r = verify(&set, "test", None, &mut |_| {}).unwrap();
+    assert_eq!(
+        r.migrations[0].problems[0].to_string(),
+        "up failed: 1_a.up.sql, statement 2 (line 2): stopped: it ran out of its memory budget of 256 MiB (rolled back)"
+    );
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_without_being_read_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = set(tmp.path(), "CREATE TABLE t(x);", "DROP TABLE t;");
+    let big = std::fs::File::create(tmp.path().join("2_big.up.sql")).unwrap();
+    big.set_len(6 * 1024 * 1024 * 1024).unwrap(); // sparse: 6 GiB that take no disk
+    std::fs::write(tmp.path().join("2_big.down.sql"), "").unwrap();
+    let o = migraplay(&["verify", &dir]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: 2_big.up.sql: too large (6442450944 bytes; a migration file may have at most 4194304 bytes)\n"
+    );
+}
