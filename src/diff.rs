@@ -397,6 +397,7 @@ fn table(e: &Table, a: &Table, out: &mut Vec<Difference>) {
     let cols = |t: &Table| t.columns.iter().map(|c| (low(&c.name), (t.name.clone(), c.clone()))).collect::<BTreeMap<_, _>>();
     let mut columns = Vec::new();
     compare(&cols(e), &cols(a), Kind::Column, &mut columns, |(_, e), (_, a)| column(e, a));
+    column_renames(e, a, &mut columns);
     for d in &mut columns {
         let c = e.columns.iter().chain(&a.columns).find(|c| low(&c.name) == d.name).map_or(d.name.clone(), |c| c.name.clone());
         d.name = format!("{}.{}", e.name, c);
@@ -448,6 +449,42 @@ fn table(e: &Table, a: &Table, out: &mut Vec<Difference>) {
         out.push(whole(Kind::Check, &e.name, &e.name, Change::Changed(how)));
     } else {
         constraints(Kind::Check, &e.name, &ce, &ca, out);
+    }
+}
+
+/// A column missing under one name and there under another, at the same
+/// place with the same definition, was renamed (`ALTER TABLE … RENAME COLUMN`):
+/// one difference, not a lost column and a new one.
+fn column_renames(e: &Table, a: &Table, columns: &mut Vec<Difference>) {
+    let position = |t: &Table, key: &str| t.columns.iter().position(|c| low(&c.name) == key);
+    let mut i = 0;
+    while i < columns.len() {
+        if columns[i].change != Change::Missing {
+            i += 1;
+            continue;
+        }
+        let Some(at) = position(e, &columns[i].name) else {
+            i += 1;
+            continue;
+        };
+        let old = &e.columns[at];
+        let renamed = a.columns.get(at).filter(|new| {
+            low(&new.name) != low(&old.name) && column(old, new).iter().all(|c| c.aspect == Aspect::Name) && position(e, &low(&new.name)).is_none()
+        });
+        let Some(new) = renamed else {
+            i += 1;
+            continue;
+        };
+        let Some(j) = columns.iter().position(|d| d.change == Change::StillThere && d.name == low(&new.name)) else {
+            i += 1;
+            continue;
+        };
+        columns[i].change = Change::Changed(vec![Changed { aspect: Aspect::Renamed, before: old.name.clone(), after: new.name.clone() }]);
+        columns.remove(j);
+        if j < i {
+            i -= 1;
+        }
+        i += 1;
     }
 }
 
@@ -618,6 +655,15 @@ mod test {
                 "view v: … WHERE b > 0 → … WHERE b >= 0",
             ]
         );
+    }
+
+    #[test]
+    fn a_renamed_column_is_one_change_not_a_loss_and_a_gain() {
+        let e = "CREATE TABLE t(id INTEGER PRIMARY KEY, modified TEXT NOT NULL, n INT)";
+        let a = "CREATE TABLE t(id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, n INT)";
+        assert_eq!(sentences(e, a), ["column t.modified: renamed modified → created_at"]);
+        let retyped = "CREATE TABLE t(id INTEGER PRIMARY KEY, created_at INT NOT NULL, n INT)";
+        assert_eq!(sentences(e, retyped), ["column t.created_at is still there", "column t.modified is missing"]);
     }
 
     #[test]

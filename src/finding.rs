@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::diff::Difference;
+use crate::diff::{Change, Difference};
 use crate::error::{Error, Location};
 
 /// The three stages of verification.
@@ -66,8 +66,8 @@ impl std::fmt::Display for Origin {
         match self {
             Origin::Up(m) => write!(f, "created by {m}"),
             Origin::ChangedBy(m) => write!(f, "last changed by {m}"),
-            Origin::TheDown => f.write_str("the down itself created it"),
-            Origin::TheUpAgain => f.write_str("the up again created it"),
+            Origin::TheDown => f.write_str("the down created it"),
+            Origin::TheUpAgain => f.write_str("the up again created it, the first up did not"),
         }
     }
 }
@@ -115,6 +115,11 @@ pub enum Problem {
         /// What the check said.
         message: String,
     },
+    /// A down with no statement at all (comments only) left the up's changes.
+    EmptyDown {
+        /// The down file.
+        file: String,
+    },
     /// A stage could not run because an earlier one failed.
     NotTested {
         /// Which stage was not tested.
@@ -151,6 +156,7 @@ impl Problem {
             | Problem::Differs { stage, .. }
             | Problem::Integrity { stage, .. }
             | Problem::NotTested { stage, .. } => *stage,
+            Problem::EmptyDown { .. } => Stage::Down,
         }
     }
 }
@@ -172,12 +178,17 @@ impl std::fmt::Display for Problem {
                 }
             }
             Problem::Differs { stage, difference, origin } => {
+                // What the stage itself made was never "still there": it is new.
+                if let (Change::StillThere, Some(Origin::TheDown | Origin::TheUpAgain)) = (&difference.change, origin) {
+                    return write!(f, "{}: {} is new ({})", stage.word(), difference.object(), origin.as_ref().map(Origin::to_string).unwrap_or_default());
+                }
                 write!(f, "{}: {difference}", stage.word())?;
                 match origin {
                     Some(o) => write!(f, " ({o})"),
                     None => Ok(()),
                 }
             }
+            Problem::EmptyDown { file } => write!(f, "down: {file} has no statement (only comments or blanks), so it reverted nothing"),
             Problem::Integrity { stage, message } => write!(f, "{}: {message}", stage.word()),
             Problem::NotTested { stage, after, migration } => {
                 let which = if *stage == Stage::Up { String::new() } else { format!("{} ", stage.word()) };

@@ -54,6 +54,7 @@ enum Ddl {
     /// `refused_with_rows`: NOT NULL without a usable DEFAULT, and not generated.
     AddColumn { table: String, column: String, refused_with_rows: bool },
     DropColumn { table: String, column: String },
+    RenameColumn { table: String, to: String },
     /// `INSERT INTO … SELECT … FROM a JOIN b`: the tables whose rows it copies.
     Copy { from: Vec<String> },
 }
@@ -113,6 +114,8 @@ fn parse(stmt: &str) -> Option<Ddl> {
         let if_not_exists = is(i, "IF") && is(i + 1, "NOT") && is(i + 2, "EXISTS");
         if if_not_exists {
             i += 3;
+        } else if is(i, "IF") {
+            return None; // not SQL SQLite accepts: its own error says so, lint need not guess
         }
         let (name, next) = name_at(&t, i)?;
         let table = if kind == "index" || kind == "trigger" {
@@ -126,6 +129,9 @@ fn parse(stmt: &str) -> Option<Ddl> {
     if is(0, "DROP") {
         let kind = KINDS.iter().find(|k| is(1, k))?.to_lowercase();
         let if_exists = is(2, "IF") && is(3, "EXISTS");
+        if is(2, "IF") && !if_exists {
+            return None; // `DROP INDEX IF NOT EXISTS x` is a syntax error, not an index named IF
+        }
         let (name, _) = name_at(&t, if if_exists { 4 } else { 2 })?;
         return Some(Ddl::Drop { kind, name, if_exists });
     }
@@ -133,6 +139,12 @@ fn parse(stmt: &str) -> Option<Ddl> {
         let (table, i) = name_at(&t, 2)?;
         if is(i, "RENAME") && is(i + 1, "TO") {
             return Some(Ddl::Rename { from: table, to: name_at(&t, i + 2)?.0 });
+        }
+        if is(i, "RENAME") {
+            let from = if is(i + 1, "COLUMN") { i + 2 } else { i + 1 };
+            if is(from + 1, "TO") {
+                return Some(Ddl::RenameColumn { table, to: t.get(from + 2)?.name() });
+            }
         }
         let col = if is(i + 1, "COLUMN") { i + 2 } else { i + 1 };
         let column = t.get(col)?.name();
@@ -287,7 +299,7 @@ fn read_up(version: i64, up: &[Parsed<'_>], objects: &mut Objects, out: &mut Vec
                 objects.drop(kind, name);
             }
             Ddl::Rename { from, to } => objects.rename(from, to, here),
-            Ddl::DropColumn { table, column } if objects.holds_data_before(version, table) => out.push(p.warning(
+            Ddl::DropColumn { table, column } if objects.holds_data_before(version, table) && !column_rebuilt(up, i, table, column) => out.push(p.warning(
                 "destructive-up",
                 format!("ALTER TABLE {table} DROP COLUMN {column} in an up migration deletes its data"),
             )),
@@ -298,6 +310,15 @@ fn read_up(version: i64, up: &[Parsed<'_>], objects: &mut Objects, out: &mut Vec
             _ => {}
         }
     }
+}
+
+/// Whether dropping column `column` at statement `i` of an up is part of a
+/// column rebuild: the same up later renames another column onto its name
+/// (add new, copy, drop old, rename new: how a column changes type in SQLite).
+fn column_rebuilt(up: &[Parsed<'_>], i: usize, table: &str, column: &str) -> bool {
+    up[i + 1..].iter().any(|p| {
+        matches!(&p.ddl, Ddl::RenameColumn { table: t, to } if t.eq_ignore_ascii_case(table) && to.eq_ignore_ascii_case(column))
+    })
 }
 
 /// Whether dropping table `name` at statement `i` of an up is part of a
@@ -506,6 +527,20 @@ mod test {
             messages(&w),
             ["DROP TABLE old in an up migration deletes its data", "ALTER TABLE t DROP COLUMN c in an up migration deletes its data"]
         );
+    }
+
+    #[test]
+    fn a_column_rebuild_is_not_destructive_and_unparsable_statements_are_not_guessed_at() {
+        let s = set(&[
+            ("1_a.up.sql", "CREATE TABLE IF NOT EXISTS users(id INTEGER PRIMARY KEY, pw TEXT NOT NULL);"),
+            ("1_a.down.sql", "DROP TABLE IF EXISTS users;"),
+            (
+                "2_b.up.sql",
+                "ALTER TABLE users ADD COLUMN pw_new TEXT;\nUPDATE users SET pw_new = pw;\nALTER TABLE users DROP COLUMN pw;\nALTER TABLE users RENAME pw_new TO pw;",
+            ),
+            ("2_b.down.sql", "DROP INDEX IF NOT EXISTS nothing;"),
+        ]);
+        assert_eq!(lint(&s, None), []);
     }
 
     #[test]

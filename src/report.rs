@@ -636,7 +636,7 @@ fn write_migration(o: &mut String, m: &MigrationReport) -> std::fmt::Result {
     let ran = m.up == Outcome::Pass;
     match (m.up, m.up_ms) {
         (Outcome::Pass, Some(t)) => {
-            let tables: Vec<String> = c.tables.iter().map(|t| format!("{} ({} columns)", t.name, t.columns)).collect();
+            let tables: Vec<String> = c.tables.iter().map(|t| format!("{} ({})", t.name, count(t.columns, "column"))).collect();
             let what = if tables.is_empty() { "no table".to_string() } else { format!("table {}", tables.join(", ")) };
             writeln!(o, "  - UP migration: PASS in {t:.3} ms; creates {}", md(&what))?;
         }
@@ -691,16 +691,20 @@ fn write_migration(o: &mut String, m: &MigrationReport) -> std::fmt::Result {
 }
 
 /// Text from a migration (names, messages) made inert in Markdown: no
-/// link, image, emphasis, code or HTML can come of it, and it stays on its
-/// line. (Underscores stay: inside words, as in file names, they are text.)
+/// link, image, emphasis, code, entity or HTML can come of it, and it stays on
+/// its line. An underscore inside a word (`2_create_b.up.sql`) is text on every
+/// renderer and stays as it is; one at a word's edge (`__old__`) is escaped.
 fn md(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let word = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|c| c.is_alphanumeric());
     let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
+    for (i, &ch) in chars.iter().enumerate() {
         match ch {
-            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' | '~' => {
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
                 out.push('\\');
                 out.push(ch);
             }
+            '_' if !(word(i.checked_sub(1)) && word(Some(i + 1))) => out.push_str("\\_"),
             '\n' | '\r' => out.push(' '),
             _ => out.push(ch),
         }
@@ -715,10 +719,7 @@ fn code(text: &str) -> String {
 
 /// A table's foreign keys as the report words them: `t (a) → p(id) ON DELETE CASCADE`.
 fn foreign_keys(t: &crate::schema::Table) -> impl Iterator<Item = String> + '_ {
-    t.foreign_keys.iter().map(move |fk| {
-        let (from, to) = (fk.columns.join(", "), fk.target_columns.join(", "));
-        format!("{} ({from}) → {}({to}) ON DELETE {}", t.name, fk.target, fk.on_delete)
-    })
+    t.foreign_keys.iter().map(move |fk| format!("{} {fk}", t.name))
 }
 
 /// `1 table`, `2 tables`.
@@ -747,4 +748,17 @@ fn today() -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod md_test {
+    use super::md;
+
+    #[test]
+    fn names_cannot_become_markdown() {
+        assert_eq!(md("__old__"), "\\_\\_old\\_\\_");
+        assert_eq!(md("2_create_b.up.sql"), "2_create_b.up.sql");
+        assert_eq!(md("_sqlx_migrations"), "\\_sqlx_migrations");
+        assert_eq!(md("![x](http://e/y.png) <b>&amp;</b>\n# h"), "!\\[x\\](http://e/y.png) \\<b\\>\\&amp;\\</b\\> # h");
+    }
 }

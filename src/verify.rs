@@ -206,6 +206,10 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
                 down_log.push(a.to_string());
                 let diffs = diff::diff(&snaps[k], &db.snapshot()?.0);
                 report.down = if diffs.is_empty() { DownResult::Pass } else { DownResult::Fail };
+                let down = m.down.as_ref().expect("checked above");
+                if !diffs.is_empty() && crate::script::split(down.text()).is_empty() {
+                    report.problems.push(Problem::EmptyDown { file: down.file.clone() });
+                }
                 for d in &diffs {
                     let origin = history.origin(d, Stage::Down, k, migrations);
                     report.problems.push(Problem::Differs { stage: Stage::Down, difference: d.clone(), origin });

@@ -183,7 +183,7 @@ fn a_rebuilding_down_that_loses_constraints_is_caught_part_by_part() {
             "down: column accounts.email: collation NOCASE → none (created by 1 create accounts)",
             "down: column accounts.id: autoincrement yes → no (created by 1 create accounts)",
             "down: table accounts: UNIQUE (org, handle) is missing (created by 1 create accounts)",
-            "down: table accounts_backup is still there (the down itself created it)",
+            "down: table accounts_backup is new (the down created it)",
             "down: index idx_accounts_email: key email DESC → email (created by 1 create accounts)",
         ]
     );
@@ -211,7 +211,7 @@ fn a_down_that_changes_one_detail_of_each_definition_names_each() {
         [
             "down: column items.doubled: generated AS (price * 2) STORED → AS (price * 2) VIRTUAL (created by 1 create items)",
             "down: table items: FOREIGN KEY (owner) → owners(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED is missing (created by 1 create items)",
-            "down: table items: FOREIGN KEY (owner) → owners(id) ON DELETE SET NULL is still there (the down itself created it)",
+            "down: table items: FOREIGN KEY (owner) → owners(id) ON DELETE SET NULL is new (the down created it)",
             "down: table items: CHECK (price > 0) → CHECK (price >= 0) (created by 1 create items)",
             "down: column tags.name: not null yes → no (created by 1 create items)",
             "down: table tags: without rowid yes → no (created by 1 create items)",
@@ -251,4 +251,36 @@ fn a_rename_and_its_reverse_round_trip_with_the_quotes_sqlite_adds() {
     assert!(r.ok, "{:#?}", problems(&r));
     let steps: Vec<String> = r.migrations[1].changes.iter().map(|d| d.as_step()).collect();
     assert!(steps.contains(&"table users removed".to_string()) && steps.contains(&"table accounts added".to_string()), "{steps:?}");
+}
+
+#[test]
+fn a_down_of_only_comments_is_called_empty_before_what_it_left() {
+    let set = MigrationSet::from_files([
+        ("1_a.up.sql".to_string(), b"CREATE TABLE t(x);".to_vec()),
+        ("1_a.down.sql".to_string(), b"-- SQL in section 'Down' is executed when this migration is rolled back\n".to_vec()),
+    ])
+    .unwrap();
+    let r = verify(&set, "native test", None, &mut |_| {}).unwrap();
+    assert_eq!(
+        problems(&r)[0].1,
+        [
+            "down: 1_a.down.sql has no statement (only comments or blanks), so it reverted nothing",
+            "down: table t is still there (created by 1 a)",
+        ]
+    );
+}
+
+#[test]
+fn a_column_renamed_by_an_up_is_one_change_and_a_down_that_forgets_it_says_so() {
+    let set = MigrationSet::from_files([
+        ("1_a.up.sql".to_string(), b"CREATE TABLE t(id INTEGER PRIMARY KEY, modified TEXT);".to_vec()),
+        ("1_a.down.sql".to_string(), b"DROP TABLE t;".to_vec()),
+        ("2_ren.up.sql".to_string(), b"ALTER TABLE t RENAME COLUMN modified TO created_at;".to_vec()),
+        ("2_ren.down.sql".to_string(), b"SELECT 1;".to_vec()),
+    ])
+    .unwrap();
+    let r = verify(&set, "native test", None, &mut |_| {}).unwrap();
+    let steps: Vec<String> = r.migrations[1].changes.iter().map(|d| d.as_step()).collect();
+    assert_eq!(steps, ["column t.modified: renamed modified → created_at"]);
+    assert_eq!(problems(&r)[1].1, ["down: column t.modified: renamed modified → created_at (created by 1 a)"]);
 }

@@ -3,7 +3,7 @@
 // text nodes, so nothing in a report can become HTML.
 
 function inline(parent, text) {
-  const pattern = /(\\[\\`*\[\]<>|~]|\*\*[^*]+\*\*|`[^`]+`)/g;
+  const pattern = /(\\[\\`*\[\]<>|~_&]|\*\*[^*]+\*\*|`[^`]+`)/g;
   let last = 0;
   for (const match of text.matchAll(pattern)) {
     parent.append(text.slice(last, match.index));

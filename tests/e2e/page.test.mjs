@@ -186,7 +186,7 @@ test('verify in the page shows a down that loses a UNIQUE constraint, a collatio
     'down: column accounts.email: collation NOCASE → none (created by 1 create accounts)',
     'down: column accounts.id: autoincrement yes → no (created by 1 create accounts)',
     'down: table accounts: UNIQUE (org, handle) is missing (created by 1 create accounts)',
-    'down: table accounts_backup is still there (the down itself created it)',
+    'down: table accounts_backup is new (the down created it)',
     'down: index idx_accounts_email: key email DESC → email (created by 1 create accounts)',
   ]);
   assert.deepEqual(await page.locator('#verify-results tr[data-version="2"] .step-changes li').allTextContents(),
