@@ -1,9 +1,18 @@
 //! A small static file server for the built page, bound to 127.0.0.1.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The most bytes a request's line and headers may have.
+const MAX_REQUEST_BYTES: usize = 16 * 1024;
+/// The most connections served at once; more are answered 503 and closed.
+const MAX_CONNECTIONS: usize = 64;
+/// How long a client has to send its whole request, however slowly it drips.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
 
 /// The Content-Security-Policy every response carries: the page runs only its own scripts and wasm.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
@@ -14,6 +23,8 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 /// A plain std server, one thread per connection and `Connection: close`:
 /// tiny_http left one of the page's parallel module requests unanswered now
 /// and then (seen in the end-to-end tests), and a static page needs no more.
+/// Bounded: a request's head may have 16 KiB and must arrive within 10 s,
+/// and at most 64 connections are served at once.
 pub fn serve(root: &Path, port: u16) -> Result<(), Box<dyn std::error::Error>> {
     if !root.join("index.html").is_file() {
         return Err(format!("{} has no index.html; build the page first with `make dist`", root.display()).into());
@@ -21,25 +32,61 @@ pub fn serve(root: &Path, port: u16) -> Result<(), Box<dyn std::error::Error>> {
     let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     let port = listener.local_addr()?.port();
     println!("Serving {} on http://127.0.0.1:{port}/ (Ctrl-C stops)", root.display());
-    for stream in listener.incoming().flatten() {
-        let root = root.to_path_buf();
-        std::thread::spawn(move || {
+    let active = Arc::new(AtomicUsize::new(0));
+    // Nothing a client does ends the server: a failed accept or spawn drops that one connection.
+    for mut stream in listener.incoming().flatten() {
+        if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+            let _ = stream.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            continue;
+        }
+        active.fetch_add(1, Ordering::SeqCst);
+        let (root, done) = (root.to_path_buf(), Arc::clone(&active));
+        let spawned = std::thread::Builder::new().spawn(move || {
             let _ = handle(&root, stream);
+            done.fetch_sub(1, Ordering::SeqCst);
         });
+        if spawned.is_err() {
+            active.fetch_sub(1, Ordering::SeqCst);
+        }
     }
     Ok(())
 }
 
-fn handle(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut line = String::new();
-    let mut reader = BufReader::new(stream.try_clone()?);
-    reader.read_line(&mut line)?;
-    // The headers are not needed; read them so the client sees its request consumed.
-    let mut header = String::new();
-    while reader.read_line(&mut header)? > 2 {
-        header.clear();
+/// The request's line and headers, read within the deadline and the size limit.
+fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<String>> {
+    let start = Instant::now();
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 1024];
+    while !bytes.windows(4).any(|w| w == b"\r\n\r\n") && !bytes.windows(2).any(|w| w == b"\n\n") {
+        let left = REQUEST_DEADLINE.checked_sub(start.elapsed()).filter(|d| !d.is_zero());
+        let Some(left) = left else { return Ok(None) };
+        stream.set_read_timeout(Some(left))?;
+        let n = stream.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+        if bytes.len() > MAX_REQUEST_BYTES {
+            return Ok(None);
+        }
     }
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+fn handle(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
+    let Some(request) = read_request(&mut stream)? else {
+        let body = "request too large or too slow";
+        let head = format!("HTTP/1.1 400 Bad Request\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+        stream.write_all(head.as_bytes())?;
+        stream.write_all(body.as_bytes())?;
+        // Closing with unread bytes would reset the connection and lose the answer:
+        // say we are done, then let a little of the rest drain away.
+        stream.shutdown(std::net::Shutdown::Write)?;
+        stream.set_read_timeout(Some(Duration::from_millis(200)))?;
+        let _ = std::io::copy(&mut (&mut stream).take(1 << 20), &mut std::io::sink());
+        return Ok(());
+    };
+    let line = request.lines().next().unwrap_or("");
     let mut parts = line.split_whitespace();
     let (method, url) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
     let found = if method == "GET" || method == "HEAD" { resolve(root, url) } else { None };
@@ -64,7 +111,8 @@ fn handle(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
     stream.flush()
 }
 
-/// The file a URL names under `root`; `None` for anything that would leave it.
+/// The file a URL names under `root`; `None` for anything that would leave
+/// it, a symbolic link on the way included (it could point anywhere).
 fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
     let path = url.split(['?', '#']).next().unwrap_or("/");
     let mut out = root.to_path_buf();
@@ -73,6 +121,9 @@ fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
             Component::Normal(p) => out.push(p),
             Component::CurDir => {}
             _ => return None,
+        }
+        if std::fs::symlink_metadata(&out).ok()?.file_type().is_symlink() {
+            return None;
         }
     }
     if out.is_dir() {
