@@ -47,7 +47,8 @@ fn category(code: &str) -> Category {
 /// The DDL facts lint needs from one statement. Names are as written, unquoted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Ddl {
-    Create { kind: String, name: String, if_not_exists: bool, table: Option<String> },
+    /// `references`: for a table, the tables its foreign keys name.
+    Create { kind: String, name: String, if_not_exists: bool, table: Option<String>, references: Vec<String> },
     Drop { kind: String, name: String, if_exists: bool },
     /// `ALTER TABLE from RENAME TO to`.
     Rename { from: String, to: String },
@@ -124,7 +125,12 @@ fn parse(stmt: &str) -> Option<Ddl> {
         } else {
             None
         };
-        return Some(Ddl::Create { kind, name, if_not_exists, table });
+        let references = if kind == "table" {
+            sqltext::table_definition(stmt).foreign_keys.into_iter().map(|f| f.target.to_lowercase()).collect()
+        } else {
+            Vec::new()
+        };
+        return Some(Ddl::Create { kind, name, if_not_exists, table, references });
     }
     if is(0, "DROP") {
         let kind = KINDS.iter().find(|k| is(1, k))?.to_lowercase();
@@ -199,9 +205,10 @@ fn namespace(kind: &str) -> &'static str {
 }
 
 /// What exists after the ups read so far (in order, through CREATE, DROP and
-/// RENAME), by namespace and lowercase name.
+/// RENAME), by namespace and lowercase name; and which tables each table's
+/// foreign keys name (lowercase), as SQLite rewrites them on a rename.
 #[derive(Debug, Default)]
-struct Objects(BTreeMap<(&'static str, String), Object>);
+struct Objects(BTreeMap<(&'static str, String), Object>, BTreeMap<String, Vec<String>>);
 
 impl Objects {
     fn get(&self, kind: &str, name: &str) -> Option<&Object> {
@@ -223,8 +230,17 @@ impl Objects {
         self.0.entry((namespace(kind), name.to_lowercase())).or_insert(Object { kind: kind.to_string(), table, origin });
     }
 
+    /// The tables (lowercase) with a foreign key naming `table`, but itself.
+    fn referencing(&self, table: &str) -> Vec<String> {
+        let table = table.to_lowercase();
+        self.1.iter().filter(|(t, refs)| **t != table && refs.contains(&table)).map(|(t, _)| t.clone()).collect()
+    }
+
     fn drop(&mut self, kind: &str, name: &str) {
         let name = name.to_lowercase();
+        if kind == "table" {
+            self.1.remove(&name);
+        }
         self.0.remove(&(namespace(kind), name.clone()));
         if kind == "table" || kind == "view" {
             self.0.retain(|_, o| o.table.as_deref() != Some(name.as_str()));
@@ -234,6 +250,12 @@ impl Objects {
     /// The renamed table now comes from the rename; its indexes and triggers follow it.
     fn rename(&mut self, from: &str, to: &str, origin: Origin) {
         let (from, to) = (from.to_lowercase(), to.to_lowercase());
+        if let Some(refs) = self.1.remove(&from) {
+            self.1.insert(to.clone(), refs);
+        }
+        for target in self.1.values_mut().flatten().filter(|t| **t == from) {
+            *target = to.clone();
+        }
         self.0.remove(&("table", from.clone()));
         self.0.insert(("table", to.clone()), Object { kind: "table".into(), table: None, origin });
         for o in self.0.values_mut().filter(|o| o.table.as_deref() == Some(from.as_str())) {
@@ -284,11 +306,14 @@ fn read_up(version: i64, up: &[Parsed<'_>], objects: &mut Objects, out: &mut Vec
     for (i, p) in up.iter().enumerate() {
         let here = Origin { version, file: p.file.to_string(), line: p.line };
         match &p.ddl {
-            Ddl::Create { kind, name, if_not_exists, table } => {
+            Ddl::Create { kind, name, if_not_exists, table, references } => {
                 if let Some(old) = objects.get(kind, name) {
                     let outcome = if *if_not_exists { "IF NOT EXISTS keeps the old definition" } else { "this CREATE fails" };
                     let Origin { file, line, .. } = &old.origin;
                     out.push(p.warning("created-twice", format!("{} {name} already exists (created by {file} line {line}): {outcome}", old.kind)));
+                }
+                if kind == "table" && objects.get(kind, name).is_none() {
+                    objects.1.insert(name.to_lowercase(), references.clone());
                 }
                 objects.create(kind, name, table.as_deref(), here);
             }
@@ -298,7 +323,22 @@ fn read_up(version: i64, up: &[Parsed<'_>], objects: &mut Objects, out: &mut Vec
                 }
                 objects.drop(kind, name);
             }
-            Ddl::Rename { from, to } => objects.rename(from, to, here),
+            Ddl::Rename { from, to } => {
+                let children = objects.referencing(from);
+                let remade = up[i + 1..].iter().find(|q| matches!(&q.ddl, Ddl::Create { kind, name, .. } if kind == "table" && name.eq_ignore_ascii_case(from)));
+                if let (false, Some(remade)) = (children.is_empty(), remade) {
+                    out.push(p.warning(
+                        "fk-follows-rename",
+                        format!(
+                            "ALTER TABLE {from} RENAME TO {to} re-points the foreign keys of {} to {to} (SQLite rewrites references on a rename), \
+                             so they will not reference the new {from} made on line {}; create the new table under another name and rename it onto {from} instead",
+                            children.join(", "),
+                            remade.line
+                        ),
+                    ));
+                }
+                objects.rename(from, to, here)
+            }
             Ddl::DropColumn { table, column } if objects.holds_data_before(version, table) && !column_rebuilt(up, i, table, column) => out.push(p.warning(
                 "destructive-up",
                 format!("ALTER TABLE {table} DROP COLUMN {column} in an up migration deletes its data"),
@@ -526,6 +566,25 @@ mod test {
         assert_eq!(
             messages(&w),
             ["DROP TABLE old in an up migration deletes its data", "ALTER TABLE t DROP COLUMN c in an up migration deletes its data"]
+        );
+    }
+
+    #[test]
+    fn renaming_a_referenced_table_away_before_making_it_anew_leaves_its_children_behind() {
+        let s = set(&[
+            ("1_a.up.sql", "CREATE TABLE IF NOT EXISTS repos(id INTEGER PRIMARY KEY);\nCREATE TABLE IF NOT EXISTS collabs(repo_id INTEGER REFERENCES repos(id));"),
+            ("1_a.down.sql", "DROP TABLE IF EXISTS collabs; DROP TABLE IF EXISTS repos;"),
+            ("2_b.up.sql", "ALTER TABLE repos RENAME TO repos_old;\nCREATE TABLE IF NOT EXISTS repos(id INTEGER PRIMARY KEY, owner INT);\nINSERT INTO repos SELECT id, 0 FROM repos_old;\nDROP TABLE IF EXISTS repos_old;"),
+            ("2_b.down.sql", ""),
+            ("3_c.up.sql", "CREATE TABLE IF NOT EXISTS t_new(id INTEGER PRIMARY KEY);\nDROP TABLE IF EXISTS t_new;"),
+            ("3_c.down.sql", ""),
+        ]);
+        let w = lint(&s, None);
+        assert_eq!(codes(&w), [("fk-follows-rename", "2_b.up.sql", 1)]);
+        assert_eq!(
+            w[0].message,
+            "ALTER TABLE repos RENAME TO repos_old re-points the foreign keys of collabs to repos_old (SQLite rewrites references on a rename), \
+             so they will not reference the new repos made on line 2; create the new table under another name and rename it onto repos instead"
         );
     }
 
