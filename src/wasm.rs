@@ -38,6 +38,9 @@ struct MigrationFiles<'a> {
     checksum: String,
 }
 
+/// The most characters of one text value the console hands to the page.
+const CONSOLE_TEXT_CHARS: usize = 10_000;
+
 /// The largest integer a JavaScript number holds exactly (2^53 - 1).
 const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
 
@@ -111,22 +114,54 @@ fn stepped(s: crate::Stepped) -> Result<JsValue, JsValue> {
     Err(err)
 }
 
-/// Reads `[{name, bytes: Uint8Array}]` or `[{name, text}]`.
-fn files_from_js(files: &Array) -> Result<Vec<(String, Vec<u8>)>, JsValue> {
-    files
-        .iter()
-        .map(|f| {
-            let name = Reflect::get(&f, &"name".into())?.as_string().ok_or_else(|| error("each file needs a name"))?;
-            let bytes = Reflect::get(&f, &"bytes".into())?;
-            let bytes = if bytes.is_instance_of::<Uint8Array>() {
-                Uint8Array::new(&bytes).to_vec()
-            } else {
-                let text = Reflect::get(&f, &"text".into())?.as_string();
-                text.ok_or_else(|| error(format!("{name}: give its bytes or its text")))?.into_bytes()
-            };
-            Ok((name, bytes))
+/// Reads `[{name, bytes: Uint8Array}]` or `[{name, text}]` into a set. An item
+/// `{name, size}` is a file the page did not read because its size is over a
+/// limit (a 6 GB file is never read whole): the core is handed its first bytes
+/// past the limit, so it refuses it as it refuses any file too large (and pairs
+/// the rest as usual), and the error then gives the real size.
+fn set_from_js(files: &Array) -> Result<MigrationSet, JsValue> {
+    use crate::source::{MAX_FILE_BYTES, MAX_TOTAL_BYTES};
+    let mut read = Vec::new();
+    let mut unread: Vec<(String, usize)> = Vec::new();
+    let mut total = 0usize;
+    for (i, f) in files.iter().enumerate() {
+        let name = Reflect::get(&f, &"name".into())?.as_string().ok_or_else(|| error(format!("file {} has no name", i + 1)))?;
+        let bytes = Reflect::get(&f, &"bytes".into())?;
+        let size = Reflect::get(&f, &"size".into())?.as_f64();
+        let (bytes, size) = if bytes.is_instance_of::<Uint8Array>() {
+            let bytes = Uint8Array::new(&bytes).to_vec();
+            let size = bytes.len();
+            (bytes, size)
+        } else if let Some(size) = size {
+            let size = size as usize;
+            unread.push((name.clone(), size));
+            (vec![b' '; size.min(MAX_FILE_BYTES + 1)], size)
+        } else {
+            let text = Reflect::get(&f, &"text".into())?.as_string();
+            let bytes = text.ok_or_else(|| error(format!("{name}: give its bytes or its text")))?.into_bytes();
+            let size = bytes.len();
+            (bytes, size)
+        };
+        total = total.saturating_add(size);
+        read.push((name, bytes));
+    }
+    if total > MAX_TOTAL_BYTES {
+        let e = crate::Error::TooMany { what: format!("more than {MAX_TOTAL_BYTES} bytes in all"), limit: MAX_TOTAL_BYTES };
+        return Err(error(e));
+    }
+    let real_size = |e: crate::Error| match e {
+        crate::Error::FileTooLarge { file, size, limit } => {
+            let size = unread.iter().find(|(n, _)| n.rsplit(['/', '\\']).next() == Some(file.as_str())).map_or(size, |(_, s)| *s);
+            crate::Error::FileTooLarge { file, size, limit }
+        }
+        e => e,
+    };
+    MigrationSet::from_files(read).map_err(|e| {
+        error(match e {
+            crate::Error::Load(list) => crate::Error::Load(list.into_iter().map(real_size).collect()),
+            e => real_size(e),
         })
-        .collect()
+    })
 }
 
 #[wasm_bindgen(js_class = Playground)]
@@ -140,7 +175,7 @@ impl JsPlayground {
     /// A set from `[{name, bytes}]` or `[{name, text}]` on a fresh in-memory database.
     #[wasm_bindgen(js_name = fromFiles)]
     pub fn from_files(files: Array) -> Result<JsPlayground, JsValue> {
-        let set = MigrationSet::from_files(files_from_js(&files)?).map_err(error)?;
+        let set = set_from_js(&files)?;
         Ok(JsPlayground { inner: Playground::in_memory(set).map_err(error)? })
     }
 
@@ -148,7 +183,7 @@ impl JsPlayground {
     /// the database. Throws (and keeps the current set) when it does not load.
     #[wasm_bindgen(js_name = replaceFiles)]
     pub fn replace_files(&mut self, files: Array) -> Result<(), JsValue> {
-        let set = MigrationSet::from_files(files_from_js(&files)?).map_err(error)?;
+        let set = set_from_js(&files)?;
         self.inner.replace_set(set);
         Ok(())
     }
@@ -187,8 +222,19 @@ impl JsPlayground {
     }
 
     /// Runs ad-hoc SQL: `{outputs: [{statement, sql, columns, rows, truncated, changes}], error}`.
+    /// A text value longer than `CONSOLE_TEXT_CHARS` characters is cut there and ends in `…`,
+    /// so a huge value never crosses to the page whole.
     pub fn console(&self, sql: &str, max_rows: usize) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.console(sql, max_rows))
+        let mut run = self.inner.console(sql, max_rows);
+        for text in run.outputs.iter_mut().flat_map(|o| o.rows.iter_mut().flatten()) {
+            if let crate::Value::Text(t) = text {
+                if let Some((cut, _)) = t.char_indices().nth(CONSOLE_TEXT_CHARS) {
+                    t.truncate(cut);
+                    t.push('…');
+                }
+            }
+        }
+        to_js(&run)
     }
 
     /// The entity-relationship diagram of the current schema, laid out.

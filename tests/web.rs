@@ -59,11 +59,11 @@ fn next_last_and_migrate_to_step_through_versions() {
     let mut pg = Playground::new().unwrap();
     pg.apply_next().unwrap();
     assert_eq!(num(&pg.schema().unwrap(), &["totals", "tables"]), 1.0);
-    pg.migrate_to(20250115010300.0).unwrap();
+    pg.migrate_to(20250115010300.0.into()).unwrap();
     assert_eq!(num(&pg.schema().unwrap(), &["totals", "tables"]), 4.0);
     pg.revert_last().unwrap();
     assert_eq!(num(&pg.schema().unwrap(), &["totals", "tables"]), 3.0);
-    pg.migrate_to(0.0).unwrap();
+    pg.migrate_to(0.0.into()).unwrap();
     assert_eq!(num(&pg.schema().unwrap(), &["totals", "tables"]), 0.0);
 }
 
@@ -87,7 +87,7 @@ fn a_broken_statement_throws_an_error_naming_file_statement_and_line() {
 #[wasm_bindgen_test]
 fn export_then_import_shows_no_drift_and_a_foreign_file_is_refused() {
     let mut pg = Playground::new().unwrap();
-    pg.migrate_to(20250115010200.0).unwrap();
+    pg.migrate_to("20250115010200".into()).unwrap();
     let bytes = pg.export_database().unwrap().to_vec();
     let mut other = Playground::new().unwrap();
     other.import_database("exported.sqlite", &bytes).unwrap();
@@ -126,6 +126,28 @@ fn a_set_that_does_not_load_throws_a_js_error() {
     let err = Playground::from_files(Array::of1(&file("1_a.up.sql", "SELECT 1;"))).err().unwrap();
     let err: js_sys::Error = err.unchecked_into();
     assert_eq!(String::from(err.message()), "1_a.up.sql has no matching down migration; add 1_a.down.sql");
+}
+
+#[wasm_bindgen_test]
+fn a_version_above_two_to_the_fifty_third_crosses_as_an_exact_string() {
+    let files = Array::of2(&file("9007199254740993_big.up.sql", "CREATE TABLE big (x);"), &file("9007199254740993_big.down.sql", "DROP TABLE big;"));
+    let mut pg = Playground::from_files(files).unwrap();
+    let status: Array = pg.status().unwrap().unchecked_into();
+    assert_eq!(get(&status.get(0), "version").as_string().unwrap(), "9007199254740993");
+    let step = pg.migrate_to("9007199254740993".into()).unwrap();
+    let log: Array = get(&step, "log").unchecked_into();
+    assert_eq!(get(&log.get(0), "version").as_string().unwrap(), "9007199254740993");
+    let err: js_sys::Error = pg.migrate_to(9007199254740993.0.into()).err().unwrap().unchecked_into();
+    assert_eq!(String::from(err.message()), "not a migration version: 9007199254740992");
+}
+
+#[wasm_bindgen_test]
+fn a_huge_console_value_is_cut_at_ten_thousand_characters() {
+    let pg = Playground::new().unwrap();
+    let run = pg.console("SELECT printf('%.*c', 1000000, 'x');", 10).unwrap();
+    let rows: Array = get(&Array::from(&get(&run, "outputs")).get(0), "rows").unchecked_into();
+    let value = Array::from(&rows.get(0)).get(0).as_string().unwrap();
+    assert_eq!(value, format!("{}…", "x".repeat(10_000)));
 }
 
 /// A fixture folder's files, embedded for the browser.

@@ -5,7 +5,7 @@ import { $, el, download } from './dom.js';
 import { renderMarkdown } from './markdown.js';
 import { drawDiagram } from './diagram.js';
 import { createEditor } from './editor.js';
-import { encodeSet, decodeSet, MAX_LINK_CHARS } from './share.js';
+import { encodeSet, decodeSet, setItems, MAX_LINK_CHARS } from './share.js';
 
 const ROW_LIMIT = 200;
 
@@ -61,15 +61,16 @@ function call(op, args = [], onProgress = null) {
  * new one from what was saved before the action; in the demo view, from the
  * set the page shows. Whoever waited gets `reply`.
  */
-async function restartWorker(reply) {
+async function restartWorker(reply, { reset = false } = {}) {
   worker.terminate();
   for (const done of waiting.values()) done({ ok: false, ...reply });
   waiting.clear();
   progressHandlers.clear();
   startWorker();
-  const files = demo && current ? setFiles() : null;
-  const again = await call('init', [initOptions(files)]);
+  const files = demo && current && !reset ? setFiles() : null;
+  const again = await call('init', [{ ...initOptions(files), reset }]);
   if (again.ok) render(again.state);
+  return again;
 }
 
 const budgetSeconds = () => Math.max(0, Number($('budget').value) || 0);
@@ -119,9 +120,11 @@ function updateButtons() {
     target: has,
     verify: current && current.migrations.length > 0,
     'load-bundled': current && current.source.kind !== 'bundled',
-    'editor-save': editorFile !== null,
+    'editor-save': editorFile !== null && !editor.refused(),
   };
   for (const id of controls) $(id).disabled = busy || !current || enabled[id] === false;
+  // Reset needs nothing from the worker (it starts a new one): it works after any failure.
+  $('reset').disabled = busy;
   $('cancel').disabled = !busy || !current;
 }
 
@@ -294,28 +297,42 @@ $('revert-last').addEventListener('click', step('revertLast', 'Revert last'));
 $('apply-all').addEventListener('click', step('applyAll', 'Apply all'));
 $('revert-all').addEventListener('click', step('revertAll', 'Revert all'));
 $('migrate-to').addEventListener('click', () => {
-  const version = Number($('target').value);
+  // As text: a version above 2^53 is not a safe JavaScript number.
+  const version = $('target').value;
   run('migrateTo', `Migrate to ${version}`, [version]);
 });
 
 // --- loading sets -------------------------------------------------------------------
 
+// The core's limits (src/source.rs). The page uses them only to decide what
+// not to read whole: a file past them goes to the core as {name, size}, and
+// the core words the refusal.
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+const MAX_TOTAL_BYTES = 64 * 1024 * 1024;
+/** A set saved by "Share link" when too large for a link (a browser may add " (1)"). */
+const SET_FILE = /\.migraplay(?: \(\d+\))?\.json$/;
+
 async function readFiles(list) {
   const files = [];
+  let total = 0;
   for (const f of list) {
     const name = f.relativePath || f.webkitRelativePath || f.name;
-    if (name.endsWith('.json')) {
-      // A set saved with "Share link" when it was too large for a link.
+    if (SET_FILE.test(name)) {
+      if (f.size > MAX_TOTAL_BYTES) throw new Error(`${name}: too large for a set file (${f.size} bytes; at most ${MAX_TOTAL_BYTES})`);
+      let bundle;
       try {
-        const bundle = JSON.parse(await f.text());
-        if (!Array.isArray(bundle)) throw new Error('not a list of files');
-        for (const item of bundle) files.push({ name: String(item.name), bytes: new TextEncoder().encode(String(item.text)) });
+        bundle = JSON.parse(await f.text());
       } catch (e) {
         throw new Error(`${name}: not a migraplay set file (${e.message})`);
       }
+      for (const item of setItems(bundle, name)) files.push({ name: item.name, bytes: new TextEncoder().encode(item.text) });
       continue;
     }
-    files.push({ name, bytes: new Uint8Array(await f.arrayBuffer()) });
+    // Other files (a package.json, a README) are not migrations: ignored, as the core ignores them.
+    if (!name.endsWith('.sql')) continue;
+    total += f.size;
+    if (f.size > MAX_FILE_BYTES || total > MAX_TOTAL_BYTES) files.push({ name, size: f.size });
+    else files.push({ name, bytes: new Uint8Array(await f.arrayBuffer()) });
   }
   return files;
 }
@@ -551,7 +568,8 @@ $('share').addEventListener('click', async () => {
 });
 
 $('reset-db').addEventListener('click', () => { importedFrom = null; run('resetDatabase', 'New database'); });
-$('reset').addEventListener('click', () => {
+$('reset').addEventListener('click', async () => {
+  if (busy) return;
   importedFrom = null;
   closeEditor();
   $('log').replaceChildren();
@@ -560,7 +578,21 @@ $('reset').addEventListener('click', () => {
   prefs.remove('migraplay-console-history');
   renderHistory();
   window.history.replaceState(null, '', location.pathname + location.search);
-  run('reset', 'Reset everything');
+  // A new worker that forgets what was saved: Reset works even when the one
+  // running failed to start, hangs, or crashed.
+  busy = true;
+  updateButtons();
+  clearError();
+  setProgress('Reset everything…');
+  const reply = await restartWorker({ error: 'Reset everything stopped this.' }, { reset: true });
+  busy = false;
+  if (reply.ok) {
+    setProgress('Reset everything: done.');
+  } else {
+    showError(reply.error);
+    setProgress('Reset everything failed.');
+  }
+  updateButtons();
 });
 
 // A crash, on purpose, for the tests of crash recovery (only with ?test-hooks).
@@ -595,10 +627,14 @@ function renderHistory() {
   }));
 }
 
+/** The most characters of one value the grid shows (the worker already cuts text there). */
+const CELL_CHARS = 10_000;
+
 function cell(value) {
   if (value === null) return el('td', { class: 'null', text: 'NULL' });
   if (typeof value === 'object') return el('td', { class: 'blob', text: `BLOB ${value.blob_bytes} bytes x'${value.hex}${value.blob_bytes > 32 ? '…' : ''}'` });
-  return el('td', { class: typeof value, text: String(value) });
+  const text = String(value);
+  return el('td', { class: typeof value, text: text.length > CELL_CHARS ? `${text.slice(0, CELL_CHARS)}…` : text });
 }
 
 function renderConsole({ outputs, error }, sql) {
@@ -655,19 +691,23 @@ renderHistory();
   const reply = await call('init', [initOptions(files)]);
   busy = false;
   if (!reply.ok) {
-    showError(reply.error);
+    // Reset everything stays enabled (see updateButtons): the way out of any failure.
+    showError(`${reply.error} Reset everything starts over with the bundled set.`);
     setProgress('');
     updateButtons();
+    document.body.dataset.ready = 'true';
     return;
   }
   render(reply.state);
-  setProgress(reply.note || '');
+  setProgress('');
+  if (reply.problems.length) showError(reply.problems.join(' '));
   // The set is saved now; a reload should not load the link again over it.
-  if (files && !demo) window.history.replaceState(null, '', location.pathname + location.search);
+  if (reply.linkLoaded && !demo) window.history.replaceState(null, '', location.pathname + location.search);
   const version = params.get('version');
   if (demo) {
-    await run('migrateTo', `Migrate to ${version || 'the latest'}`,
-      [version ? Number(version) : Math.max(0, ...reply.state.status.map((s) => s.version))]);
+    // The version goes as text: above 2^53 a JavaScript number would round it.
+    if (version) await run('migrateTo', `Migrate to ${version}`, [version]);
+    else await run('applyAll', 'Migrate to the latest');
   }
   document.body.dataset.readyAt = performance.now().toFixed(1);
   document.body.dataset.ready = 'true';

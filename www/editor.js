@@ -14,6 +14,37 @@ WITHOUT INTEGER TEXT REAL BLOB NUMERIC BOOLEAN BIGINT TIMESTAMP VARCHAR`.split(/
 
 const TOKEN = /(--[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|'(?:[^']|'')*'?|"(?:[^"]|"")*"?|`[^`]*`?|\[[^\]]*\]?|\b\d+(?:\.\d+)?\b|[A-Za-z_][A-Za-z0-9_$]*)/g;
 
+/**
+ * Past this many lines (or characters) the editor is a plain textarea: no
+ * highlighting, no line numbers, so a 4-million-line file opens at once and
+ * typing stays responsive; an error's line is still selected and shown.
+ */
+export const MAX_HIGHLIGHT_LINES = 20_000;
+export const MAX_HIGHLIGHT_CHARS = 2_000_000;
+/**
+ * Past this many lines even a plain textarea freezes the tab (Chromium lays
+ * one out at about 7 µs a line: 4 million lines took 27 s), so such a text is
+ * not put in the editor at all: it is kept as it is, and the note says why.
+ */
+export const MAX_EDIT_LINES = 100_000;
+
+/** The number of lines of `text`, counting no further than `limit + 1`. */
+function countLines(text, limit) {
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at !== -1 && lines <= limit; at = text.indexOf('\n', at + 1)) lines += 1;
+  return lines;
+}
+
+/** The offset where line `line` (1-based) starts. */
+function lineStart(text, line) {
+  let at = 0;
+  for (let n = 1; n < line && at !== -1; n += 1) {
+    at = text.indexOf('\n', at);
+    if (at !== -1) at += 1;
+  }
+  return at === -1 ? text.length : at;
+}
+
 function highlight(text) {
   const out = document.createDocumentFragment();
   let last = 0;
@@ -39,12 +70,38 @@ export function createEditor(container, { label = 'SQL', onInput = () => {} } = 
   const code = el('pre', { class: 'highlight', 'aria-hidden': 'true' });
   const textarea = el('textarea', { spellcheck: 'false', autocapitalize: 'off', autocomplete: 'off', 'aria-label': label, wrap: 'off' });
   const body = el('div', { class: 'editor-body' }, code, textarea);
-  container.replaceChildren(el('div', { class: 'editor' }, gutter, body));
+  const note = el('p', { class: 'editor-plain muted', hidden: true });
+  const frame = el('div', { class: 'editor' }, gutter, body);
+  container.replaceChildren(frame, note);
   let marked = null;
 
+  // The text when it is too long to edit (the textarea is then empty and disabled).
+  let refused = null;
+  const tooLong = (text) => countLines(text, MAX_EDIT_LINES) > MAX_EDIT_LINES;
+  const refusal = `This text has more than ${MAX_EDIT_LINES.toLocaleString('en')} lines: too many to edit here `
+    + '(the page would freeze). Edit it in a text editor and load it again.';
+
   function render() {
+    if (refused !== null) {
+      frame.hidden = true;
+      note.hidden = false;
+      const line = marked && refused.slice(lineStart(refused, marked)).split('\n', 1)[0];
+      note.textContent = marked ? `${refusal} Line ${marked}: ${line.slice(0, 200)}` : refusal;
+      return;
+    }
+    frame.hidden = false;
     const text = textarea.value;
-    const lines = text.split('\n').length;
+    const lines = countLines(text, MAX_HIGHLIGHT_LINES);
+    const plain = lines > MAX_HIGHLIGHT_LINES || text.length > MAX_HIGHLIGHT_CHARS;
+    frame.classList.toggle('plain', plain);
+    note.hidden = !plain;
+    if (plain) {
+      note.textContent = `Highlighting and line numbers are off: this text is over ${MAX_HIGHLIGHT_LINES.toLocaleString('en')} lines `
+        + `or ${MAX_HIGHLIGHT_CHARS.toLocaleString('en')} characters.${marked ? ` Line ${marked} is selected.` : ''}`;
+      gutter.replaceChildren();
+      code.replaceChildren();
+      return;
+    }
     gutter.replaceChildren(...Array.from({ length: lines }, (_, i) =>
       el('div', { class: i + 1 === marked ? 'marked' : '', 'data-line': i + 1, text: String(i + 1) })));
     // A trailing newline needs a line of its own in the copy, or the two drift apart.
@@ -57,6 +114,13 @@ export function createEditor(container, { label = 'SQL', onInput = () => {} } = 
     gutter.scrollTop = textarea.scrollTop;
   }
   textarea.addEventListener('input', () => { marked = null; render(); onInput(); });
+  textarea.addEventListener('paste', (e) => {
+    const pasted = e.clipboardData?.getData('text') ?? '';
+    if (!tooLong(pasted)) return;
+    e.preventDefault();
+    note.hidden = false;
+    note.textContent = `The pasted text was not added: it has more than ${MAX_EDIT_LINES.toLocaleString('en')} lines, too many to edit here.`;
+  });
   textarea.addEventListener('scroll', sync);
   textarea.addEventListener('keydown', (e) => {
     if (e.key === 'Tab' && !e.shiftKey) {
@@ -68,16 +132,30 @@ export function createEditor(container, { label = 'SQL', onInput = () => {} } = 
 
   return {
     textarea,
-    get: () => textarea.value,
-    set(text) { textarea.value = text; marked = null; render(); },
+    get: () => refused ?? textarea.value,
+    set(text) {
+      refused = tooLong(text) ? text : null;
+      textarea.value = refused === null ? text : '';
+      textarea.disabled = refused !== null;
+      marked = null;
+      render();
+    },
+    /** Whether the text is too long to edit (it is then kept, not shown). */
+    refused: () => refused !== null,
     /** Marks a line (1-based) as the error's, and shows it. */
     mark(line) {
       marked = line;
       render();
+      if (refused !== null) return;
       const lineHeight = parseFloat(getComputedStyle(textarea).lineHeight) || 18;
       textarea.scrollTop = Math.max(0, (line - 3) * lineHeight);
-      const start = textarea.value.split('\n').slice(0, line - 1).join('\n').length + (line > 1 ? 1 : 0);
-      textarea.setSelectionRange(start, start);
+      const start = lineStart(textarea.value, line);
+      if (frame.classList.contains('plain')) {
+        const end = textarea.value.indexOf('\n', start);
+        textarea.setSelectionRange(start, end === -1 ? textarea.value.length : end);
+      } else {
+        textarea.setSelectionRange(start, start);
+      }
       sync();
     },
     marked: () => marked,

@@ -7,7 +7,6 @@ import * as storage from './storage.js';
 let playground;
 let source = { kind: 'bundled', files: 0 };
 let persist = true;
-let restoreNote = null;
 let testHooks = false;
 let budgetMs = 5000;
 
@@ -40,31 +39,60 @@ async function save() {
   }
 }
 
-// Starts from the saved state, a shared set, or the bundled set.
-async function start({ persist: keep = true, files = null, sharedName = null, timeBudgetMs = 5000, hooks = false } = {}) {
+// A playground is taken only once the page can be shown from it: a set or a
+// database the core accepted but that cannot be shown would otherwise be
+// saved, and every reload after would fail.
+function accept(candidate) {
+  const previous = playground;
+  playground = candidate;
+  try {
+    candidate.setTimeBudget(budgetMs);
+    state();
+  } catch (e) {
+    playground = previous;
+    throw e;
+  }
+}
+
+// Starts from a shared set, the saved state, or the bundled set; `reset` first
+// forgets what was saved. What cannot be loaded is said in `problem`, and the
+// start goes on with the next: a link that fails leaves the saved state, a
+// saved state that fails stays saved (until the next action) under the bundled set.
+async function start({ persist: keep = true, files = null, sharedName = null, timeBudgetMs = 5000, hooks = false, reset = false } = {}) {
   persist = keep;
   budgetMs = timeBudgetMs;
   testHooks = hooks;
+  const problems = [];
+  if (reset) await storage.clear().catch(() => {});
   if (files) {
-    playground = Playground.fromFiles(files);
-    source = { kind: 'link', files: files.length, name: sharedName };
-    await save();
-    return;
-  }
-  const saved = persist ? await savedState : undefined;
-  if (saved) {
     try {
-      playground = saved.source.kind === 'bundled' ? new Playground() : Playground.fromFiles(saved.files);
-      playground.restoreDatabase(saved.database);
-      source = saved.source;
-      return;
+      accept(Playground.fromFiles(files));
+      source = { kind: 'link', files: files.length, name: sharedName };
+      await save();
+      return { linkLoaded: true, problems };
     } catch (e) {
-      restoreNote = `The saved playground could not be restored (${e.message}); starting with the bundled set.`;
+      problems.push(`This link's set was not loaded: ${messageOf(e)}`);
     }
   }
-  playground = new Playground();
+  const saved = persist && !reset ? await savedState : undefined;
+  if (saved) {
+    try {
+      const restored = saved.source.kind === 'bundled' ? new Playground() : Playground.fromFiles(saved.files);
+      restored.restoreDatabase(saved.database);
+      accept(restored);
+      source = saved.source;
+      return { linkLoaded: false, problems };
+    } catch (e) {
+      problems.push(`The saved playground could not be restored (${messageOf(e)}); starting with the bundled set. `
+        + 'What was saved stays saved until you change something; Reset everything forgets it.');
+    }
+  }
+  accept(new Playground());
   source = { kind: 'bundled', files: 0 };
+  return { linkLoaded: false, problems };
 }
+
+const messageOf = (e) => String(e && e.message !== undefined ? e.message : e);
 
 // Each returns what the page shows besides the new state.
 const actions = {
@@ -75,30 +103,36 @@ const actions = {
   migrateTo: (version) => playground.migrateTo(version),
   // A set that fails to load throws before anything is replaced.
   load: (files) => {
-    playground = Playground.fromFiles(files);
+    accept(Playground.fromFiles(files));
     source = { kind: 'files', files: files.length };
   },
   loadBundled: () => {
-    playground = new Playground();
+    accept(new Playground());
     source = { kind: 'bundled', files: 0 };
   },
   // Pasted or edited files join the set; the database stays.
   addFiles: (files) => {
     const byName = new Map(playground.files().map((f) => [f.name, f]));
     for (const f of files) byName.set(f.name, f);
+    const before = playground.files();
     playground.replaceFiles([...byName.values()]);
+    try {
+      state();
+    } catch (e) {
+      playground.replaceFiles(before);
+      throw e;
+    }
     source = { kind: 'edited', files: byName.size };
   },
-  importDatabase: (name, bytes) => playground.importDatabase(name, bytes),
+  importDatabase: (name, bytes) => {
+    const opened = source.kind === 'bundled' ? new Playground() : Playground.fromFiles(playground.files());
+    opened.importDatabase(name, bytes);
+    accept(opened);
+  },
   exportDatabase: () => ({ bytes: playground.exportDatabase() }),
   resetDatabase: () => {
     const files = playground.files();
-    playground = source.kind === 'bundled' ? new Playground() : Playground.fromFiles(files);
-  },
-  reset: async () => {
-    await storage.clear().catch(() => {});
-    playground = new Playground();
-    source = { kind: 'bundled', files: 0 };
+    accept(source.kind === 'bundled' ? new Playground() : Playground.fromFiles(files));
   },
   console: (sql, maxRows) => ({ console: playground.console(sql, maxRows) }),
   setTimeBudget: (ms) => { budgetMs = ms; },
@@ -121,13 +155,13 @@ self.onmessage = async ({ data: { id, op, args = [] } }) => {
   try {
     await ready;
     if (op === 'init') {
+      let outcome;
       try {
-        await start(args[0]);
+        outcome = await start(args[0]);
       } finally {
         markStarted();
       }
-      playground.setTimeBudget(budgetMs);
-      self.postMessage({ id, ok: true, state: state(), note: restoreNote });
+      self.postMessage({ id, ok: true, state: state(), ...outcome });
       return;
     }
     await started;
@@ -140,8 +174,10 @@ self.onmessage = async ({ data: { id, op, args = [] } }) => {
     const action = actions[op];
     if (!action) throw new Error(`unknown operation: ${op}`);
     const result = withBudget(await action(...args)) || {};
+    // Saved only once the new state could be read: what is saved always loads again.
+    const now = state();
     if (!readOnly.has(op)) await save();
-    self.postMessage({ id, ok: true, result, state: state() });
+    self.postMessage({ id, ok: true, result, state: now });
   } catch (e) {
     // A panic (or any trap) leaves the wasm instance unusable: save nothing, and
     // let the page start a new worker from what was saved before this action.
@@ -152,14 +188,15 @@ self.onmessage = async ({ data: { id, op, args = [] } }) => {
     let current = null;
     try {
       if (playground) {
-        if (!readOnly.has(op)) await save();
+        // A failed step may have applied migrations before the failing one: keep them.
         current = state();
+        if (!readOnly.has(op)) await save();
       }
     } catch { /* report the first error */ }
     self.postMessage({
       id,
       ok: false,
-      error: String(e && e.message !== undefined ? e.message : e),
+      error: messageOf(e),
       result: { log: (e && e.applied) || [], changes: (e && e.changes) || [] },
       location: (e && e.location) || null,
       state: current,
