@@ -392,6 +392,10 @@ pub struct Report {
     pub lint_counts: Vec<LintCount>,
     /// Whether style rules are shown (`--lint style=off` hides them).
     pub style_lint: bool,
+    /// The lint counts in words, safety first: `0 safety warnings; 6 style warnings (…)`.
+    pub lint_summary: String,
+    /// What ran, failed and was not tested, per stage, in words (the page's counts line).
+    pub counts: String,
     /// The three integration tests.
     pub tests: Tests,
     /// Timings over the first ups (None when no up ran).
@@ -454,7 +458,7 @@ impl Report {
             down: Phase::of(migrations.iter().filter_map(down_outcome), down_log),
             cycle: Phase::of(migrations.iter().map(|m| m.up_again), again_log),
         };
-        Report {
+        let mut report = Report {
             ok: migrations.iter().all(|m| m.status == Status::Pass),
             summary: Summary::of(&migrations),
             totals: last.totals,
@@ -464,13 +468,18 @@ impl Report {
             lint_counts: lint_counts(&lint),
             lint,
             style_lint: true,
+            lint_summary: String::new(),
+            counts: String::new(),
             tests,
             performance,
             sqlite_version: crate::sqlite_version().to_string(),
             migraplay_version: env!("CARGO_PKG_VERSION").to_string(),
             ran_on: ran_on.to_string(),
             date: today(),
-        }
+        };
+        report.lint_summary = report.lint_line();
+        report.counts = report.counts_line();
+        report
     }
 
     /// Shows or hides the style rules' warnings (`--lint style=off`, the page's toggle).
@@ -480,6 +489,18 @@ impl Report {
             self.lint.retain(|w| w.category != Category::Style);
             self.lint_counts.retain(|c| c.category != Category::Style);
         }
+        self.lint_summary = self.lint_line();
+    }
+
+    /// The counts of each stage in a line: `Up: 2 ran, 1 failed, 1 not tested. Down: …`.
+    fn counts_line(&self) -> String {
+        let (up, again, d) = (&self.tests.up, &self.tests.cycle, self.summary.downs);
+        format!(
+            "Up: {} ran, {} failed, {} not tested. Down: {} ran ({} left the schema as before, {} left a difference, \
+             {} stopped on an error), {} irreversible, {} not tested. Up again: {} ran, {} gave another schema or failed, {} not tested.",
+            up.ran, up.failed, up.not_tested, d.ran, d.passed, d.left_differences, d.errored, d.irreversible, d.not_tested,
+            again.ran, again.failed, again.not_tested
+        )
     }
 
     /// The report as pretty JSON, ending in a newline.

@@ -341,6 +341,15 @@ impl JsPlayground {
         self.inner.set_time_budget(budget);
     }
 
+    /// How many MiB of memory one migration (or console run) may take on top of
+    /// what SQLite holds, before it is stopped and rolled back; 0 for no limit.
+    /// Default: 256. SQLite's heap limit is one for the whole module, so this is static.
+    #[wasm_bindgen(js_name = setMemoryBudget)]
+    pub fn set_memory_budget(mib: f64) {
+        let bytes = (mib.is_finite() && mib > 0.0).then(|| (mib * 1024.0 * 1024.0) as u64);
+        crate::set_memory_budget(bytes);
+    }
+
     /// Applies every pending migration without the schema snapshots the page
     /// shows (for benchmarks: the same work as the native engine); returns how many ran.
     #[wasm_bindgen(js_name = applyAllQuiet)]

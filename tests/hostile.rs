@@ -65,6 +65,17 @@ fn attach_and_vacuum_into_create_no_file_and_verify_says_why() {
 }
 
 #[test]
+fn a_plain_vacuum_still_runs_in_the_sandbox() {
+    let set = MigrationSet::from_files([
+        ("1_a.up.sql".to_string(), b"-- no-transaction\nCREATE TABLE t(x);\nVACUUM;".to_vec()),
+        ("1_a.down.sql".to_string(), b"DROP TABLE t;".to_vec()),
+    ])
+    .unwrap();
+    let r = verify(&set, "test", None, &mut |_| {}).unwrap();
+    assert!(r.ok, "{:?}", r.migrations[0].problems);
+}
+
+#[test]
 fn another_sqlite_file_can_be_neither_changed_nor_read_into_an_error() {
     let tmp = tempfile::tempdir().unwrap();
     let secrets = tmp.path().join("secrets.db");

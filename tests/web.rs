@@ -238,3 +238,18 @@ fn duplicate_versions_do_not_load_in_the_browser() {
     let err: js_sys::Error = Playground::from_files(files).err().unwrap().unchecked_into();
     assert!(String::from(err.message()).starts_with("2 problems in the migration set:\n  duplicate migration version 1:"));
 }
+
+#[wasm_bindgen_test]
+fn the_sandbox_holds_in_the_browser_too() {
+    let files = Array::from_iter([
+        file("1_evil.up.sql", "CREATE TABLE t(x);\nATTACH 'k.db' AS k;"),
+        file("1_evil.down.sql", "DROP TABLE t;"),
+    ]);
+    let v = verify(&Playground::from_files(files).unwrap());
+    assert_eq!(
+        problems(&v),
+        [vec![
+            "up failed: 1_evil.up.sql, statement 2 (line 2): refused: 'k.db' is a file, and migrations run in a sandbox: ATTACH and VACUUM INTO may only name ':memory:' (rolled back)".to_string()
+        ]]
+    );
+}

@@ -74,8 +74,9 @@ async function restartWorker(reply, { reset = false } = {}) {
 }
 
 const budgetSeconds = () => Math.max(0, Number($('budget').value) || 0);
+const memoryMib = () => Math.max(0, Number($('memory').value) || 0);
 const initOptions = (files) => ({
-  persist: !demo, files, timeBudgetMs: budgetSeconds() * 1000, hooks: params.has('test-hooks'),
+  persist: !demo, files, timeBudgetMs: budgetSeconds() * 1000, memoryBudgetMib: memoryMib(), hooks: params.has('test-hooks'),
 });
 /** The loaded set's files, as [{name, text}]. */
 const setFiles = () => current.migrations.flatMap((m) => [
@@ -102,7 +103,7 @@ let busy = true;
 let current = null;
 let lastChanges = [];
 
-const controls = ['budget', 'style-lint', 'apply-next', 'revert-last', 'apply-all', 'revert-all', 'migrate-to', 'verify', 'target',
+const controls = ['budget', 'memory', 'style-lint', 'apply-next', 'revert-last', 'apply-all', 'revert-all', 'migrate-to', 'verify', 'target',
   'files', 'folder', 'load-bundled', 'paste-add', 'export', 'import', 'share', 'reset-db', 'reset', 'console-run',
   'editor-save'];
 
@@ -454,12 +455,7 @@ function renderVerification({ report, markdown, json }) {
   $('verify-summary').className = `verdict ${report.ok ? 'pass' : 'fail'}`;
   $('verify-summary').textContent = summary.headline;
   $('verify-failing').replaceChildren(...summary.failing.map((f) => el('li', { text: f.text })));
-  const { up, cycle } = report.tests;
-  const d = summary.downs;
-  $('verify-counts').textContent = `Up: ${up.ran} ran, ${up.failed} failed, ${up.not_tested} not tested. `
-    + `Down: ${d.ran} ran (${d.passed} pass, ${d.left_differences} left a difference, ${d.errored} failed), `
-    + `${d.irreversible} irreversible, ${d.not_tested} not tested. `
-    + `Up again: ${cycle.ran} ran, ${cycle.failed} differ or failed, ${cycle.not_tested} not tested.`;
+  $('verify-counts').textContent = report.counts;
   const ms = (t) => (t === null || t === undefined ? '—' : `${t.toFixed(3)} ms`);
   const WORDS = { pass: 'PASS', fail: 'FAIL', not_tested: 'NOT TESTED' };
   const down = (m) => ({ none: 'irreversible', not_tested: 'not tested', error: 'error' }[m.down] ?? ms(m.down_ms));
@@ -474,10 +470,7 @@ function renderVerification({ report, markdown, json }) {
     el('td', { text: again(m) }),
     el('td', {}, el('ul', { class: 'step-changes' }, ...m.changes.map((c) => el('li', { class: stepClass(c), text: c.text })))),
     el('td', {}, el('ul', { class: 'problems' }, ...m.problems.map((p) => el('li', { class: p.kind, text: p.text })))))));
-  $('verify-lint-counts').replaceChildren(...(report.lint_counts.length === 0
-    ? [el('span', { class: 'muted', text: report.style_lint ? 'No lint warnings.' : 'No safety warnings (style rules off).' })]
-    : report.lint_counts.flatMap((c, i) => [...(i ? ['; '] : []),
-      el('span', { class: `lint-count ${c.category}` }, el('code', { text: c.code }), ` ${c.count} (${c.category})`)])));
+  $('verify-lint-counts').textContent = `Lint: ${report.lint_summary}.`;
   $('verify-lint').replaceChildren(...report.lint.map((w) =>
     el('li', { class: w.category }, el('code', { text: w.code }), ` ${w.file}:${w.line} — ${w.message}`)));
   setDownload('download-md', markdown, 'text/markdown');
@@ -521,7 +514,8 @@ $('verify').addEventListener('click', verify);
 $('style-lint').checked = prefs.get('migraplay-style-lint') !== 'off';
 $('style-lint').addEventListener('change', () => {
   prefs.set('migraplay-style-lint', $('style-lint').checked ? 'on' : 'off');
-  if (!$('verify-panel').hidden && !busy) verify();
+  // The report on screen follows at once; the keyboard stays on the checkbox.
+  if (!$('verify-panel').hidden && !busy) verify().then(() => $('style-lint').focus());
 });
 
 // --- the database: export, import, share, reset ----------------------------------
@@ -599,6 +593,13 @@ $('reset').addEventListener('click', async () => {
 if (params.has('test-hooks')) document.addEventListener('crash-for-tests', () => run('crashForTests', 'Crash'));
 
 // --- time budget, cancel --------------------------------------------------------
+
+$('memory').value = prefs.get('migraplay-memory') ?? '256';
+$('memory').addEventListener('change', () => {
+  prefs.set('migraplay-memory', String(memoryMib()));
+  run('setMemoryBudget', 'Memory budget', [memoryMib()],
+    () => (memoryMib() ? `Memory budget: ${memoryMib()} MiB per migration.` : 'Memory budget: none.'));
+});
 
 $('budget').value = prefs.get('migraplay-budget') ?? '5';
 $('budget').addEventListener('change', () => {

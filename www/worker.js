@@ -9,6 +9,7 @@ let source = { kind: 'bundled', files: 0 };
 let persist = true;
 let testHooks = false;
 let budgetMs = 5000;
+let memoryMib = 256;
 
 const ready = init();
 // Read what was saved while the wasm compiles; the demo view ignores it.
@@ -58,9 +59,11 @@ function accept(candidate) {
 // forgets what was saved. What cannot be loaded is said in `problem`, and the
 // start goes on with the next: a link that fails leaves the saved state, a
 // saved state that fails stays saved (until the next action) under the bundled set.
-async function start({ persist: keep = true, files = null, sharedName = null, timeBudgetMs = 5000, hooks = false, reset = false } = {}) {
+async function start({ persist: keep = true, files = null, sharedName = null, timeBudgetMs = 5000, memoryBudgetMib = 256, hooks = false, reset = false } = {}) {
   persist = keep;
   budgetMs = timeBudgetMs;
+  memoryMib = memoryBudgetMib;
+  Playground.setMemoryBudget(memoryMib);
   testHooks = hooks;
   const problems = [];
   if (reset) await storage.clear().catch(() => {});
@@ -136,6 +139,7 @@ const actions = {
   },
   console: (sql, maxRows) => ({ console: playground.console(sql, maxRows) }),
   setTimeBudget: (ms) => { budgetMs = ms; },
+  setMemoryBudget: (mib) => { memoryMib = mib; Playground.setMemoryBudget(mib); },
   crashForTests: () => {
     if (!testHooks) throw new Error('crashForTests needs ?test-hooks');
     playground.crashForTests();
@@ -149,7 +153,7 @@ function withBudget(result) {
 }
 
 // Actions that leave the set and the database as they were.
-const readOnly = new Set(['exportDatabase', 'console', 'setTimeBudget']);
+const readOnly = new Set(['exportDatabase', 'console', 'setTimeBudget', 'setMemoryBudget']);
 
 self.onmessage = async ({ data: { id, op, args = [] } }) => {
   try {

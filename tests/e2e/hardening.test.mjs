@@ -307,3 +307,28 @@ test('a huge console value is cut at 10,000 characters in the grid', async () =>
   assert.equal(cells[1], `${'x'.repeat(10000)}…`);
   await context.close();
 });
+
+test('the page is a sandbox: ATTACH and VACUUM INTO of a file are refused, and the memory budget is settable', async () => {
+  const { page, context, problems } = await open();
+  const target = path.join(mkdtempSync(path.join(tmpdir(), 'sandbox-')), 'k.db');
+  await page.locator('#console-editor textarea').fill(`ATTACH '${target}' AS k;`);
+  await page.click('#console-run');
+  await progress(page, 'Run SQL: stopped at an error.');
+  assert.match(await page.locator('#console-error .message').textContent(),
+    new RegExp(`refused: '${target.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}' is a file, and migrations run in a sandbox: ATTACH and VACUUM INTO may only name ':memory:'$`));
+  await page.locator('#console-editor textarea').fill("ATTACH ':memory:' AS m; CREATE TABLE m.t(x); INSERT INTO m.t VALUES (1); VACUUM;");
+  await page.click('#console-run');
+  await progress(page, 'Run SQL: 4 statements');
+  const said = await page.locator('#console-results .result p').allTextContents();
+  assert.deepEqual(said.filter((t) => t.startsWith('OK')),
+    ['OK, 0 rows changed.', 'OK, 0 rows changed.', 'OK, 1 row changed.', 'OK, 0 rows changed.'], 'VACUUM after an INSERT changes no row');
+  await page.fill('#memory', '16');
+  await page.dispatchEvent('#memory', 'change');
+  await progress(page, 'Memory budget: 16 MiB per migration.');
+  await page.locator('#console-editor textarea').fill('SELECT length(randomblob(100000000));');
+  await page.click('#console-run');
+  await progress(page, 'Run SQL: stopped at an error.');
+  assert.match(await page.locator('#console-error .message').textContent(), /stopped: it ran out of its memory budget of 16 MiB$/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -101,7 +101,7 @@ test('verify shows PASS per migration, the totals, no lint, and downloads of the
   assert.deepEqual(await page.locator('#verify-results tbody .badge').allTextContents(), Array(7).fill('PASS'));
   assert.equal(await page.locator('#verify-step').textContent(), 'Done.');
   assert.equal(await page.locator('#verify-progress').evaluate((p) => p.value === p.max && p.max === 21), true);
-  assert.equal(await page.locator('#verify-lint-counts').textContent(), 'No lint warnings.');
+  assert.equal(await page.locator('#verify-lint-counts').textContent(), 'Lint: 0 safety warnings; 0 style warnings.');
   assert.equal(await page.locator('#verify-lint li').count(), 0);
   const md = await download(page, 'download-md');
   const json = JSON.parse(await download(page, 'download-json'));
@@ -154,18 +154,19 @@ test('verify in the page counts what was not tested apart, lists what each up ch
   assert.deepEqual(await page.locator('#verify-failing li').allTextContents(),
     ['2 create b: up failed: 2_create_b.up.sql, statement 2 (line 2): no such table: missing_table (rolled back)']);
   assert.equal(await page.locator('#verify-counts').textContent(),
-    'Up: 2 ran, 1 failed, 1 not tested. Down: 1 ran (1 pass, 0 left a difference, 0 failed), 0 irreversible, 2 not tested. '
-    + 'Up again: 1 ran, 0 differ or failed, 2 not tested.');
+    'Up: 2 ran, 1 failed, 1 not tested. Down: 1 ran (1 left the schema as before, 0 left a difference, 0 stopped on an error), '
+    + '0 irreversible, 2 not tested. Up again: 1 ran, 0 gave another schema or failed, 2 not tested.');
   assert.deepEqual(await page.locator('#verify-results tbody .badge').allTextContents(), ['PASS', 'FAIL', 'NOT TESTED']);
   assert.deepEqual(await page.locator('#verify-results tr[data-version="3"] .problems li').allTextContents(),
     ['not tested: the up of 2 create b failed before it']);
   assert.deepEqual(await page.locator('#verify-results tr[data-version="1"] .step-changes li').allTextContents(), ['table a added']);
   assert.equal(await page.locator('#verify-lint-counts').textContent(),
-    'create-without-if-not-exists 3 (style); drop-without-if-exists 3 (style)');
+    'Lint: 0 safety warnings; 6 style warnings (create-without-if-not-exists 3, drop-without-if-exists 3).');
   assert.equal(await page.locator('#verify-lint li').count(), 6);
   // Style rules off: the report on screen and its downloads lose them at once, and the choice survives a reload.
   await page.uncheck('#style-lint');
-  await page.waitForFunction(() => document.querySelector('#verify-lint-counts').textContent === 'No safety warnings (style rules off).');
+  await page.waitForFunction(() => document.querySelector('#verify-lint-counts').textContent === 'Lint: 0 safety warnings; style rules off.');
+  await page.waitForFunction(() => document.activeElement === document.querySelector('#style-lint'));
   assert.equal(await page.locator('#verify-lint li').count(), 0);
   assert.match(await download(page, 'download-md'), /- \*\*Lint\*\*: 0 safety warnings; style rules off\n/);
   await page.reload();
