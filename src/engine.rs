@@ -7,6 +7,7 @@ use rusqlite::Connection;
 use web_time::Instant;
 
 use crate::error::{Error, Location, Result};
+use crate::flavor::Transaction;
 use crate::history;
 use crate::migration::{Direction, Migration};
 use crate::plan::{self, Target};
@@ -119,7 +120,12 @@ pub fn run(conn: &Connection, m: &Migration, direction: Direction, budget: Optio
         Direction::Up => history::insert(conn, m, elapsed),
         Direction::Down => history::delete(conn, m.version),
     };
-    if script.no_transaction() {
+    if script.transaction != Transaction::Wrapped {
+        let how = match script.transaction {
+            Transaction::SelfManaged => "the set brings its own BEGIN/COMMIT, as golang-migrate's x-no-tx-wrap runs it",
+            _ if script.text().starts_with("-- no-transaction") => "the file is marked -- no-transaction",
+            _ => "the file runs without a transaction",
+        };
         let run = script::execute(conn, script.text(), budget);
         // A BEGIN or SAVEPOINT the file never closed would hold everything after it,
         // bookkeeping included, in a transaction nobody commits.
@@ -127,10 +133,10 @@ pub fn run(conn: &Connection, m: &Migration, direction: Direction, budget: Optio
         if let Some(opened) = &opened {
             conn.execute_batch("ROLLBACK")?;
             if run.is_ok() {
-                return Err(Error::OpenTransaction { file: script.file.clone(), opened: opened.clone() });
+                return Err(Error::OpenTransaction { file: script.file.clone(), opened: opened.clone(), how: how.into() });
             }
         }
-        run.map_err(|e| Error::StatementNoTransaction { message: e.message.clone(), location: located(e) })?;
+        run.map_err(|e| Error::StatementNoTransaction { message: e.message.clone(), location: located(e), how: how.into() })?;
         record(start.elapsed())?;
     } else {
         if let Some((statement, line, word)) = transaction_statement(script.text()) {

@@ -75,9 +75,11 @@ pub enum Error {
     #[error("{location}: {message}")]
     Statement { location: Location, message: String },
 
-    /// A migration failed in a file marked `-- no-transaction`, so what ran before the failure stays.
-    #[error("{location}: {message} (the file is marked -- no-transaction, so statements before this one were not rolled back)")]
-    StatementNoTransaction { location: Location, message: String },
+    /// A migration failed in a script that runs without migraplay's transaction
+    /// (`-- no-transaction`, goose's NO TRANSACTION, dbmate's transaction:false, or
+    /// a set that brings its own BEGIN/COMMIT), so what ran before the failure stays.
+    #[error("{location}: {message} ({how}, so statements before this one were not rolled back)")]
+    StatementNoTransaction { location: Location, message: String, how: String },
 
     /// An applied migration's up file changed since it was applied (as sqlx reports it).
     #[error("migration {0} was previously applied but has been modified")]
@@ -116,12 +118,16 @@ pub enum Error {
     TransactionStatement { location: Location, message: String },
 
     /// A `-- no-transaction` migration left a transaction open; it was rolled back.
-    #[error("{file} leaves a transaction open ({opened} without its end); the open transaction was rolled back, and statements before it stay (the file is marked -- no-transaction)")]
-    OpenTransaction { file: String, opened: String },
+    #[error("{file} leaves a transaction open ({opened} without its end); the open transaction was rolled back, and statements before it stay ({how})")]
+    OpenTransaction { file: String, opened: String, how: String },
 
     /// A migration file holds a NUL byte, where SQLite would stop reading it.
     #[error("{file}: a NUL byte at line {line}; SQLite would silently stop reading the file there")]
     NulByte { file: String, line: usize },
+
+    /// A single-file migration of goose or dbmate without its up section marker.
+    #[error("{file} has no {} section; {flavor} would not run it", match flavor { crate::Flavor::Goose => "`-- +goose Up`", _ => "`-- migrate:up`" })]
+    NoSections { file: String, flavor: crate::Flavor },
 
     /// A migration folder holds a symbolic link.
     #[error("{file} is a symbolic link; migraplay reads only regular files inside the migration folder")]

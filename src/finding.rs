@@ -136,7 +136,7 @@ impl Problem {
     pub fn failed(stage: Stage, e: &Error) -> Problem {
         let (location, message, undo) = match e {
             Error::Statement { location, message } => (Some(location.clone()), message.clone(), Undo::RolledBack),
-            Error::StatementNoTransaction { location, message } => (Some(location.clone()), message.clone(), Undo::Kept),
+            Error::StatementNoTransaction { location, message, .. } => (Some(location.clone()), message.clone(), Undo::Kept),
             Error::TransactionStatement { location, message } => (Some(location.clone()), message.clone(), Undo::NothingRan),
             Error::OpenTransaction { .. } => (None, e.to_string(), Undo::Kept),
             other => (None, other.to_string(), Undo::RolledBack),
@@ -172,7 +172,7 @@ impl std::fmt::Display for Problem {
                 f.write_str(message)?;
                 match (undo, location) {
                     (Undo::RolledBack, _) => f.write_str(" (rolled back)"),
-                    (Undo::Kept, Some(_)) => f.write_str(" (marked -- no-transaction: statements before it stay)"),
+                    (Undo::Kept, Some(_)) => f.write_str(" (it runs without migraplay's transaction: statements before it stay)"),
                     (Undo::Kept, None) => Ok(()),
                     (Undo::NothingRan, _) => f.write_str(" (refused before it ran)"),
                 }

@@ -10,6 +10,7 @@ mod diff;
 mod engine;
 mod error;
 mod finding;
+mod flavor;
 mod history;
 mod lint;
 mod migration;
@@ -34,7 +35,8 @@ pub mod wasm_api {
 pub use console::{ConsoleError, ConsoleRun};
 pub use diagram::{layout, BoxRow, Diagram, Edge, TableBox};
 pub use diff::{diff, Aspect, Change, Changed, Difference, Kind};
-pub use finding::{Named, Origin, Problem, Stage};
+pub use finding::{Named, Origin, Problem, Stage, Undo};
+pub use flavor::{Choice, Flavor, Transaction};
 pub use engine::{Applied, RunError};
 pub use error::{Error, Location, Result};
 pub use history::AppliedRow;

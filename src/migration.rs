@@ -2,6 +2,8 @@
 
 use sha2::{Digest, Sha384};
 
+use crate::flavor::Transaction;
+
 /// Which way a migration runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -68,20 +70,29 @@ pub fn parse_file_name(name: &str) -> Option<Result<FileName, ()>> {
     Some(parsed.ok_or(()))
 }
 
-/// One SQL file of a migration.
+/// One SQL script of a migration: a file, or a section of one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Script {
     /// The file name (without folders).
     pub file: String,
-    /// The text, exactly as in the file (a byte-order mark included).
+    /// The text, exactly as in the file (a byte-order mark included); for a
+    /// section of a file, preceded by blank lines so its line numbers are the file's.
     pub sql: String,
+    /// How its statements are grouped into transactions.
+    pub transaction: Transaction,
 }
 
 impl Script {
-    /// Whether the file opts out of the wrapping transaction, as sqlx reads it:
-    /// its first line starts with `-- no-transaction`.
+    /// A whole file read as sqlx reads it: wrapped in a transaction unless its
+    /// first line starts with `-- no-transaction`.
+    pub fn new(file: String, sql: String) -> Self {
+        let off = sql.strip_prefix('\u{feff}').unwrap_or(&sql).starts_with("-- no-transaction");
+        Script { file, sql, transaction: if off { Transaction::Off } else { Transaction::Wrapped } }
+    }
+
+    /// Whether the file opts out of the wrapping transaction.
     pub fn no_transaction(&self) -> bool {
-        self.text().starts_with("-- no-transaction")
+        self.transaction == Transaction::Off
     }
 
     /// The text SQLite runs: the file without a byte-order mark.
@@ -103,13 +114,23 @@ pub struct Migration {
     pub down: Option<Script>,
     /// SHA-384 of the up file's bytes, as sqlx computes it.
     pub checksum: Vec<u8>,
+    /// The files it was read from, as (name, text): two for an up/down pair,
+    /// one for a single-file flavor (goose, dbmate).
+    pub sources: Vec<(String, String)>,
 }
 
 impl Migration {
     /// Builds a migration and computes its checksum.
     pub fn new(version: i64, description: String, up: Script, down: Option<Script>) -> Self {
         let checksum = Sha384::digest(up.sql.as_bytes()).to_vec();
-        Migration { version, description, up, down, checksum }
+        let sources = std::iter::once(&up).chain(&down).map(|s| (s.file.clone(), s.sql.clone())).collect();
+        Migration { version, description, up, down, checksum, sources }
+    }
+
+    /// A migration of one file holding both sections (goose, dbmate); its checksum is the file's.
+    pub fn single(version: i64, description: String, file: String, text: String, up: Script, down: Option<Script>) -> Self {
+        let checksum = Sha384::digest(text.as_bytes()).to_vec();
+        Migration { version, description, up, down, checksum, sources: vec![(file, text)] }
     }
 
     /// The script that runs in a direction, if there is one.
@@ -159,7 +180,7 @@ mod test {
 
     #[test]
     fn checksum_is_sha384_of_the_up_bytes() {
-        let m = Migration::new(1, "a".into(), Script { file: "1_a.up.sql".into(), sql: "".into() }, None);
+        let m = Migration::new(1, "a".into(), Script::new("1_a.up.sql".into(), "".into()), None);
         assert_eq!(
             m.checksum_hex(),
             "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b95b"
@@ -168,7 +189,7 @@ mod test {
 
     #[test]
     fn no_transaction_is_read_from_the_first_line_even_after_a_bom() {
-        let s = Script { file: "f".into(), sql: "\u{feff}-- no-transaction\nVACUUM;".into() };
+        let s = Script::new("f".into(), "\u{feff}-- no-transaction\nVACUUM;".into());
         assert!(s.no_transaction());
         assert_eq!(s.text(), "-- no-transaction\nVACUUM;");
     }

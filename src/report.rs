@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::diff::{Change, Difference, Kind};
 use crate::finding::Problem;
+use crate::flavor::Choice;
 use crate::lint::{Category, Warning};
 use crate::migration::Migration;
 use crate::schema::{Schema, Totals};
@@ -376,6 +377,8 @@ impl Summary {
 pub struct Report {
     /// True when every migration passed.
     pub ok: bool,
+    /// The tool whose rules the set was read and run by, and why.
+    pub flavor: Choice,
     /// Counts and the failing migrations.
     pub summary: Summary,
     /// Per migration, in version order.
@@ -431,7 +434,7 @@ fn round3(x: f64) -> f64 {
 
 impl Report {
     /// Assembles a report from the measurements of a run.
-    pub fn new(migrations: Vec<MigrationReport>, last: &Schema, lint: Vec<Warning>, logs: [Vec<String>; 3], ran_on: &str) -> Self {
+    pub fn new(migrations: Vec<MigrationReport>, flavor: Choice, last: &Schema, lint: Vec<Warning>, logs: [Vec<String>; 3], ran_on: &str) -> Self {
         let timed: Vec<(f64, String)> = migrations.iter().filter_map(|m| m.up_ms.map(|t| (t, m.label()))).collect();
         let performance = (!timed.is_empty()).then(|| {
             let min = timed.iter().min_by(|a, b| a.0.total_cmp(&b.0)).unwrap();
@@ -460,6 +463,7 @@ impl Report {
         };
         let mut report = Report {
             ok: migrations.iter().all(|m| m.status == Status::Pass),
+            flavor,
             summary: Summary::of(&migrations),
             totals: last.totals,
             tables: last.tables.iter().map(|t| TableCount::of(t)).collect(),
@@ -540,6 +544,7 @@ impl Report {
         writeln!(o, "## Test Date\n{}\n", self.date)?;
         writeln!(o, "## Summary")?;
         writeln!(o, "- **Verdict**: {}", s.headline)?;
+        writeln!(o, "- **Flavor**: {} ({})", self.flavor.flavor, md(&self.flavor.why))?;
         writeln!(o, "- **Total Migrations**: {n}: {} passing, {} failing, {} not tested", s.passed, s.failed, s.not_tested)?;
         if !s.failing.is_empty() {
             writeln!(o, "- **Failing**:")?;

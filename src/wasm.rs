@@ -36,6 +36,15 @@ struct MigrationFiles<'a> {
     down_file: Option<&'a str>,
     down: Option<&'a str>,
     checksum: String,
+    /// The files as written (one for goose and dbmate, whose sections share a file).
+    files: Vec<SourceFile<'a>>,
+}
+
+/// A file of the set, as written.
+#[derive(Serialize)]
+struct SourceFile<'a> {
+    name: &'a str,
+    text: &'a str,
 }
 
 /// The most characters of one text value the console hands to the page.
@@ -119,7 +128,11 @@ fn stepped(s: crate::Stepped) -> Result<JsValue, JsValue> {
 /// limit (a 6 GB file is never read whole): the core is handed its first bytes
 /// past the limit, so it refuses it as it refuses any file too large (and pairs
 /// the rest as usual), and the error then gives the real size.
-fn set_from_js(files: &Array) -> Result<MigrationSet, JsValue> {
+fn set_from_js(files: &Array, flavor: Option<String>) -> Result<MigrationSet, JsValue> {
+    let flavor = match flavor.as_deref().filter(|f| !f.is_empty() && *f != "auto") {
+        Some(name) => Some(crate::Flavor::parse(name).ok_or_else(|| error(format!("not a flavor: {name}")))?),
+        None => None,
+    };
     use crate::source::{MAX_FILE_BYTES, MAX_TOTAL_BYTES};
     let mut read = Vec::new();
     let mut unread: Vec<(String, usize)> = Vec::new();
@@ -156,7 +169,7 @@ fn set_from_js(files: &Array) -> Result<MigrationSet, JsValue> {
         }
         e => e,
     };
-    MigrationSet::from_files(read).map_err(|e| {
+    MigrationSet::from_files_as(read, flavor).map_err(|e| {
         error(match e {
             crate::Error::Load(list) => crate::Error::Load(list.into_iter().map(real_size).collect()),
             e => real_size(e),
@@ -172,18 +185,20 @@ impl JsPlayground {
         Ok(JsPlayground { inner: Playground::in_memory(MigrationSet::bundled()).map_err(error)? })
     }
 
-    /// A set from `[{name, bytes}]` or `[{name, text}]` on a fresh in-memory database.
+    /// A set from `[{name, bytes}]` or `[{name, text}]` on a fresh in-memory
+    /// database, read as `flavor` (`sqlx`, `golang-migrate`, `goose`, `dbmate`;
+    /// absent or `auto`: as the files say).
     #[wasm_bindgen(js_name = fromFiles)]
-    pub fn from_files(files: Array) -> Result<JsPlayground, JsValue> {
-        let set = set_from_js(&files)?;
+    pub fn from_files(files: Array, flavor: Option<String>) -> Result<JsPlayground, JsValue> {
+        let set = set_from_js(&files, flavor)?;
         Ok(JsPlayground { inner: Playground::in_memory(set).map_err(error)? })
     }
 
     /// Loads another set from `[{name, bytes}]` or `[{name, text}]`, keeping
     /// the database. Throws (and keeps the current set) when it does not load.
     #[wasm_bindgen(js_name = replaceFiles)]
-    pub fn replace_files(&mut self, files: Array) -> Result<(), JsValue> {
-        let set = set_from_js(&files)?;
+    pub fn replace_files(&mut self, files: Array, flavor: Option<String>) -> Result<(), JsValue> {
+        let set = set_from_js(&files, flavor)?;
         self.inner.replace_set(set);
         Ok(())
     }
@@ -242,6 +257,11 @@ impl JsPlayground {
         to_js(&crate::layout(&self.inner.schema().map_err(error)?))
     }
 
+    /// The flavor the set is read as, and why: `{flavor, why}`.
+    pub fn flavor(&self) -> Result<JsValue, JsValue> {
+        to_js(self.inner.set().flavor())
+    }
+
     /// The migrations' files and checksums.
     pub fn migrations(&self) -> Result<JsValue, JsValue> {
         let list: Vec<MigrationFiles> = self
@@ -257,6 +277,7 @@ impl JsPlayground {
                 down_file: m.down.as_ref().map(|d| d.file.as_str()),
                 down: m.down.as_ref().map(|d| d.sql.as_str()),
                 checksum: m.checksum_hex(),
+                files: m.sources.iter().map(|(name, text)| SourceFile { name, text }).collect(),
             })
             .collect();
         to_js(&list)

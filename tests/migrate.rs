@@ -184,9 +184,15 @@ fn duplicate_versions_name_both_files() {
 }
 
 #[test]
-fn an_up_without_a_down_is_named() {
-    let err = MigrationSet::from_dir(&fixture("missing_down")).unwrap_err();
-    assert_eq!(err.to_string(), "2_create_b.up.sql has no matching down migration; add 2_create_b.down.sql");
+fn an_up_without_a_down_loads_as_irreversible_as_every_tool_runs_it() {
+    let set = MigrationSet::from_dir(&fixture("missing_down")).unwrap();
+    assert!(set.get(2).unwrap().down.is_none());
+    let mut pg = Playground::in_memory(set.clone()).unwrap();
+    pg.migrate(Target::Up(None)).unwrap();
+    let err = pg.migrate(Target::Down(None)).unwrap_err();
+    assert_eq!(err.to_string(), "migration 2 is irreversible (it has no .down.sql file)");
+    let r = migraplay::verify(&set, "test", None, &mut |_| {}).unwrap();
+    assert_eq!(r.migrations[1].down, migraplay::DownResult::None);
 }
 
 #[test]

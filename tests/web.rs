@@ -123,9 +123,9 @@ fn the_diagram_has_every_bundled_table_and_both_foreign_keys() {
 
 #[wasm_bindgen_test]
 fn a_set_that_does_not_load_throws_a_js_error() {
-    let err = Playground::from_files(Array::of1(&file("1_a.up.sql", "SELECT 1;"))).err().unwrap();
+    let err = Playground::from_files(Array::of1(&file("1_a.down.sql", "SELECT 1;"))).err().unwrap();
     let err: js_sys::Error = err.unchecked_into();
-    assert_eq!(String::from(err.message()), "1_a.up.sql has no matching down migration; add 1_a.down.sql");
+    assert_eq!(String::from(err.message()), "1_a.down.sql has no matching up migration; add 1_a.up.sql");
 }
 
 #[wasm_bindgen_test]

@@ -79,8 +79,7 @@ const initOptions = (files) => ({
   persist: !demo, files, timeBudgetMs: budgetSeconds() * 1000, memoryBudgetMib: memoryMib(), hooks: params.has('test-hooks'),
 });
 /** The loaded set's files, as [{name, text}]. */
-const setFiles = () => current.migrations.flatMap((m) => [
-  { name: m.up_file, text: m.up }, ...(m.down_file ? [{ name: m.down_file, text: m.down }] : [])]);
+const setFiles = () => current.migrations.flatMap((m) => m.files);
 
 // --- messages ----------------------------------------------------------------
 
@@ -103,7 +102,7 @@ let busy = true;
 let current = null;
 let lastChanges = [];
 
-const controls = ['budget', 'memory', 'style-lint', 'apply-next', 'revert-last', 'apply-all', 'revert-all', 'migrate-to', 'verify', 'target',
+const controls = ['budget', 'memory', 'flavor', 'style-lint', 'apply-next', 'revert-last', 'apply-all', 'revert-all', 'migrate-to', 'verify', 'target',
   'files', 'folder', 'load-bundled', 'paste-add', 'export', 'import', 'share', 'reset-db', 'reset', 'console-run',
   'editor-save'];
 
@@ -121,6 +120,7 @@ function updateButtons() {
     target: has,
     verify: current && current.migrations.length > 0,
     'load-bundled': current && current.source.kind !== 'bundled',
+    flavor: current && current.source.kind !== 'bundled',
     'editor-save': editorFile !== null && !editor.refused(),
   };
   for (const id of controls) $(id).disabled = busy || !current || enabled[id] === false;
@@ -142,6 +142,8 @@ function render(state) {
     link: `A shared set: ${n} from a link.`,
   }[state.source.kind];
   $('source').textContent = `${from} The set and the database are ${where}.`;
+  $('flavor').value = state.source.flavor ?? 'auto';
+  $('flavor-why').textContent = `${state.flavor.flavor} (${state.flavor.why}).`;
   renderMigrations(state);
   renderTargets(state);
   renderSchema(state.schema);
@@ -593,6 +595,11 @@ $('reset').addEventListener('click', async () => {
 if (params.has('test-hooks')) document.addEventListener('crash-for-tests', () => run('crashForTests', 'Crash'));
 
 // --- time budget, cancel --------------------------------------------------------
+
+$('flavor').addEventListener('change', () => {
+  const flavor = $('flavor').value === 'auto' ? null : $('flavor').value;
+  run('setFlavor', 'Read as', [flavor], () => `Read as ${current.flavor.flavor}, on a new database.`);
+});
 
 $('memory').value = prefs.get('migraplay-memory') ?? '256';
 $('memory').addEventListener('change', () => {

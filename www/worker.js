@@ -25,6 +25,7 @@ function state() {
     schema: playground.schema(),
     diagram: playground.diagram(),
     sqliteVersion: Playground.sqliteVersion(),
+    flavor: playground.flavor(),
     source,
     persist,
   };
@@ -80,7 +81,7 @@ async function start({ persist: keep = true, files = null, sharedName = null, ti
   const saved = persist && !reset ? await savedState : undefined;
   if (saved) {
     try {
-      const restored = saved.source.kind === 'bundled' ? new Playground() : Playground.fromFiles(saved.files);
+      const restored = saved.source.kind === 'bundled' ? new Playground() : fromFiles(saved.files, saved.source.flavor);
       restored.restoreDatabase(saved.database);
       accept(restored);
       source = saved.source;
@@ -97,6 +98,9 @@ async function start({ persist: keep = true, files = null, sharedName = null, ti
 
 const messageOf = (e) => String(e && e.message !== undefined ? e.message : e);
 
+// A set's files as a Playground, read as the flavor asked for (if any).
+const fromFiles = (files, flavor = source.flavor) => Playground.fromFiles(files, flavor ?? undefined);
+
 // Each returns what the page shows besides the new state.
 const actions = {
   applyNext: () => playground.applyNext(),
@@ -106,8 +110,13 @@ const actions = {
   migrateTo: (version) => playground.migrateTo(version),
   // A set that fails to load throws before anything is replaced.
   load: (files) => {
-    accept(Playground.fromFiles(files));
+    accept(fromFiles(files, null));
     source = { kind: 'files', files: files.length };
+  },
+  // Reads the same files as another tool's (null: as the files say), on a new database.
+  setFlavor: (flavor) => {
+    accept(fromFiles(playground.files(), flavor));
+    source = { ...source, flavor };
   },
   loadBundled: () => {
     accept(new Playground());
@@ -118,24 +127,24 @@ const actions = {
     const byName = new Map(playground.files().map((f) => [f.name, f]));
     for (const f of files) byName.set(f.name, f);
     const before = playground.files();
-    playground.replaceFiles([...byName.values()]);
+    playground.replaceFiles([...byName.values()], source.flavor ?? undefined);
     try {
       state();
     } catch (e) {
-      playground.replaceFiles(before);
+      playground.replaceFiles(before, source.flavor ?? undefined);
       throw e;
     }
-    source = { kind: 'edited', files: byName.size };
+    source = { kind: 'edited', files: byName.size, flavor: source.flavor };
   },
   importDatabase: (name, bytes) => {
-    const opened = source.kind === 'bundled' ? new Playground() : Playground.fromFiles(playground.files());
+    const opened = source.kind === 'bundled' ? new Playground() : fromFiles(playground.files());
     opened.importDatabase(name, bytes);
     accept(opened);
   },
   exportDatabase: () => ({ bytes: playground.exportDatabase() }),
   resetDatabase: () => {
     const files = playground.files();
-    accept(source.kind === 'bundled' ? new Playground() : Playground.fromFiles(files));
+    accept(source.kind === 'bundled' ? new Playground() : fromFiles(files));
   },
   console: (sql, maxRows) => ({ console: playground.console(sql, maxRows) }),
   setTimeBudget: (ms) => { budgetMs = ms; },

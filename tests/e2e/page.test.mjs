@@ -3,7 +3,7 @@
 // read what the page shows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, open, fixture, download as downloadBytes, total, tableNames } from './harness.mjs';
+import { setup, open, fixture, fixtureDir, download as downloadBytes, total, tableNames } from './harness.mjs';
 
 setup();
 
@@ -82,10 +82,12 @@ test('a broken third statement leaves no trace and the page names file, statemen
 
 test('a set that does not load is reported and the loaded set stays', async () => {
   const { page } = await open();
-  await page.setInputFiles('#files', fixture('missing_down', '1_create_a.up.sql', '1_create_a.down.sql', '2_create_b.up.sql'));
+  const file = (name, text) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+  await page.setInputFiles('#files', [file('1_create_a.up.sql', 'CREATE TABLE a (x);'), file('1_create_a.down.sql', 'DROP TABLE a;'),
+    file('2_create_b.down.sql', 'DROP TABLE b;')]);
   await page.waitForSelector('#error:not([hidden])');
   assert.equal(await page.locator('#error .message').textContent(),
-    '2_create_b.up.sql has no matching down migration; add 2_create_b.down.sql');
+    '2_create_b.down.sql has no matching up migration; add 2_create_b.up.sql');
   assert.equal(await page.locator('#migrations tbody tr').count(), 7, 'the bundled set is still loaded');
   await page.context().close();
 });
@@ -194,5 +196,36 @@ test('verify in the page shows a down that loses a UNIQUE constraint, a collatio
     ['column accounts.plan added', "table accounts: CHECK (plan IN ('free', 'pro')) added"]);
   // The rendered report shows escaped Markdown as plain text.
   assert.match(await page.locator('#report').textContent(), /UNIQUE \(org, handle\) is missing/);
+  await page.context().close();
+});
+
+test('a goose set is read as goose and says why; another flavor can be asked for and survives a reload', async () => {
+  const { page, problems } = await open();
+  await page.setInputFiles('#files', fixture('goose_set',
+    '20240101000000_create_items.sql', '20240102000000_index_names.sql', '20240103000000_add_price.sql'));
+  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 3);
+  assert.equal(await page.locator('#flavor-why').textContent(), 'goose (3 files have `-- +goose Up` sections).');
+  assert.equal(await page.locator('#flavor').inputValue(), 'auto');
+  await page.click('#verify');
+  await page.waitForSelector('#verify-summary.pass');
+  assert.deepEqual(await page.locator('#verify-results tbody .badge').allTextContents(), ['PASS', 'PASS', 'PASS']);
+  await page.selectOption('#flavor', 'sqlx');
+  await page.waitForFunction(() => document.querySelector('#flavor-why').textContent === 'sqlx (asked for).');
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.locator('#flavor').inputValue(), 'sqlx');
+  assert.equal(await page.locator('#flavor-why').textContent(), 'sqlx (asked for).');
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test('a golang-migrate set that brings its own transactions runs as golang-migrate would', async () => {
+  const { page } = await open();
+  await page.setInputFiles('#folder', fixtureDir('golang_migrate_own_transactions'));
+  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
+  assert.match(await page.locator('#flavor-why').textContent(), /^golang-migrate \(3 files have their own BEGIN\/COMMIT/);
+  await page.click('#apply-all');
+  await page.waitForFunction(() => document.querySelector('#progress').textContent.startsWith('Apply all: 2 migrations'));
+  assert.deepEqual(await tableNames(page), ['accounts']);
   await page.context().close();
 });

@@ -237,8 +237,18 @@ def statements(sql):
     return stmts
 
 
-def run_script(db, sql):
-    """Run inside BEGIN/COMMIT; return None on success, else the error message."""
+def run_script(db, sql, wrap=True):
+    """Run inside BEGIN/COMMIT (or statement by statement when the file opts out
+    of the transaction); return None on success, else the error message."""
+    if not wrap:
+        try:
+            for st in statements(sql):
+                db.execute(st).fetchall()
+            return None
+        except sqlite3.Error as e:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            return str(e)
     db.execute("BEGIN")
     try:
         for st in statements(sql):
@@ -265,6 +275,10 @@ def load(path):
         mig = migs.setdefault(v, {"version": v, "description": m.group(2), "up": None, "down": None, "files": []})
         text = open(os.path.join(path, f), encoding="utf-8", errors="replace").read()
         mig["files"].append(f)
+        # sqlx's first-line marker, goose's NO TRANSACTION, dbmate's transaction:false
+        if (text.lstrip("\ufeff").startswith("-- no-transaction") or re.search(r"^--\s*\+goose\s+NO\s+TRANSACTION", text, re.I | re.M)
+                or re.search(r"^--\s*migrate:(up|down)\b.*transaction:false", text, re.I | re.M)):
+            mig["notx"] = True
         if m.group(4):
             mig[m.group(4)] = text
         else:
@@ -291,7 +305,7 @@ def verify(path):
     db, snaps = fresh(), [snapshot(fresh())]
     n = 0
     for m, r in zip(migs, res):
-        err = run_script(db, m["up"] or "")
+        err = run_script(db, m["up"] or "", not m.get("notx"))
         if err:
             r["up"] = "error: " + err
             break
@@ -302,7 +316,7 @@ def verify(path):
         if m["down"] is None:
             r["down"] = "none"
         else:
-            err = run_script(db, m["down"])
+            err = run_script(db, m["down"], not m.get("notx"))
             if err:
                 r["down"] = "error: " + err
             else:
@@ -312,7 +326,7 @@ def verify(path):
         if not ok and k > 1:  # rebuild S(k-1) from scratch
             db = fresh()
             for mm in migs[:k - 1]:
-                run_script(db, mm["up"] or "")
+                run_script(db, mm["up"] or "", not mm.get("notx"))
     return {"set": os.path.basename(os.path.normpath(path)), "migrations": res}
 
 

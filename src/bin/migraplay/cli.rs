@@ -21,6 +21,9 @@ struct Args {
     /// Seconds one migration may run before it is stopped and rolled back (0: no limit).
     #[arg(long, global = true, default_value_t = 5.0, value_name = "SECONDS")]
     timeout: f64,
+    /// Read the set as this tool's (sqlx, golang-migrate, goose, dbmate); default: as its files say.
+    #[arg(long, global = true, value_name = "TOOL", value_parser = parse_flavor)]
+    flavor: Option<migraplay::Flavor>,
     /// Mebibytes of memory one migration may take on top of what the database holds (0: no limit).
     #[arg(long, global = true, default_value_t = 256, value_name = "MIB")]
     memory: u64,
@@ -99,9 +102,13 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn load(dir: Option<&PathBuf>) -> migraplay::Result<MigrationSet> {
+fn parse_flavor(name: &str) -> Result<migraplay::Flavor, String> {
+    migraplay::Flavor::parse(name).ok_or_else(|| format!("not a flavor: {name} (sqlx, golang-migrate, goose or dbmate)"))
+}
+
+fn load(dir: Option<&PathBuf>, flavor: Option<migraplay::Flavor>) -> migraplay::Result<MigrationSet> {
     match dir {
-        Some(dir) => MigrationSet::from_dir(dir),
+        Some(dir) => MigrationSet::from_dir_as(dir, flavor),
         None => Ok(MigrationSet::bundled()),
     }
 }
@@ -112,11 +119,11 @@ fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         Command::Serve { port, root } => return crate::serve::serve(root, *port).map(|()| ExitCode::SUCCESS),
         Command::Verify { dir, format, out, lint } => {
             let style_lint = lint == "style=on";
-            return verify(dir.as_ref().or(args.dir.as_ref()), *format, out.as_ref(), style_lint, budget(args.timeout)?);
+            return verify(dir.as_ref().or(args.dir.as_ref()), args.flavor, *format, out.as_ref(), style_lint, budget(args.timeout)?);
         }
         _ => {}
     }
-    let set = load(args.dir.as_ref())?;
+    let set = load(args.dir.as_ref(), args.flavor)?;
     let mut pg = match &args.db {
         Some(path) => Playground::open(path, set)?,
         None => Playground::in_memory(set)?,
@@ -154,12 +161,13 @@ fn budget(seconds: f64) -> Result<Option<Duration>, String> {
 
 fn verify(
     dir: Option<&PathBuf>,
+    flavor: Option<migraplay::Flavor>,
     format: Format,
     out: Option<&PathBuf>,
     style_lint: bool,
     budget: Option<Duration>,
 ) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let set = match load(dir) {
+    let set = match load(dir, flavor) {
         Ok(set) => set,
         Err(e) => {
             eprintln!("error: {e}");

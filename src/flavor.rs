@@ -1,0 +1,218 @@
+//! The four migration tools whose SQLite sets migraplay takes as they are:
+//! their file layouts, their transaction rules, and how a set says which tool
+//! it is written for. (Their bookkeeping tables live in `history.rs`.)
+
+use crate::script;
+use crate::sqltext;
+
+/// A migration tool, and so a way of laying out, running and recording migrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Flavor {
+    /// sqlx: `<v>_<d>.up.sql`/`.down.sql` or `<v>_<d>.sql`; `-- no-transaction`; `_sqlx_migrations`.
+    Sqlx,
+    /// golang-migrate: `<v>_<t>.up.sql`/`.down.sql` (a missing down is a no-op); `schema_migrations(version, dirty)`.
+    GolangMigrate,
+    /// goose: one `<v>_<n>.sql` with `-- +goose Up` / `-- +goose Down` sections; `goose_db_version`.
+    Goose,
+    /// dbmate: one `<v>_<n>.sql` with `-- migrate:up` / `-- migrate:down` sections; `schema_migrations(version)`.
+    Dbmate,
+}
+
+impl Flavor {
+    /// Every flavor, in the order they are shown.
+    pub const ALL: [Flavor; 4] = [Flavor::Sqlx, Flavor::GolangMigrate, Flavor::Goose, Flavor::Dbmate];
+
+    /// Its name, as `--flavor` takes it: `sqlx`, `golang-migrate`, `goose`, `dbmate`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Flavor::Sqlx => "sqlx",
+            Flavor::GolangMigrate => "golang-migrate",
+            Flavor::Goose => "goose",
+            Flavor::Dbmate => "dbmate",
+        }
+    }
+
+    /// The flavor of a name given by a user.
+    pub fn parse(name: &str) -> Option<Flavor> {
+        Flavor::ALL.into_iter().find(|f| f.name().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+impl std::fmt::Display for Flavor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which flavor a set is read as, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Choice {
+    /// The flavor.
+    pub flavor: Flavor,
+    /// Why: what in the files said so, or that it was asked for.
+    pub why: String,
+}
+
+impl Choice {
+    /// A flavor the user asked for.
+    pub fn forced(flavor: Flavor) -> Choice {
+        Choice { flavor, why: "asked for".into() }
+    }
+}
+
+/// How a script's statements are grouped into transactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transaction {
+    /// One transaction around the whole script, with its bookkeeping.
+    Wrapped,
+    /// No transaction: each statement stands alone (sqlx's `-- no-transaction`,
+    /// goose's `NO TRANSACTION`, dbmate's `transaction:false`).
+    Off,
+    /// The file brings its own `BEGIN` … `COMMIT` (golang-migrate's `x-no-tx-wrap`).
+    SelfManaged,
+}
+
+/// Whether a script has a statement that begins or ends a transaction at top level.
+pub fn manages_transactions(sql: &str) -> bool {
+    script::split(sql).iter().any(|st| {
+        let t = sqltext::tokens(st.text);
+        let to = t.iter().skip(1).take(2).any(|x| x.is("TO"));
+        t.first().is_some_and(|w| w.is("BEGIN") || w.is("COMMIT") || w.is("END") || (w.is("ROLLBACK") && !to))
+    })
+}
+
+/// The section markers of a single-file flavor.
+fn markers(flavor: Flavor) -> Option<(&'static str, &'static str)> {
+    match flavor {
+        Flavor::Goose => Some(("-- +goose up", "-- +goose down")),
+        Flavor::Dbmate => Some(("-- migrate:up", "-- migrate:down")),
+        Flavor::Sqlx | Flavor::GolangMigrate => None,
+    }
+}
+
+/// A single-file migration split into its sections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sections {
+    /// The up section, with blank lines in front so its line numbers are the file's.
+    pub up: String,
+    /// The down section, likewise; `None` when the file has no down marker.
+    pub down: Option<String>,
+    /// How the sections run.
+    pub transaction: Transaction,
+}
+
+/// Splits a goose or dbmate file at its markers (`None` for the other flavors,
+/// or a file without an up marker). Lines are kept in place: a section's text
+/// starts with as many newlines as lines came before it.
+pub fn sections(flavor: Flavor, text: &str) -> Option<Sections> {
+    let (up_marker, down_marker) = markers(flavor)?;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let starts = |marker: &str, line: &str| line.trim_start().to_ascii_lowercase().starts_with(marker);
+    let up_at = lines.iter().position(|l| starts(up_marker, l))?;
+    let down_at = lines.iter().position(|l| starts(down_marker, l));
+    let directives: Vec<String> =
+        lines.iter().map(|l| l.trim().to_ascii_lowercase()).filter(|l| l.starts_with("-- +goose") || l.starts_with("-- migrate:")).collect();
+    let transaction = match flavor {
+        Flavor::Goose if directives.iter().any(|d| d.replace(' ', "") == "--+goosenotransaction") => Transaction::Off,
+        Flavor::Dbmate if directives.iter().any(|d| d.contains("transaction:false")) => Transaction::Off,
+        _ => Transaction::Wrapped,
+    };
+    let section = |from: usize, to: usize| -> String {
+        let mut s = "\n".repeat(from + 1);
+        for l in &lines[(from + 1).min(to)..to] {
+            s.push_str(l);
+        }
+        s
+    };
+    let end_of_up = down_at.filter(|&d| d > up_at).unwrap_or(lines.len());
+    let up = section(up_at, end_of_up);
+    let down = down_at.map(|d| {
+        let end = if up_at > d { up_at } else { lines.len() };
+        section(d, end)
+    });
+    Some(Sections { up, down, transaction })
+}
+
+/// Chooses the flavor of a set from its files (name, text): markers of goose
+/// or dbmate in single files; otherwise up/down pairs, read as golang-migrate
+/// when files manage their own transactions (its `x-no-tx-wrap`; sqlx would
+/// refuse them), else as sqlx, the default.
+pub fn detect<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Choice {
+    let (mut goose, mut dbmate, mut self_managed, mut pairs) = (0, 0, 0, 0);
+    for (name, text) in files {
+        let single = !name.ends_with(".up.sql") && !name.ends_with(".down.sql");
+        if single && sections(Flavor::Goose, text).is_some() {
+            goose += 1;
+        } else if single && sections(Flavor::Dbmate, text).is_some() {
+            dbmate += 1;
+        } else if !single {
+            pairs += 1;
+            if manages_transactions(text) {
+                self_managed += 1;
+            }
+        }
+    }
+    let files = |n: usize| if n == 1 { "1 file has".to_string() } else { format!("{n} files have") };
+    if goose > 0 && goose >= dbmate {
+        return Choice { flavor: Flavor::Goose, why: format!("{} `-- +goose Up` sections", files(goose)) };
+    }
+    if dbmate > 0 {
+        return Choice { flavor: Flavor::Dbmate, why: format!("{} `-- migrate:up` sections", files(dbmate)) };
+    }
+    if self_managed > 0 {
+        return Choice {
+            flavor: Flavor::GolangMigrate,
+            why: format!(
+                "{} their own BEGIN/COMMIT, as golang-migrate runs them with x-no-tx-wrap (sqlx would refuse them)",
+                files(self_managed)
+            ),
+        };
+    }
+    let why = if pairs > 0 {
+        "up/down files fit sqlx and golang-migrate alike; sqlx is the default (--flavor golang-migrate reads them as golang-migrate)"
+    } else {
+        "sqlx is the default"
+    };
+    Choice { flavor: Flavor::Sqlx, why: why.into() }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn goose_sections_keep_their_line_numbers_and_read_no_transaction() {
+        let text = "-- +goose NO TRANSACTION\n-- +goose Up\n-- +goose StatementBegin\nCREATE TABLE t(x);\n-- +goose StatementEnd\n\n-- +goose Down\nDROP TABLE t;\n";
+        let s = sections(Flavor::Goose, text).unwrap();
+        assert_eq!(s.transaction, Transaction::Off);
+        assert_eq!(script::split(&s.up)[0].line, 4);
+        assert_eq!(script::split(s.down.as_deref().unwrap())[0].line, 8);
+        assert_eq!(script::split(s.down.as_deref().unwrap()).len(), 1, "the down holds only its own section");
+    }
+
+    #[test]
+    fn dbmate_sections_and_transaction_false() {
+        let text = "-- migrate:up transaction:false\nCREATE TABLE t(x);\n-- migrate:down\nDROP TABLE t;\n";
+        let s = sections(Flavor::Dbmate, text).unwrap();
+        assert_eq!(s.transaction, Transaction::Off);
+        assert_eq!(s.up, "\nCREATE TABLE t(x);\n");
+        assert_eq!(s.down.as_deref(), Some("\n\n\nDROP TABLE t;\n"));
+        let no_down = sections(Flavor::Dbmate, "-- migrate:up\nCREATE TABLE t(x);\n").unwrap();
+        assert_eq!((no_down.down, no_down.transaction), (None, Transaction::Wrapped));
+    }
+
+    #[test]
+    fn the_flavor_is_read_from_the_files_and_says_why() {
+        let goose = detect([("1_a.sql", "-- +goose Up\nCREATE TABLE t(x);\n-- +goose Down\nDROP TABLE t;")]);
+        assert_eq!((goose.flavor, goose.why.as_str()), (Flavor::Goose, "1 file has `-- +goose Up` sections"));
+        assert_eq!(detect([("1_a.sql", "-- migrate:up\nSELECT 1;")]).flavor, Flavor::Dbmate);
+        let own = detect([("1_a.up.sql", "BEGIN;\nCREATE TABLE t(x);\nCOMMIT;"), ("1_a.down.sql", "DROP TABLE t;")]);
+        assert_eq!(own.flavor, Flavor::GolangMigrate);
+        let plain = detect([("1_a.up.sql", "CREATE TABLE t(x);"), ("1_a.down.sql", "DROP TABLE t;")]);
+        assert_eq!(plain.flavor, Flavor::Sqlx);
+        assert!(plain.why.starts_with("up/down files fit sqlx and golang-migrate alike"));
+        assert_eq!(Flavor::parse("Golang-Migrate"), Some(Flavor::GolangMigrate));
+    }
+}
