@@ -74,7 +74,7 @@ fn a_broken_statement_throws_an_error_naming_file_statement_and_line() {
         &file("1_a.down.sql", "DROP TABLE a;"),
         &file("notes.txt", "ignored"),
     );
-    let mut pg = Playground::from_files(files).unwrap();
+    let mut pg = Playground::from_files(files, None).unwrap();
     let err: js_sys::Error = pg.apply_all().unwrap_err().unchecked_into();
     assert_eq!(String::from(err.message()), "1_a.up.sql, statement 3 (line 3): near \"TABEL\": syntax error");
     assert_eq!(Array::from(&get(&err, "applied")).length(), 0);
@@ -123,7 +123,7 @@ fn the_diagram_has_every_bundled_table_and_both_foreign_keys() {
 
 #[wasm_bindgen_test]
 fn a_set_that_does_not_load_throws_a_js_error() {
-    let err = Playground::from_files(Array::of1(&file("1_a.down.sql", "SELECT 1;"))).err().unwrap();
+    let err = Playground::from_files(Array::of1(&file("1_a.down.sql", "SELECT 1;")), None).err().unwrap();
     let err: js_sys::Error = err.unchecked_into();
     assert_eq!(String::from(err.message()), "1_a.down.sql has no matching up migration; add 1_a.up.sql");
 }
@@ -131,7 +131,7 @@ fn a_set_that_does_not_load_throws_a_js_error() {
 #[wasm_bindgen_test]
 fn a_version_above_two_to_the_fifty_third_crosses_as_an_exact_string() {
     let files = Array::of2(&file("9007199254740993_big.up.sql", "CREATE TABLE big (x);"), &file("9007199254740993_big.down.sql", "DROP TABLE big;"));
-    let mut pg = Playground::from_files(files).unwrap();
+    let mut pg = Playground::from_files(files, None).unwrap();
     let status: Array = pg.status().unwrap().unchecked_into();
     assert_eq!(get(&status.get(0), "version").as_string().unwrap(), "9007199254740993");
     let step = pg.migrate_to("9007199254740993".into()).unwrap();
@@ -195,7 +195,7 @@ fn verify_in_the_browser_catches_a_trigger_dropped_by_its_second_creator() {
     let files = fixture!("trigger_created_twice":
         "20250101000000_create_items.up.sql", "20250101000000_create_items.down.sql",
         "20250101000100_create_triggers.up.sql", "20250101000100_create_triggers.down.sql");
-    let v = verify(&Playground::from_files(files).unwrap());
+    let v = verify(&Playground::from_files(files, None).unwrap());
     assert_eq!(
         problems(&v),
         [vec![], vec!["down: trigger trigger_items_updated_at is missing (created by 20250101000000 create items)".to_string()]]
@@ -206,14 +206,14 @@ fn verify_in_the_browser_catches_a_trigger_dropped_by_its_second_creator() {
 fn verify_in_the_browser_names_an_index_a_down_forgot() {
     let files = fixture!("index_left_behind":
         "1_create_things.up.sql", "1_create_things.down.sql", "2_index_b.up.sql", "2_index_b.down.sql");
-    let v = verify(&Playground::from_files(files).unwrap());
+    let v = verify(&Playground::from_files(files, None).unwrap());
     assert_eq!(problems(&v)[1], ["down: index idx_b is still there (created by 2 index b)"]);
 }
 
 #[wasm_bindgen_test]
 fn verify_in_the_browser_reports_a_down_failing_in_its_second_statement() {
     let files = fixture!("down_fails_halfway": "1_create_pair.up.sql", "1_create_pair.down.sql");
-    let v = verify(&Playground::from_files(files).unwrap());
+    let v = verify(&Playground::from_files(files, None).unwrap());
     assert_eq!(
         problems(&v),
         [vec!["down failed: 1_create_pair.down.sql, statement 2 (line 3): no such table: middle_side (rolled back)".to_string()]]
@@ -224,7 +224,7 @@ fn verify_in_the_browser_reports_a_down_failing_in_its_second_statement() {
 fn verify_in_the_browser_reports_a_broken_up() {
     let files = fixture!("broken_third_statement":
         "1_create_authors.up.sql", "1_create_authors.down.sql", "2_create_books.up.sql", "2_create_books.down.sql");
-    let v = verify(&Playground::from_files(files).unwrap());
+    let v = verify(&Playground::from_files(files, None).unwrap());
     assert_eq!(
         problems(&v)[1],
         ["up failed: 2_create_books.up.sql, statement 3 (line 12): near \"TABEL\": syntax error (rolled back)"]
@@ -235,7 +235,7 @@ fn verify_in_the_browser_reports_a_broken_up() {
 fn duplicate_versions_do_not_load_in_the_browser() {
     let files = fixture!("duplicate_versions":
         "1_create_a.up.sql", "1_create_a.down.sql", "1_create_b.up.sql", "1_create_b.down.sql");
-    let err: js_sys::Error = Playground::from_files(files).err().unwrap().unchecked_into();
+    let err: js_sys::Error = Playground::from_files(files, None).err().unwrap().unchecked_into();
     assert!(String::from(err.message()).starts_with("2 problems in the migration set:\n  duplicate migration version 1:"));
 }
 
@@ -245,7 +245,7 @@ fn the_sandbox_holds_in_the_browser_too() {
         file("1_evil.up.sql", "CREATE TABLE t(x);\nATTACH 'k.db' AS k;"),
         file("1_evil.down.sql", "DROP TABLE t;"),
     ]);
-    let v = verify(&Playground::from_files(files).unwrap());
+    let v = verify(&Playground::from_files(files, None).unwrap());
     assert_eq!(
         problems(&v),
         [vec![
