@@ -47,7 +47,7 @@ window.runBench = async (sets, runsFor) => {
     results.push({ case: `verify, ${name}`, engine: 'wasm', runs: time(runs, () => {
       const pg = list ? Playground.fromFiles(list) : new Playground();
       pg.setTimeBudget(0);
-      const v = pg.verify('bench', () => {});
+      const v = pg.verify('bench', true, () => {});
       if (!v.report.ok) throw new Error(`verify failed on ${name}`);
       pg.free();
     }) });
