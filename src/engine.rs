@@ -95,12 +95,12 @@ fn open_transaction(conn: &Connection, sql: &str) -> Option<String> {
 
 /// Plans the way to `target` and runs it, stopping at the first failure.
 pub fn migrate(conn: &Connection, set: &MigrationSet, target: Target, budget: Option<Duration>) -> Result<Vec<Applied>, RunError> {
-    let rows = history::applied(conn)?;
+    let rows = history::applied_for(conn, set)?;
     let steps = plan::plan(set, &rows, target)?;
     let mut done = Vec::new();
     for step in steps {
         let m = set.get(step.version).expect("planned versions come from the set");
-        match run(conn, m, step.direction, budget) {
+        match run(conn, set, m, step.direction, budget) {
             Ok(applied) => done.push(applied),
             Err(error) => return Err(RunError { done, error }),
         }
@@ -111,15 +111,12 @@ pub fn migrate(conn: &Connection, set: &MigrationSet, target: Target, budget: Op
 /// Runs one migration in one direction, with its bookkeeping, all or nothing
 /// (unless the file is marked `-- no-transaction`). A script still running
 /// when `budget` is spent is stopped and rolled back.
-pub fn run(conn: &Connection, m: &Migration, direction: Direction, budget: Option<Duration>) -> Result<Applied> {
+pub fn run(conn: &Connection, set: &MigrationSet, m: &Migration, direction: Direction, budget: Option<Duration>) -> Result<Applied> {
     let script = m.script(direction).ok_or(Error::Irreversible(m.version))?;
-    history::ensure(conn)?;
+    history::before(conn, set, m, direction)?;
     let start = Instant::now();
     let located = |e: script::StatementError| Location { file: script.file.clone(), statement: e.statement, line: e.line };
-    let record = |elapsed: Duration| match direction {
-        Direction::Up => history::insert(conn, m, elapsed),
-        Direction::Down => history::delete(conn, m.version),
-    };
+    let record = |elapsed: Duration| history::record(conn, set, m, direction, elapsed);
     if script.transaction != Transaction::Wrapped {
         let how = match script.transaction {
             Transaction::SelfManaged => "the set brings its own BEGIN/COMMIT, as golang-migrate's x-no-tx-wrap runs it",

@@ -93,6 +93,10 @@ pub enum Error {
     #[error("migration {0} is partially applied; fix and remove row from `_sqlx_migrations` table")]
     Dirty(i64),
 
+    /// golang-migrate's table is dirty at a version (as golang-migrate reports it).
+    #[error("Dirty database version {0}. Fix and force version.")]
+    DirtyVersion(i64),
+
     /// A simple migration (no down file) cannot be reverted.
     #[error("migration {0} is irreversible (it has no .down.sql file)")]
     Irreversible(i64),
@@ -106,7 +110,7 @@ pub enum Error {
     NotADatabase { file: String, message: String },
 
     /// An opened database has no `_sqlx_migrations` table.
-    #[error("{0} has no _sqlx_migrations table: it was not made by sqlx or migraplay, so there is nothing to compare")]
+    #[error("{0} has no migration history (_sqlx_migrations, schema_migrations or goose_db_version): it was not made by sqlx, golang-migrate, goose, dbmate or migraplay, so there is nothing to compare")]
     NoHistory(String),
 
     /// An opened database is damaged, or its `_sqlx_migrations` is not as sqlx makes it.

@@ -1,15 +1,187 @@
-//! The `_sqlx_migrations` table, laid out exactly as sqlx lays it out so that
-//! sqlx-cli accepts a database made here. The only SQL about bookkeeping.
+//! The bookkeeping tables of the four tools, each laid out exactly as its
+//! tool lays it out, so that the tool accepts a database made here: sqlx's
+//! `_sqlx_migrations`, golang-migrate's `schema_migrations(version, dirty)`,
+//! goose's `goose_db_version`, dbmate's `schema_migrations(version)`. The only
+//! SQL about bookkeeping.
 
 use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::Result;
-use crate::migration::Migration;
+use crate::flavor::Flavor;
+use crate::migration::{Direction, Migration};
+use crate::source::MigrationSet;
 
-/// The table's name, as sqlx spells it.
+/// sqlx's table's name, as sqlx spells it.
 pub const TABLE: &str = "_sqlx_migrations";
+
+/// Every tool's table: left out of the user's schema.
+pub const TABLES: [&str; 3] = [TABLE, "schema_migrations", "goose_db_version"];
+
+/// The bookkeeping table of a flavor.
+pub fn table(flavor: Flavor) -> &'static str {
+    match flavor {
+        Flavor::Sqlx => TABLE,
+        Flavor::GolangMigrate | Flavor::Dbmate => "schema_migrations",
+        Flavor::Goose => "goose_db_version",
+    }
+}
+
+/// golang-migrate's table and index, as its sqlite3 driver makes them.
+const GOLANG: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version uint64, dirty bool);
+CREATE UNIQUE INDEX IF NOT EXISTS version_unique ON schema_migrations (version);";
+
+/// goose's table on SQLite, and its first row (version 0), as goose makes them.
+const GOOSE: &str = "CREATE TABLE IF NOT EXISTS goose_db_version (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    version_id INTEGER NOT NULL,
+    is_applied INTEGER NOT NULL,
+    tstamp TIMESTAMP DEFAULT (datetime('now'))
+)";
+
+/// dbmate's table on SQLite.
+const DBMATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version varchar(128) primary key)";
+
+/// The flavor whose bookkeeping table a database has, if any (sqlx first).
+pub fn detect(conn: &Connection) -> Result<Option<Flavor>> {
+    for flavor in [Flavor::Sqlx, Flavor::Goose] {
+        if table_exists(conn, table(flavor))? {
+            return Ok(Some(flavor));
+        }
+    }
+    if !table_exists(conn, "schema_migrations")? {
+        return Ok(None);
+    }
+    let dirty: i64 = conn.query_row("SELECT count(*) FROM pragma_table_info('schema_migrations') WHERE name = 'dirty'", [], |r| r.get(0))?;
+    Ok(Some(if dirty > 0 { Flavor::GolangMigrate } else { Flavor::Dbmate }))
+}
+
+fn table_exists(conn: &Connection, name: &str) -> Result<bool> {
+    let found: Option<i64> = conn
+        .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [name], |r| r.get(0))
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// Creates a flavor's table if it is not there.
+pub fn ensure_for(conn: &Connection, flavor: Flavor) -> Result<()> {
+    match flavor {
+        Flavor::Sqlx => ensure(conn),
+        Flavor::GolangMigrate => Ok(conn.execute_batch(GOLANG)?),
+        Flavor::Dbmate => Ok(conn.execute_batch(DBMATE)?),
+        Flavor::Goose => {
+            if !table_exists(conn, "goose_db_version")? {
+                conn.execute_batch(GOOSE)?;
+                conn.execute("INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, 1)", [])?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// What the set's flavor's table records, as rows of the common shape (sqlx's):
+/// tools that keep no checksum record the set's own, so nothing reads as modified.
+pub fn applied_for(conn: &Connection, set: &MigrationSet) -> Result<Vec<AppliedRow>> {
+    let flavor = set.flavor().flavor;
+    if flavor == Flavor::Sqlx {
+        return applied(conn);
+    }
+    if !table_exists(conn, table(flavor))? {
+        return Ok(Vec::new());
+    }
+    let row = |version: i64, success: bool, installed_on: String| {
+        let m = set.get(version);
+        AppliedRow {
+            version,
+            description: m.map(|m| m.description.clone()).unwrap_or_default(),
+            installed_on,
+            success,
+            checksum: m.map(|m| m.checksum.clone()).unwrap_or_default(),
+            execution_time: 0,
+        }
+    };
+    let versions = |sql: &str| -> Result<Vec<(i64, String)>> {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default())))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    Ok(match flavor {
+        Flavor::Sqlx => unreachable!("handled above"),
+        // One row: the current version; everything below it in the set is applied.
+        Flavor::GolangMigrate => {
+            let current: Option<(i64, bool)> =
+                conn.query_row("SELECT version, dirty FROM schema_migrations LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            let Some((current, dirty)) = current.filter(|(v, _)| *v >= 0) else { return Ok(Vec::new()) };
+            let mut rows: Vec<AppliedRow> =
+                set.migrations().iter().filter(|m| m.version < current).map(|m| row(m.version, true, String::new())).collect();
+            rows.push(row(current, !dirty, String::new()));
+            rows
+        }
+        Flavor::Goose => versions("SELECT version_id, tstamp FROM goose_db_version WHERE version_id > 0 AND is_applied = 1 ORDER BY version_id")?
+            .into_iter()
+            .map(|(v, at)| row(v, true, at))
+            .collect(),
+        Flavor::Dbmate => versions("SELECT CAST(version AS INTEGER), NULL FROM schema_migrations ORDER BY CAST(version AS INTEGER)")?
+            .into_iter()
+            .map(|(v, _)| row(v, true, String::new()))
+            .collect(),
+    })
+}
+
+/// golang-migrate's version row, as its driver's SetVersion writes it: the
+/// table emptied, then the version (`None`: no version) with its dirty flag.
+fn set_version(conn: &Connection, version: Option<i64>, dirty: bool) -> Result<()> {
+    conn.execute("DELETE FROM schema_migrations", [])?;
+    if let Some(v) = version.or(dirty.then_some(-1)) {
+        conn.execute("INSERT INTO schema_migrations (version, dirty) VALUES (?1, ?2)", params![v, dirty])?;
+    }
+    Ok(())
+}
+
+/// The version golang-migrate's table holds once `m` ran in `direction`.
+fn target(set: &MigrationSet, m: &Migration, direction: Direction) -> Option<i64> {
+    match direction {
+        Direction::Up => Some(m.version),
+        Direction::Down => set.migrations().iter().map(|x| x.version).filter(|v| *v < m.version).max(),
+    }
+}
+
+/// Before a migration runs, outside its transaction: golang-migrate marks the
+/// database dirty at the target version, so a failure leaves it dirty.
+pub fn before(conn: &Connection, set: &MigrationSet, m: &Migration, direction: Direction) -> Result<()> {
+    let flavor = set.flavor().flavor;
+    ensure_for(conn, flavor)?;
+    if flavor == Flavor::GolangMigrate {
+        set_version(conn, target(set, m, direction), true)?;
+    }
+    Ok(())
+}
+
+/// Records a migration that ran (inside its transaction, when it has one).
+pub fn record(conn: &Connection, set: &MigrationSet, m: &Migration, direction: Direction, elapsed: Duration) -> Result<()> {
+    match (set.flavor().flavor, direction) {
+        (Flavor::Sqlx, Direction::Up) => insert(conn, m, elapsed),
+        (Flavor::Sqlx, Direction::Down) => delete(conn, m.version),
+        (Flavor::GolangMigrate, _) => set_version(conn, target(set, m, direction), false),
+        (Flavor::Goose, Direction::Up) => {
+            conn.execute("INSERT INTO goose_db_version (version_id, is_applied) VALUES (?1, 1)", [m.version])?;
+            Ok(())
+        }
+        (Flavor::Goose, Direction::Down) => {
+            conn.execute("DELETE FROM goose_db_version WHERE version_id = ?1", [m.version])?;
+            Ok(())
+        }
+        (Flavor::Dbmate, Direction::Up) => {
+            conn.execute("INSERT INTO schema_migrations (version) VALUES (?1)", [m.version.to_string()])?;
+            Ok(())
+        }
+        (Flavor::Dbmate, Direction::Down) => {
+            conn.execute("DELETE FROM schema_migrations WHERE version = ?1", [m.version.to_string()])?;
+            Ok(())
+        }
+    }
+}
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS _sqlx_migrations (
     version BIGINT PRIMARY KEY,

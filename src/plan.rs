@@ -111,6 +111,7 @@ pub fn status(set: &MigrationSet, rows: &[AppliedRow]) -> Vec<MigrationStatus> {
 pub fn plan(set: &MigrationSet, rows: &[AppliedRow], target: Target) -> Result<Vec<Step>> {
     for s in status(set, rows) {
         match s.state {
+            State::Dirty if set.flavor().flavor == crate::flavor::Flavor::GolangMigrate => return Err(Error::DirtyVersion(s.version)),
             State::Dirty => return Err(Error::Dirty(s.version)),
             State::Modified => return Err(Error::Modified(s.version)),
             State::Missing => return Err(Error::Missing(s.version)),

@@ -85,7 +85,7 @@ impl Playground {
 
     /// Each migration's state against the database.
     pub fn status(&self) -> Result<Vec<MigrationStatus>> {
-        Ok(plan::status(&self.set, &history::applied(&self.conn)?))
+        Ok(plan::status(&self.set, &history::applied_for(&self.conn, &self.set)?))
     }
 
     /// Moves the database to `target`; on failure, says what ran before it.
@@ -119,9 +119,16 @@ impl Playground {
     /// A playground on a copy of the database file `bytes` (named `file` in
     /// errors). The file must be SQLite and have a `_sqlx_migrations` table.
     pub fn from_database(file: &str, bytes: &[u8], set: MigrationSet) -> Result<Self> {
-        let pg = Self::restore(file, bytes, set)?;
-        if !crate::history::exists(&pg.conn)? {
+        let mut pg = Self::restore(file, bytes, set)?;
+        let Some(flavor) = history::detect(&pg.conn)? else {
             return Err(Error::NoHistory(file.to_string()));
+        };
+        // A database another tool made is compared as that tool would compare it.
+        if flavor != pg.set.flavor().flavor {
+            let files = pg.set.files().into_iter().map(|(n, t)| (n, t.into_bytes()));
+            if let Ok(set) = MigrationSet::from_files_as(files, Some(flavor)) {
+                pg.set = set;
+            }
         }
         Ok(pg)
     }

@@ -339,7 +339,8 @@ impl Snapshots {
             Some(name) => stmt.query_map([name], map)?.collect::<rusqlite::Result<_>>()?,
             None => stmt.query_map([], map)?.collect::<rusqlite::Result<_>>()?,
         };
-        objects.retain(|o| !o.name.starts_with("sqlite_") && o.name != history::TABLE && o.table != history::TABLE);
+        let bookkeeping = |name: &str| history::TABLES.iter().any(|t| t.eq_ignore_ascii_case(name));
+        objects.retain(|o| !o.name.starts_with("sqlite_") && !bookkeeping(&o.name) && !bookkeeping(&o.table));
         objects.sort_by(|a, b| a.name.cmp(&b.name));
         let mut tables: BTreeMap<String, Table> = BTreeMap::new();
         for o in objects.iter().filter(|o| o.kind == "table") {

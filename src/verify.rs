@@ -56,10 +56,10 @@ impl Db {
     }
 
     /// A fresh database with the first `k` migrations applied (they applied before).
-    fn rebuild(migrations: &[Migration], k: usize, budget: Option<Duration>) -> Result<Db> {
+    fn rebuild(set: &MigrationSet, k: usize, budget: Option<Duration>) -> Result<Db> {
         let mut db = Db::fresh()?;
-        for m in &migrations[..k] {
-            engine::run(&db.conn, m, Direction::Up, budget)?;
+        for m in &set.migrations()[..k] {
+            engine::run(&db.conn, set, m, Direction::Up, budget)?;
         }
         db.watch.take();
         db.snapshots.full(&db.conn)?;
@@ -151,7 +151,7 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
     let mut snaps: Vec<Schema> = vec![db.snapshots.full(&db.conn)?];
     for (k, m) in migrations.iter().enumerate() {
         tick(format!("up {}", label(m)));
-        match engine::run(&db.conn, m, Direction::Up, budget) {
+        match engine::run(&db.conn, set, m, Direction::Up, budget) {
             Ok(a) => {
                 reports[k].up = Outcome::Pass;
                 reports[k].up_ms = Some(ms(&a));
@@ -177,7 +177,7 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
                 for later in &mut reports[k + 1..] {
                     later.problems.push(Problem::NotTested { stage: Stage::Up, after: Stage::Up, migration: named(m) });
                 }
-                db = Db::rebuild(migrations, k, budget)?;
+                db = Db::rebuild(set, k, budget)?;
                 break;
             }
         };
@@ -197,10 +197,10 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
         let report = &mut reports[k];
         if m.down.is_none() {
             report.down = DownResult::None;
-            db = Db::rebuild(migrations, k, budget)?;
+            db = Db::rebuild(set, k, budget)?;
             continue;
         }
-        match engine::run(&db.conn, m, Direction::Down, budget) {
+        match engine::run(&db.conn, set, m, Direction::Down, budget) {
             Ok(a) => {
                 report.down_ms = Some(ms(&a));
                 down_log.push(a.to_string());
@@ -215,13 +215,13 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
                     report.problems.push(Problem::Differs { stage: Stage::Down, difference: d.clone(), origin });
                 }
                 if !diffs.is_empty() {
-                    db = Db::rebuild(migrations, k, budget)?;
+                    db = Db::rebuild(set, k, budget)?;
                 }
             }
             Err(e) => {
                 report.down = DownResult::Error;
                 report.problems.push(Problem::failed(Stage::Down, &e));
-                db = Db::rebuild(migrations, k, budget)?;
+                db = Db::rebuild(set, k, budget)?;
             }
         }
     }
@@ -230,7 +230,7 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
     for k in 0..applied {
         let m = &migrations[k];
         tick(format!("up again {}", label(m)));
-        match engine::run(&db.conn, m, Direction::Up, budget) {
+        match engine::run(&db.conn, set, m, Direction::Up, budget) {
             Ok(a) => {
                 reports[k].up_again_ms = Some(ms(&a));
                 again_log.push(a.to_string());

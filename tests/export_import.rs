@@ -84,7 +84,7 @@ fn a_sqlite_file_without_sqlx_history_is_named_as_such() {
     let err = Playground::from_database("other.sqlite", &std::fs::read(&path).unwrap(), MigrationSet::bundled()).err().unwrap();
     assert_eq!(
         err.to_string(),
-        "other.sqlite has no _sqlx_migrations table: it was not made by sqlx or migraplay, so there is nothing to compare"
+        "other.sqlite has no migration history (_sqlx_migrations, schema_migrations or goose_db_version): it was not made by sqlx, golang-migrate, goose, dbmate or migraplay, so there is nothing to compare"
     );
 }
 

@@ -73,3 +73,107 @@ fn a_single_file_without_its_section_marker_is_named() {
     let err = MigrationSet::from_files(files).unwrap_err();
     assert_eq!(err.to_string(), "2_b.sql has no `-- +goose Up` section; goose would not run it");
 }
+
+/// The rows of a table of a database file, read with rusqlite (all columns as text).
+fn rows(db: &std::path::Path, sql: &str) -> Vec<Vec<String>> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn.prepare(sql).unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |r| (0..n).map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}"))).collect())
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_migraplay")).args(args).output().unwrap()
+}
+
+#[test]
+fn each_flavor_keeps_its_own_tools_bookkeeping() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |set: &str, db: &str, args: &[&str]| {
+        let dir = fixture(set);
+        let db = tmp.path().join(db);
+        let mut all = vec!["--dir", dir.to_str().unwrap(), "--db", db.to_str().unwrap()];
+        all.extend_from_slice(args);
+        let o = cli(&all);
+        assert_eq!(o.status.code(), Some(0), "{set} {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        db
+    };
+    let goose = run("goose_set", "goose.db", &["up"]);
+    assert_eq!(
+        rows(&goose, "SELECT version_id, is_applied FROM goose_db_version ORDER BY id"),
+        [["Integer(0)", "Integer(1)"], ["Integer(20240101000000)", "Integer(1)"], ["Integer(20240102000000)", "Integer(1)"], ["Integer(20240103000000)", "Integer(1)"]]
+    );
+    run("goose_set", "goose.db", &["down", "--to", "20240103000000"]);
+    let golang = run("golang_migrate_own_transactions", "golang.db", &["up"]);
+    assert_eq!(rows(&golang, "SELECT version, dirty FROM schema_migrations"), [["Integer(2)", "Integer(0)"]]);
+    assert_eq!(rows(&golang, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'schema_migrations'"), [["Text(\"version_unique\")"]]);
+    let dbmate = run("dbmate_set", "dbmate.db", &["up"]);
+    assert_eq!(rows(&dbmate, "SELECT version FROM schema_migrations"), [["Text(\"20240101000000\")"], ["Text(\"20240102000000\")"]]);
+    run("dbmate_set", "dbmate.db", &["down", "--to", "20240101000000"]);
+    assert_eq!(rows(&dbmate, "SELECT version FROM schema_migrations"), [["Text(\"20240101000000\")"]]);
+}
+
+#[test]
+fn a_failed_golang_migrate_up_leaves_the_database_dirty_as_the_tool_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("set");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("1_a.up.sql"), "CREATE TABLE a(x);").unwrap();
+    std::fs::write(dir.join("1_a.down.sql"), "DROP TABLE a;").unwrap();
+    std::fs::write(dir.join("2_b.up.sql"), "CREATE TABLE b(x);\nINSERT INTO nowhere VALUES (1);").unwrap();
+    let db = tmp.path().join("g.db");
+    let (dir, db_text) = (dir.to_str().unwrap(), db.to_str().unwrap());
+    let o = cli(&["--flavor", "golang-migrate", "--dir", dir, "--db", db_text, "up"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(rows(&db, "SELECT version, dirty FROM schema_migrations"), [["Integer(2)", "Integer(1)"]]);
+    let again = cli(&["--flavor", "golang-migrate", "--dir", dir, "--db", db_text, "up"]);
+    assert_eq!(String::from_utf8_lossy(&again.stderr), "error: Dirty database version 2. Fix and force version.\n");
+}
+
+/// The dbmate binary installed by `make setup` (npm), the real tool.
+fn dbmate() -> std::path::PathBuf {
+    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/node_modules/.bin/dbmate");
+    assert!(bin.exists(), "dbmate is installed by `make setup` (npm, tests/e2e)");
+    bin
+}
+
+#[test]
+fn dbmate_reads_what_migraplay_applied_and_migraplay_reads_what_dbmate_applied() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = fixture("dbmate_set");
+    let (ours, theirs) = (tmp.path().join("ours.db"), tmp.path().join("theirs.db"));
+    let o = cli(&["--dir", set.to_str().unwrap(), "--db", ours.to_str().unwrap(), "up"]);
+    assert_eq!(o.status.code(), Some(0));
+    let status = std::process::Command::new(dbmate())
+        .args(["--url", &format!("sqlite:{}", ours.display()), "--migrations-dir", set.to_str().unwrap(), "--no-dump-schema", "status"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&status.stdout);
+    assert!(said.contains("Applied: 2\nPending: 0"), "{said}");
+    let up = std::process::Command::new(dbmate())
+        .args(["--url", &format!("sqlite:{}", theirs.display()), "--migrations-dir", set.to_str().unwrap(), "--no-dump-schema", "up"])
+        .output()
+        .unwrap();
+    assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
+    let o = cli(&["--dir", set.to_str().unwrap(), "--db", theirs.to_str().unwrap(), "status"]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(said.lines().map(|l| l.split("  ").nth(1).unwrap_or("")).collect::<Vec<_>>(), ["applied", "applied"], "{said}");
+}
+
+#[test]
+fn an_opened_database_of_another_tool_is_compared_as_that_tool_would() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("goose.db");
+    let dir = fixture("goose_set");
+    cli(&["--dir", dir.to_str().unwrap(), "--db", db.to_str().unwrap(), "up", "--to", "20240101000000"]);
+    let bytes = std::fs::read(&db).unwrap();
+    // The set read as sqlx (its files alone say goose): the database says goose, and wins.
+    let set = MigrationSet::from_dir_as(&dir, Some(Flavor::Sqlx)).unwrap();
+    let pg = Playground::from_database("goose.db", &bytes, set).unwrap();
+    assert_eq!(pg.set().flavor().flavor, Flavor::Goose);
+    let states: Vec<_> = pg.status().unwrap().into_iter().map(|s| s.state).collect();
+    assert_eq!(states, [migraplay::State::Applied, migraplay::State::Pending, migraplay::State::Pending]);
+}
