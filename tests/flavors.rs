@@ -135,8 +135,8 @@ fn a_failed_golang_migrate_up_leaves_the_database_dirty_as_the_tool_does() {
 
 /// The dbmate binary installed by `make setup` (npm), the real tool.
 fn dbmate() -> std::path::PathBuf {
-    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/node_modules/.bin/dbmate");
-    assert!(bin.exists(), "dbmate is installed by `make setup` (npm, tests/e2e)");
+    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/dbmate/node_modules/.bin/dbmate");
+    assert!(bin.exists(), "dbmate is installed by `make setup` (npm, into .tools/dbmate)");
     bin
 }
 
