@@ -177,3 +177,32 @@ fn an_opened_database_of_another_tool_is_compared_as_that_tool_would() {
     let states: Vec<_> = pg.status().unwrap().into_iter().map(|s| s.state).collect();
     assert_eq!(states, [migraplay::State::Applied, migraplay::State::Pending, migraplay::State::Pending]);
 }
+
+/// sqlx-cli, installed by `make setup` (cargo install), the real tool.
+fn sqlx() -> std::path::PathBuf {
+    let bin = std::path::Path::new(&std::env::var("HOME").unwrap()).join(".cargo/bin/sqlx");
+    assert!(bin.exists(), "sqlx-cli is installed by `make setup` (cargo install sqlx-cli)");
+    bin
+}
+
+#[test]
+fn sqlx_cli_reads_what_migraplay_applied_and_migraplay_reads_what_sqlx_cli_applied() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = fixture("bundled");
+    let (ours, theirs) = (tmp.path().join("ours.db"), tmp.path().join("theirs.db"));
+    assert_eq!(cli(&["--db", ours.to_str().unwrap(), "up"]).status.code(), Some(0));
+    let info = std::process::Command::new(sqlx())
+        .args(["migrate", "info", "--source", set.to_str().unwrap(), "--database-url", &format!("sqlite:{}", ours.display())])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&info.stdout);
+    assert_eq!(said.lines().filter(|l| l.contains("/installed ")).count(), 7, "{said}{}", String::from_utf8_lossy(&info.stderr));
+    let run = std::process::Command::new(sqlx())
+        .args(["migrate", "run", "--source", set.to_str().unwrap(), "--database-url", &format!("sqlite:{}?mode=rwc", theirs.display())])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let o = cli(&["--db", theirs.to_str().unwrap(), "status"]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(said.lines().filter(|l| l.contains("  applied  ")).count(), 7, "{said}");
+}
