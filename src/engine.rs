@@ -95,6 +95,11 @@ fn open_transaction(conn: &Connection, sql: &str) -> Option<String> {
 
 /// Plans the way to `target` and runs it, stopping at the first failure.
 pub fn migrate(conn: &Connection, set: &MigrationSet, target: Target, budget: Option<Duration>) -> Result<Vec<Applied>, RunError> {
+    // A set with a broken file may be missing a migration in the middle: applying
+    // around it would record an order the fixed set could not follow.
+    if !set.problems().is_empty() {
+        return Err(Error::Unusable(set.problems().to_vec()).into());
+    }
     let rows = history::applied_for(conn, set)?;
     let steps = plan::plan(set, &rows, target)?;
     let mut done = Vec::new();

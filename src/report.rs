@@ -357,7 +357,11 @@ impl Summary {
             .collect();
         let n = migrations.len();
         let headline = if failed == 0 && not_tested == 0 {
-            format!("PASS: all {} apply, revert and re-apply cleanly.", count(n, "migration"))
+            if n == 1 {
+                "PASS: the 1 migration applies, reverts and re-applies cleanly.".to_string()
+            } else {
+                format!("PASS: all {n} migrations apply, revert and re-apply cleanly.")
+            }
         } else {
             let names: Vec<String> = failing.iter().take(3).map(|f| f.version.to_string()).collect();
             let more = if failing.len() > 3 { format!(" and {} more", failing.len() - 3) } else { String::new() };
@@ -379,6 +383,8 @@ pub struct Report {
     pub ok: bool,
     /// The tool whose rules the set was read and run by, and why.
     pub flavor: Choice,
+    /// Files that could not be loaded, each naming its file (the rest was verified).
+    pub load_problems: Vec<String>,
     /// Counts and the failing migrations.
     pub summary: Summary,
     /// Per migration, in version order.
@@ -434,7 +440,7 @@ fn round3(x: f64) -> f64 {
 
 impl Report {
     /// Assembles a report from the measurements of a run.
-    pub fn new(migrations: Vec<MigrationReport>, flavor: Choice, last: &Schema, lint: Vec<Warning>, logs: [Vec<String>; 3], ran_on: &str) -> Self {
+    pub fn new(migrations: Vec<MigrationReport>, flavor: Choice, load_problems: Vec<String>, last: &Schema, lint: Vec<Warning>, logs: [Vec<String>; 3], ran_on: &str) -> Self {
         let timed: Vec<(f64, String)> = migrations.iter().filter_map(|m| m.up_ms.map(|t| (t, m.label()))).collect();
         let performance = (!timed.is_empty()).then(|| {
             let min = timed.iter().min_by(|a, b| a.0.total_cmp(&b.0)).unwrap();
@@ -461,10 +467,19 @@ impl Report {
             down: Phase::of(migrations.iter().filter_map(down_outcome), down_log),
             cycle: Phase::of(migrations.iter().map(|m| m.up_again), again_log),
         };
+        let mut summary = Summary::of(&migrations);
+        if !load_problems.is_empty() {
+            let files = count(load_problems.len(), "file");
+            summary.headline = match summary.headline.strip_prefix("PASS: ") {
+                Some(rest) => format!("FAIL: {files} could not be loaded; of what loaded, {}", lower_first(rest)),
+                None => format!("{} {files} could not be loaded.", summary.headline),
+            };
+        }
         let mut report = Report {
-            ok: migrations.iter().all(|m| m.status == Status::Pass),
+            ok: load_problems.is_empty() && migrations.iter().all(|m| m.status == Status::Pass),
             flavor,
-            summary: Summary::of(&migrations),
+            load_problems,
+            summary,
             totals: last.totals,
             tables: last.tables.iter().map(|t| TableCount::of(t)).collect(),
             foreign_keys: last.tables.iter().flat_map(|t| foreign_keys(t)).collect(),
@@ -545,6 +560,12 @@ impl Report {
         writeln!(o, "## Summary")?;
         writeln!(o, "- **Verdict**: {}", s.headline)?;
         writeln!(o, "- **Flavor**: {} ({})", self.flavor.flavor, md(&self.flavor.why))?;
+        if !self.load_problems.is_empty() {
+            writeln!(o, "- **Could not load**:")?;
+            for p in &self.load_problems {
+                writeln!(o, "  - {}", md(p))?;
+            }
+        }
         writeln!(o, "- **Total Migrations**: {n}: {} passing, {} failing, {} not tested", s.passed, s.failed, s.not_tested)?;
         if !s.failing.is_empty() {
             writeln!(o, "- **Failing**:")?;
@@ -746,6 +767,12 @@ fn code(text: &str) -> String {
 /// A table's foreign keys as the report words them: `t (a) → p(id) ON DELETE CASCADE`.
 fn foreign_keys(t: &crate::schema::Table) -> impl Iterator<Item = String> + '_ {
     t.foreign_keys.iter().map(move |fk| format!("{} {fk}", t.name))
+}
+
+/// The text with its first letter in lower case (`All 3` → `all 3`).
+fn lower_first(text: &str) -> String {
+    let mut c = text.chars();
+    c.next().map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
 }
 
 /// `1 table`, `2 tables`.

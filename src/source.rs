@@ -33,6 +33,8 @@ fn read_at_most(path: &Path, limit: usize) -> Result<Vec<u8>> {
 pub struct MigrationSet {
     migrations: Vec<Migration>,
     flavor: Choice,
+    /// The files that could not be used, each problem naming its file; the rest loaded.
+    problems: Vec<String>,
 }
 
 #[derive(Default)]
@@ -113,6 +115,11 @@ impl MigrationSet {
         &self.flavor
     }
 
+    /// The files that could not be used, each problem naming its file (the rest loaded).
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
     /// `from_files`, with files already found wrong (`bad`: name and error). A
     /// version with a wrong file gets no pairing complaint too: its partner is
     /// not missing, it is refused.
@@ -169,6 +176,7 @@ impl MigrationSet {
                 FileKind::Down => entry.down.replace(script).map(|s| s.file),
             };
             if let Some(first) = slot_taken {
+                broken.insert(name.version);
                 errors.push(Error::DuplicateVersion { version: name.version, first, second: file });
             }
         }
@@ -230,11 +238,14 @@ impl MigrationSet {
                 (None, None, None) => unreachable!("an entry is made only for a file"),
             }
         }
-        match errors.len() {
-            0 if migrations.is_empty() => Err(Error::Empty("the given files".into())),
-            0 => Ok(MigrationSet { migrations, flavor: choice }),
-            1 => Err(errors.remove(0)),
-            _ => Err(Error::Load(errors)),
+        // Nothing refused whole that can be used: what loaded loads, and each
+        // file that could not is listed with its problem. Only a set of which
+        // nothing loads is an error.
+        match (migrations.is_empty(), errors.len()) {
+            (true, 0) => Err(Error::Empty("the given files".into())),
+            (true, 1) => Err(errors.remove(0)),
+            (true, _) => Err(Error::Load(errors)),
+            (false, _) => Ok(MigrationSet { migrations, flavor: choice, problems: errors.iter().map(Error::to_string).collect() }),
         }
     }
 
@@ -305,21 +316,29 @@ mod test {
     }
 
     #[test]
-    fn every_problem_is_listed() {
-        let err = MigrationSet::from_files(vec![
+    fn what_loads_loads_and_every_other_file_is_listed_with_its_problem() {
+        let set = MigrationSet::from_files(vec![
             ("1_a.up.sql".to_string(), b"x".to_vec()),
             ("2_b.down.sql".to_string(), b"x".to_vec()),
             ("oops.sql".to_string(), b"x".to_vec()),
             ("3_c.sql".to_string(), vec![b'a', 0xff]),
+            ("4_d.up.sql".to_string(), b"x".to_vec()),
+            ("4_e.up.sql".to_string(), b"y".to_vec()),
         ])
-        .unwrap_err();
+        .unwrap();
+        assert_eq!(set.migrations().iter().map(|m| m.version).collect::<Vec<_>>(), [1]);
         assert_eq!(
-            err.to_string(),
-            "3 problems in the migration set:\n  \
-             oops.sql: not a migration name; expected <version>_<description>.up.sql, .down.sql or .sql\n  \
-             3_c.sql: not UTF-8 text (invalid byte at offset 1)\n  \
-             2_b.down.sql has no matching up migration; add 2_b.up.sql"
+            set.problems(),
+            [
+                "oops.sql: not a migration name; expected <version>_<description>.up.sql, .down.sql or .sql",
+                "3_c.sql: not UTF-8 text (invalid byte at offset 1)",
+                "duplicate migration version 4: 4_d.up.sql and 4_e.up.sql; give one of them a new version",
+                "2_b.down.sql has no matching up migration; add 2_b.up.sql",
+            ]
         );
+        let err = MigrationSet::from_files(vec![("2_b.down.sql".to_string(), b"x".to_vec()), ("oops.sql".to_string(), b"x".to_vec())])
+            .unwrap_err();
+        assert!(err.to_string().starts_with("2 problems in the migration set:\n"), "nothing loads: an error");
     }
 
     #[test]

@@ -257,5 +257,5 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
     progress(&Progress { done: total, total, step: "done".into() });
 
     let last = &snaps[applied];
-    Ok(Report::new(reports, set.flavor().clone(), last, lint::lint(set, Some(last)), [up_log, down_log, again_log], ran_on))
+    Ok(Report::new(reports, set.flavor().clone(), set.problems().to_vec(), last, lint::lint(set, Some(last)), [up_log, down_log, again_log], ran_on))
 }

@@ -257,6 +257,12 @@ impl JsPlayground {
         to_js(&crate::layout(&self.inner.schema().map_err(error)?))
     }
 
+    /// The files that could not be loaded, each problem naming its file (the rest loaded).
+    #[wasm_bindgen(js_name = loadProblems)]
+    pub fn load_problems(&self) -> Result<JsValue, JsValue> {
+        to_js(self.inner.set().problems())
+    }
+
     /// The flavor the set is read as, and why: `{flavor, why}`.
     pub fn flavor(&self) -> Result<JsValue, JsValue> {
         to_js(self.inner.set().flavor())

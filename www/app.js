@@ -144,6 +144,7 @@ function render(state) {
   $('source').textContent = `${from} The set and the database are ${where}.`;
   $('flavor').value = state.source.flavor ?? 'auto';
   $('flavor-why').textContent = `${state.flavor.flavor} (${state.flavor.why}).`;
+  $('load-problems').replaceChildren(...state.loadProblems.map((p) => el('li', { text: `Could not load: ${p}` })));
   renderMigrations(state);
   renderTargets(state);
   renderSchema(state.schema);
@@ -456,7 +457,8 @@ function renderVerification({ report, markdown, json }) {
   const { summary } = report;
   $('verify-summary').className = `verdict ${report.ok ? 'pass' : 'fail'}`;
   $('verify-summary').textContent = summary.headline;
-  $('verify-failing').replaceChildren(...summary.failing.map((f) => el('li', { text: f.text })));
+  $('verify-failing').replaceChildren(...report.load_problems.map((p) => el('li', { text: `could not load: ${p}` })),
+    ...summary.failing.map((f) => el('li', { text: f.text })));
   $('verify-counts').textContent = report.counts;
   const ms = (t) => (t === null || t === undefined ? '—' : `${t.toFixed(3)} ms`);
   const WORDS = { pass: 'PASS', fail: 'FAIL', not_tested: 'NOT TESTED' };

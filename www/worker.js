@@ -26,6 +26,7 @@ function state() {
     diagram: playground.diagram(),
     sqliteVersion: Playground.sqliteVersion(),
     flavor: playground.flavor(),
+    loadProblems: playground.loadProblems(),
     source,
     persist,
   };

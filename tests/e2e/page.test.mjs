@@ -80,15 +80,32 @@ test('a broken third statement leaves no trace and the page names file, statemen
   await page.context().close();
 });
 
-test('a set that does not load is reported and the loaded set stays', async () => {
+test('a set of which nothing loads is reported and the loaded set stays', async () => {
   const { page } = await open();
   const file = (name, text) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
-  await page.setInputFiles('#files', [file('1_create_a.up.sql', 'CREATE TABLE a (x);'), file('1_create_a.down.sql', 'DROP TABLE a;'),
-    file('2_create_b.down.sql', 'DROP TABLE b;')]);
+  await page.setInputFiles('#files', [file('2_create_b.down.sql', 'DROP TABLE b;')]);
   await page.waitForSelector('#error:not([hidden])');
   assert.equal(await page.locator('#error .message').textContent(),
     '2_create_b.down.sql has no matching up migration; add 2_create_b.up.sql');
   assert.equal(await page.locator('#migrations tbody tr').count(), 7, 'the bundled set is still loaded');
+  await page.context().close();
+});
+
+test('a set with a broken file loads what it can, lists the file, verifies the rest and refuses to apply', async () => {
+  const { page } = await open();
+  const file = (name, text) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+  await page.setInputFiles('#files', [file('1_create_a.up.sql', 'CREATE TABLE a (x);'), file('1_create_a.down.sql', 'DROP TABLE a;'),
+    file('2_create_b.down.sql', 'DROP TABLE b;')]);
+  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 1);
+  assert.deepEqual(await page.locator('#load-problems li').allTextContents(),
+    ['Could not load: 2_create_b.down.sql has no matching up migration; add 2_create_b.up.sql']);
+  await page.click('#verify');
+  await page.waitForSelector('#verify-summary.fail');
+  assert.equal(await page.locator('#verify-summary').textContent(),
+    'FAIL: 1 file could not be loaded; of what loaded, the 1 migration applies, reverts and re-applies cleanly.');
+  await page.click('#apply-all');
+  await page.waitForSelector('#error:not([hidden])');
+  assert.match(await page.locator('#error .message').textContent(), /^1 file of the set could not be loaded; fix it before applying or reverting:/);
   await page.context().close();
 });
 

@@ -132,11 +132,19 @@ fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let mut out = std::io::stdout().lock();
     match args.command {
         Command::Status => {
+            let problems = pg.set().problems().to_vec();
             for s in pg.status()? {
                 let state = format!("{:?}", s.state).to_lowercase();
                 // A checksum written by another tool may be shorter than the 16 digits shown.
                 let short: String = s.checksum.chars().take(16).collect();
                 writeln!(out, "{}  {:<8} {}  sha384:{short}…", s.version, state, s.description)?;
+            }
+            // Beside what loaded, each file that could not, and a failing exit.
+            if !problems.is_empty() {
+                for p in &problems {
+                    writeln!(out, "could not load: {p}")?;
+                }
+                return Ok(ExitCode::from(1));
             }
         }
         Command::Up { to } => migrate(&mut pg, Target::Up(to), &mut out)?,
@@ -187,6 +195,9 @@ fn verify(
     }
     // A closed stderr (`2>&1 | head -1`) must not turn a verdict into a panic.
     let mut err = std::io::stderr().lock();
+    for p in &report.load_problems {
+        let _ = writeln!(err, "FAIL could not load {p}");
+    }
     for m in &report.migrations {
         for p in &m.problems {
             let verdict = if p.is_not_tested() { "NOT TESTED" } else { "FAIL" };
