@@ -106,6 +106,45 @@ pub fn status(set: &MigrationSet, rows: &[AppliedRow]) -> Vec<MigrationStatus> {
     out
 }
 
+/// How a database stands against the set, in its tool's words.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Drift {
+    /// `7 installed. No drift.`, or the counts and what the tool would do.
+    pub text: String,
+    /// Whether the tool would refuse to migrate the database as it is.
+    pub bad: bool,
+}
+
+/// The drift of a database from the set (its status), worded as the set's tool words it.
+pub fn drift(set: &MigrationSet, status: &[MigrationStatus]) -> Drift {
+    use crate::flavor::Flavor;
+    let flavor = set.flavor().flavor;
+    let word = |state: State| -> &'static str {
+        match (flavor, state) {
+            (Flavor::Sqlx, State::Applied) => "installed",
+            (Flavor::Sqlx, State::Modified) => "installed with a different checksum",
+            (Flavor::Sqlx, State::Dirty) => "failed (success = false)",
+            (Flavor::GolangMigrate, State::Dirty) => "dirty (a migration failed part way)",
+            (_, State::Applied | State::Modified) => "applied",
+            (_, State::Dirty) => "failed",
+            (_, State::Pending) => "pending",
+            (_, State::Missing) => "applied but missing from the set",
+        }
+    };
+    let order = [State::Applied, State::Pending, State::Modified, State::Missing, State::Dirty];
+    let parts: Vec<String> = order
+        .iter()
+        .filter_map(|&state| {
+            let n = status.iter().filter(|s| s.state == state).count();
+            (n > 0).then(|| format!("{n} {}", word(state)))
+        })
+        .collect();
+    let bad = status.iter().any(|s| matches!(s.state, State::Modified | State::Missing | State::Dirty));
+    let counts = if parts.is_empty() { "no migration".to_string() } else { parts.join(", ") };
+    let verdict = if bad { format!(" {flavor} would refuse to migrate this database until that is resolved.") } else { " No drift.".into() };
+    Drift { text: format!("{counts}.{verdict}"), bad }
+}
+
 /// The steps that reach `target`, in the order to run them. Refuses, as sqlx
 /// does, while any recorded migration is dirty, modified or missing.
 pub fn plan(set: &MigrationSet, rows: &[AppliedRow], target: Target) -> Result<Vec<Step>> {

@@ -88,6 +88,11 @@ impl Playground {
         Ok(plan::status(&self.set, &history::applied_for(&self.conn, &self.set)?))
     }
 
+    /// How the database stands against the set, in the set's tool's words.
+    pub fn drift(&self) -> Result<plan::Drift> {
+        Ok(plan::drift(&self.set, &self.status()?))
+    }
+
     /// Moves the database to `target`; on failure, says what ran before it.
     pub fn migrate(&mut self, target: Target) -> Result<Vec<Applied>, RunError> {
         engine::migrate(&self.conn, &self.set, target, self.budget)

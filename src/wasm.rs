@@ -257,6 +257,11 @@ impl JsPlayground {
         to_js(&crate::layout(&self.inner.schema().map_err(error)?))
     }
 
+    /// How the database stands against the set, in its tool's words: `{text, bad}`.
+    pub fn drift(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.drift().map_err(error)?)
+    }
+
     /// The files that could not be loaded, each problem naming its file (the rest loaded).
     #[wasm_bindgen(js_name = loadProblems)]
     pub fn load_problems(&self) -> Result<JsValue, JsValue> {

@@ -207,3 +207,18 @@ fn sqlx_cli_reads_what_migraplay_applied_and_migraplay_reads_what_sqlx_cli_appli
     let said = String::from_utf8_lossy(&o.stdout);
     assert_eq!(said.lines().filter(|l| l.contains("  applied  ")).count(), 7, "{said}");
 }
+
+#[test]
+fn drift_is_worded_as_the_sets_tool_words_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("g.db");
+    let dir = fixture("golang_migrate_own_transactions");
+    cli(&["--dir", dir.to_str().unwrap(), "--db", db.to_str().unwrap(), "up"]);
+    let pg = Playground::open(&db, MigrationSet::from_dir(&dir).unwrap()).unwrap();
+    assert_eq!(pg.drift().unwrap().text, "2 applied. No drift.");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE schema_migrations SET dirty = 1", []).unwrap();
+    let d = pg.drift().unwrap();
+    assert_eq!(d.text, "1 applied, 1 dirty (a migration failed part way). golang-migrate would refuse to migrate this database until that is resolved.");
+    assert!(d.bad);
+}

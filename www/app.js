@@ -149,7 +149,7 @@ function render(state) {
   renderTargets(state);
   renderSchema(state.schema);
   renderDiagram(state.diagram);
-  renderDrift(state.status);
+  renderDrift(state.drift);
   updateButtons();
 }
 
@@ -185,18 +185,11 @@ function renderTargets({ status }) {
   if ([...select.options].some((o) => o.value === previous)) select.value = previous;
 }
 
-const DRIFT_WORDS = { applied: 'installed', pending: 'pending', modified: 'installed with a different checksum',
-  missing: 'applied but missing from the set', dirty: 'failed (success = false)' };
-
-function renderDrift(status) {
-  const counts = {};
-  for (const s of status) counts[s.state] = (counts[s.state] || 0) + 1;
-  const drift = ['modified', 'missing', 'dirty'].some((k) => counts[k]);
-  $('drift').hidden = !drift && !importedFrom;
-  const parts = Object.keys(DRIFT_WORDS).filter((k) => counts[k]).map((k) => `${counts[k]} ${DRIFT_WORDS[k]}`);
-  $('drift').textContent = `${importedFrom ? `Compared with ${importedFrom}: ` : 'Drift: '}${parts.join(', ')}.`
-    + (drift ? ' sqlx would refuse to migrate this database until that is resolved.' : ' No drift.');
-  $('drift').className = `drift ${drift ? 'bad' : 'good'}`;
+// The words and the verdict are the core's (in the set's tool's words); the page only places them.
+function renderDrift(drift) {
+  $('drift').hidden = !drift.bad && !importedFrom;
+  $('drift').textContent = `${importedFrom ? `Compared with ${importedFrom}: ` : 'Drift: '}${drift.text}`;
+  $('drift').className = `drift ${drift.bad ? 'bad' : 'good'}`;
 }
 
 function renderSchema(schema) {
@@ -536,7 +529,7 @@ $('import').addEventListener('change', async (event) => {
   const reply = await run('importDatabase', `Open ${file.name}`, [file.name, new Uint8Array(await file.arrayBuffer())]);
   if (reply.ok) {
     importedFrom = file.name;
-    renderDrift(reply.state.status);
+    renderDrift(reply.state.drift);
   } else {
     setProgress(`${file.name} was not opened; the database you had is still here.`);
   }

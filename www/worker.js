@@ -27,6 +27,7 @@ function state() {
     sqliteVersion: Playground.sqliteVersion(),
     flavor: playground.flavor(),
     loadProblems: playground.loadProblems(),
+    drift: playground.drift(),
     source,
     persist,
   };
