@@ -43,7 +43,7 @@ pub use history::AppliedRow;
 pub use lint::{lint, Category, Warning};
 pub use migration::{parse_file_name, Direction, FileKind, FileName, Migration, Script};
 pub use plan::{MigrationStatus, State, Step, Target};
-pub use playground::{Playground, Stepped};
+pub use playground::{check_database_size, Playground, Stepped, MAX_DATABASE_BYTES};
 pub use report::{Created, DownResult, MigrationReport, Outcome, Phase, Report, Status, Summary, TableCount, Tests};
 pub use script::{memory_budget, set_memory_budget, Output, Value, DEFAULT_MEMORY_BUDGET};
 pub use schema::{Column, ForeignKey, Generated, Index, Key, Schema, Table, Totals, Trigger, Unique, View};

@@ -28,6 +28,18 @@ pub struct Stepped {
     pub changes: Vec<Difference>,
 }
 
+/// The largest database file migraplay opens (the page holds it in memory, twice while it checks it).
+pub const MAX_DATABASE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Refuses a database file over `MAX_DATABASE_BYTES`, by its size alone (so it need not be read).
+pub fn check_database_size(file: &str, size: u64) -> Result<()> {
+    if size > MAX_DATABASE_BYTES {
+        let message = format!("it has {size} bytes; migraplay opens databases of at most {MAX_DATABASE_BYTES} bytes");
+        return Err(Error::BadDatabase { file: file.to_string(), message });
+    }
+    Ok(())
+}
+
 /// A migration set bound to a database.
 pub struct Playground {
     // Declared before `conn`: dropped first, while the connection is still open.
@@ -143,6 +155,7 @@ impl Playground {
     /// when SQLite's integrity check fails or `_sqlx_migrations` is not sqlx's
     /// (its columns, and each row's types).
     pub fn restore(file: &str, bytes: &[u8], set: MigrationSet) -> Result<Self> {
+        check_database_size(file, bytes.len() as u64)?;
         let not_db = |e: rusqlite::Error| Error::NotADatabase { file: file.to_string(), message: e.to_string() };
         if bytes.len() < 100 || !bytes.starts_with(b"SQLite format 3\0") {
             let message = "it does not start with SQLite's header".to_string();

@@ -223,10 +223,28 @@ impl JsPlayground {
     /// Replaces the database with a copy of a `.sqlite` file made by sqlx or
     /// migraplay, keeping the set; `status()` then shows the drift. Throws,
     /// keeping everything, for a file that is not SQLite or has no `_sqlx_migrations`.
+    /// `size` is the file's size: a file too large is refused by it, unread (send no bytes).
     #[wasm_bindgen(js_name = importDatabase)]
-    pub fn import_database(&mut self, name: &str, bytes: &[u8]) -> Result<(), JsValue> {
+    pub fn import_database(&mut self, name: &str, bytes: &[u8], size: f64) -> Result<(), JsValue> {
+        crate::playground::check_database_size(name, size as u64).map_err(error)?;
         self.inner = Playground::from_database(name, bytes, self.inner.set().clone()).map_err(error)?;
         Ok(())
+    }
+
+    /// The core's limits, for the page to know what not to read: `{maxFileBytes, maxTotalBytes, maxDatabaseBytes}`.
+    pub fn limits() -> Result<JsValue, JsValue> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Limits {
+            max_file_bytes: usize,
+            max_total_bytes: usize,
+            max_database_bytes: u64,
+        }
+        to_js(&Limits {
+            max_file_bytes: crate::source::MAX_FILE_BYTES,
+            max_total_bytes: crate::source::MAX_TOTAL_BYTES,
+            max_database_bytes: crate::playground::MAX_DATABASE_BYTES,
+        })
     }
 
     /// Like `importDatabase`, for a database this page saved itself (it may have no history yet).

@@ -159,3 +159,10 @@ fn a_version_above_two_to_the_fifty_third_is_kept_exactly() {
     let missing: Vec<(i64, State)> = pg.status().unwrap().into_iter().filter(|s| s.state == State::Missing).map(|s| (s.version, s.state)).collect();
     assert_eq!(missing, [(9007199254740993, State::Missing)]);
 }
+
+#[test]
+fn a_database_over_the_size_limit_is_refused_by_its_size() {
+    let err = migraplay::check_database_size("huge.sqlite", 600 * 1024 * 1024).unwrap_err();
+    assert_eq!(err.to_string(), "huge.sqlite cannot be opened: it has 629145600 bytes; migraplay opens databases of at most 536870912 bytes");
+    assert!(migraplay::check_database_size("fine.sqlite", 1024).is_ok());
+}

@@ -90,10 +90,10 @@ fn export_then_import_shows_no_drift_and_a_foreign_file_is_refused() {
     pg.migrate_to("20250115010200".into()).unwrap();
     let bytes = pg.export_database().unwrap().to_vec();
     let mut other = Playground::new().unwrap();
-    other.import_database("exported.sqlite", &bytes).unwrap();
+    other.import_database("exported.sqlite", &bytes, bytes.len() as f64).unwrap();
     let states: Vec<String> = Array::from(&other.status().unwrap()).iter().map(|s| get(&s, "state").as_string().unwrap()).collect();
     assert_eq!(states, ["applied", "applied", "applied", "pending", "pending", "pending", "pending"]);
-    let err: js_sys::Error = other.import_database("notes.txt", b"hello").unwrap_err().unchecked_into();
+    let err: js_sys::Error = other.import_database("notes.txt", b"hello", 5.0).unwrap_err().unchecked_into();
     assert_eq!(String::from(err.message()), "notes.txt is not a SQLite database (it does not start with SQLite's header)");
     assert_eq!(num(&other.schema().unwrap(), &["totals", "tables"]), 3.0, "a refused file changes nothing");
 }

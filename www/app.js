@@ -301,21 +301,20 @@ $('migrate-to').addEventListener('click', () => {
 
 // --- loading sets -------------------------------------------------------------------
 
-// The core's limits (src/source.rs). The page uses them only to decide what
-// not to read whole: a file past them goes to the core as {name, size}, and
+// The core's limits (in every state): the page uses them only to decide what
+// not to read whole; a file past them goes to the core as {name, size}, and
 // the core words the refusal.
-const MAX_FILE_BYTES = 4 * 1024 * 1024;
-const MAX_TOTAL_BYTES = 64 * 1024 * 1024;
 /** A set saved by "Share link" when too large for a link (a browser may add " (1)"). */
 const SET_FILE = /\.migraplay(?: \(\d+\))?\.json$/;
 
 async function readFiles(list) {
+  const { maxFileBytes, maxTotalBytes } = current.limits;
   const files = [];
   let total = 0;
   for (const f of list) {
     const name = f.relativePath || f.webkitRelativePath || f.name;
     if (SET_FILE.test(name)) {
-      if (f.size > MAX_TOTAL_BYTES) throw new Error(`${name}: too large for a set file (${f.size} bytes; at most ${MAX_TOTAL_BYTES})`);
+      if (f.size > maxTotalBytes) throw new Error(`${name}: too large for a set file (${f.size} bytes; at most ${maxTotalBytes})`);
       let bundle;
       try {
         bundle = JSON.parse(await f.text());
@@ -328,7 +327,7 @@ async function readFiles(list) {
     // Other files (a package.json, a README) are not migrations: ignored, as the core ignores them.
     if (!name.endsWith('.sql')) continue;
     total += f.size;
-    if (f.size > MAX_FILE_BYTES || total > MAX_TOTAL_BYTES) files.push({ name, size: f.size });
+    if (f.size > maxFileBytes || total > maxTotalBytes) files.push({ name, size: f.size });
     else files.push({ name, bytes: new Uint8Array(await f.arrayBuffer()) });
   }
   return files;
@@ -336,6 +335,10 @@ async function readFiles(list) {
 
 async function loadFiles(list) {
   if (list.length === 0) return;
+  if (!current) {
+    showError('The page is still starting; load the files again in a moment.');
+    return;
+  }
   let files;
   try {
     files = await readFiles(list);
@@ -526,7 +529,9 @@ $('import').addEventListener('change', async (event) => {
   const file = event.target.files[0];
   event.target.value = '';
   if (!file) return;
-  const reply = await run('importDatabase', `Open ${file.name}`, [file.name, new Uint8Array(await file.arrayBuffer())]);
+  // A file over the core's limit is not read: the core refuses it by its size.
+  const bytes = file.size > current.limits.maxDatabaseBytes ? new Uint8Array() : new Uint8Array(await file.arrayBuffer());
+  const reply = await run('importDatabase', `Open ${file.name}`, [file.name, bytes, file.size]);
   if (reply.ok) {
     importedFrom = file.name;
     renderDrift(reply.state.drift);

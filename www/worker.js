@@ -25,6 +25,7 @@ function state() {
     schema: playground.schema(),
     diagram: playground.diagram(),
     sqliteVersion: Playground.sqliteVersion(),
+    limits: Playground.limits(),
     flavor: playground.flavor(),
     loadProblems: playground.loadProblems(),
     drift: playground.drift(),
@@ -138,9 +139,9 @@ const actions = {
     }
     source = { kind: 'edited', files: byName.size, flavor: source.flavor };
   },
-  importDatabase: (name, bytes) => {
+  importDatabase: (name, bytes, size) => {
     const opened = source.kind === 'bundled' ? new Playground() : fromFiles(playground.files());
-    opened.importDatabase(name, bytes);
+    opened.importDatabase(name, bytes, size);
     accept(opened);
   },
   exportDatabase: () => ({ bytes: playground.exportDatabase() }),
