@@ -72,6 +72,14 @@ extern "C" fn note(data: *mut c_void, action: c_int, a1: *const c_char, a2: *con
     // Called for every column a statement reads, too: decide on the code before touching text.
     let name = match action {
         ffi::SQLITE_ATTACH => {
+            // SQLite names the file only when it is a literal: a computed name
+            // (`'/tmp/' || 'x.db'`, a subquery) comes as NULL and cannot be judged.
+            if a1.is_null() {
+                return refuse(
+                    "refused: ATTACH of a computed file name, and migrations run in a sandbox: ATTACH may only name ':memory:' literally"
+                        .into(),
+                );
+            }
             let file = unsafe { exact(a1) };
             // '' is a private temporary database SQLite names and deletes itself (plain
             // VACUUM attaches one): no path anybody chose, nothing left behind.
@@ -181,10 +189,13 @@ mod test {
             format!("ATTACH '{}' AS k", dir.path().join("k.db").display()),
             format!("ATTACH 'file:{}?mode=rwc' AS k", dir.path().join("u.db").display()),
             format!("VACUUM INTO '{}'", dir.path().join("copy.db").display()),
+            format!("ATTACH '{}' || 'x.db' AS k", dir.path().display()),
+            format!("ATTACH printf('%s', '{}') AS k", dir.path().join("p.db").display()),
+            format!("ATTACH (SELECT '{}') AS k", dir.path().join("s.db").display()),
         ] {
             let err = conn.execute_batch(&sql).unwrap_err().to_string();
             assert!(err == "not authorized" || err == "authorization denied", "{sql}: {err}");
-            assert!(refusal().unwrap().starts_with("refused: '"), "{sql}");
+            assert!(refusal().unwrap().starts_with("refused: "), "{sql}");
         }
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no file appeared");
         conn.execute_batch("ATTACH ':memory:' AS m; CREATE TABLE m.x(a); DETACH m; VACUUM;").unwrap();
