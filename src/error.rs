@@ -101,8 +101,12 @@ pub enum Error {
     #[error("Dirty database version {0}. Fix and force version.")]
     DirtyVersion(i64),
 
+    /// A database keeps one tool's bookkeeping, and the set was asked to be read as another's.
+    #[error("{file} keeps {database}'s bookkeeping, but the set was asked to be read as {asked}; read it as {database}, or use another database")]
+    FlavorMismatch { file: String, database: crate::Flavor, asked: crate::Flavor },
+
     /// A simple migration (no down file) cannot be reverted.
-    #[error("migration {0} is irreversible (it has no .down.sql file)")]
+    #[error("migration {0} is irreversible (it has no down)")]
     Irreversible(i64),
 
     /// `migrate to` named a version the set does not have.

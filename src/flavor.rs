@@ -52,12 +52,19 @@ pub struct Choice {
     pub flavor: Flavor,
     /// Why: what in the files said so, or that it was asked for.
     pub why: String,
+    /// Whether it was asked for (`--flavor`, the page's *Read as*), not read from the files.
+    pub forced: bool,
 }
 
 impl Choice {
     /// A flavor the user asked for.
     pub fn forced(flavor: Flavor) -> Choice {
-        Choice { flavor, why: "asked for".into() }
+        Choice { flavor, why: "asked for".into(), forced: true }
+    }
+
+    /// A flavor the files (or a database) say.
+    fn read(flavor: Flavor, why: String) -> Choice {
+        Choice { flavor, why, forced: false }
     }
 }
 
@@ -74,13 +81,10 @@ pub enum Transaction {
     SelfManaged,
 }
 
-/// Whether a script has a statement that begins or ends a transaction at top level.
+/// Whether a script opens its own transaction (a top-level `BEGIN`): a stray
+/// `COMMIT` alone is not a transaction the file manages, only a mistake.
 pub fn manages_transactions(sql: &str) -> bool {
-    script::split(sql).iter().any(|st| {
-        let t = sqltext::tokens(st.text);
-        let to = t.iter().skip(1).take(2).any(|x| x.is("TO"));
-        t.first().is_some_and(|w| w.is("BEGIN") || w.is("COMMIT") || w.is("END") || (w.is("ROLLBACK") && !to))
-    })
+    script::split(sql).iter().any(|st| sqltext::tokens(st.text).first().is_some_and(|w| w.is("BEGIN")))
 }
 
 /// The section markers of a single-file flavor.
@@ -156,26 +160,17 @@ pub fn detect<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Choice
     }
     let files = |n: usize| if n == 1 { "1 file has".to_string() } else { format!("{n} files have") };
     if goose > 0 && goose >= dbmate {
-        return Choice { flavor: Flavor::Goose, why: format!("{} `-- +goose Up` sections", files(goose)) };
+        return Choice::read(Flavor::Goose, format!("{} `-- +goose Up` sections", files(goose)));
     }
     if dbmate > 0 {
-        return Choice { flavor: Flavor::Dbmate, why: format!("{} `-- migrate:up` sections", files(dbmate)) };
+        return Choice::read(Flavor::Dbmate, format!("{} `-- migrate:up` sections", files(dbmate)));
     }
     if self_managed > 0 {
-        return Choice {
-            flavor: Flavor::GolangMigrate,
-            why: format!(
-                "{} their own BEGIN/COMMIT, as golang-migrate runs them with x-no-tx-wrap (sqlx would refuse them)",
-                files(self_managed)
-            ),
-        };
+        let own = if self_managed == 1 { "1 file brings its own".to_string() } else { format!("{self_managed} files bring their own") };
+        return Choice::read(Flavor::GolangMigrate, format!("{own} BEGIN/COMMIT, as golang-migrate runs files with x-no-tx-wrap; sqlx would refuse them"));
     }
-    let why = if pairs > 0 {
-        "up/down files fit sqlx and golang-migrate alike; sqlx is the default (--flavor golang-migrate reads them as golang-migrate)"
-    } else {
-        "sqlx is the default"
-    };
-    Choice { flavor: Flavor::Sqlx, why: why.into() }
+    let why = if pairs > 0 { "up/down files fit sqlx and golang-migrate alike; sqlx is the default" } else { "sqlx is the default" };
+    Choice::read(Flavor::Sqlx, why.into())
 }
 
 #[cfg(test)]
@@ -213,6 +208,8 @@ mod test {
         let plain = detect([("1_a.up.sql", "CREATE TABLE t(x);"), ("1_a.down.sql", "DROP TABLE t;")]);
         assert_eq!(plain.flavor, Flavor::Sqlx);
         assert!(plain.why.starts_with("up/down files fit sqlx and golang-migrate alike"));
+        let stray = detect([("1_a.up.sql", "CREATE TABLE t(x);\nCOMMIT;"), ("1_a.down.sql", "DROP TABLE t;")]);
+        assert_eq!(stray.flavor, Flavor::Sqlx, "a COMMIT without a BEGIN is a mistake, not a managed transaction");
         assert_eq!(Flavor::parse("Golang-Migrate"), Some(Flavor::GolangMigrate));
     }
 }

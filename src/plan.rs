@@ -291,6 +291,6 @@ mod test {
         let m = Migration::new(1, "a".into(), Script::new("1_a.sql".into(), "x".into()), None);
         let s = MigrationSet::from_files([(m.up.file.clone(), m.up.sql.clone().into_bytes())]).unwrap();
         let err = plan(&s, &[row(&s, 1)], Target::Last).unwrap_err();
-        assert_eq!(err.to_string(), "migration 1 is irreversible (it has no .down.sql file)");
+        assert_eq!(err.to_string(), "migration 1 is irreversible (it has no down)");
     }
 }

@@ -58,9 +58,19 @@ impl Playground {
         Self::with_connection(Connection::open_in_memory()?, set)
     }
 
-    /// The database file at `path` (created if absent) for `set`.
+    /// The database file at `path` (created if absent) for `set`. A database
+    /// that keeps a tool's bookkeeping is read as that tool would read it: the
+    /// set follows it, unless another tool was asked for (then it is refused).
     pub fn open(path: &Path, set: MigrationSet) -> Result<Self> {
-        Self::with_connection(Connection::open(path)?, set)
+        let conn = Connection::open(path)?;
+        let set = match history::detect(&conn)? {
+            Some(f) if f != set.flavor().flavor && set.flavor().forced => {
+                return Err(Error::FlavorMismatch { file: path.display().to_string(), database: f, asked: set.flavor().flavor });
+            }
+            Some(f) if f != set.flavor().flavor => set.read_as(f),
+            _ => set,
+        };
+        Self::with_connection(conn, set)
     }
 
     fn with_connection(conn: Connection, set: MigrationSet) -> Result<Self> {
@@ -142,10 +152,7 @@ impl Playground {
         };
         // A database another tool made is compared as that tool would compare it.
         if flavor != pg.set.flavor().flavor {
-            let files = pg.set.files().into_iter().map(|(n, t)| (n, t.into_bytes()));
-            if let Ok(set) = MigrationSet::from_files_as(files, Some(flavor)) {
-                pg.set = set;
-            }
+            pg.set = pg.set.read_as(flavor);
         }
         Ok(pg)
     }

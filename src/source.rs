@@ -115,6 +115,20 @@ impl MigrationSet {
         &self.flavor
     }
 
+    /// The same files read as `flavor`, because a database keeps that tool's
+    /// bookkeeping (it says why); the set as it was when they cannot be read so.
+    pub fn read_as(&self, flavor: Flavor) -> MigrationSet {
+        let files = self.files().into_iter().map(|(n, t)| (n, t.into_bytes()));
+        match MigrationSet::build(files, Vec::new(), Some(flavor)) {
+            Ok(mut set) => {
+                set.flavor = Choice { flavor, why: format!("the database keeps {flavor}'s bookkeeping"), forced: false };
+                set.problems.extend(self.problems.iter().cloned());
+                set
+            }
+            Err(_) => self.clone(),
+        }
+    }
+
     /// The files that could not be used, each problem naming its file (the rest loaded).
     pub fn problems(&self) -> &[String] {
         &self.problems

@@ -163,6 +163,11 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
                 for later in &mut reports[k + 1..] {
                     later.problems.push(Problem::NotTested { stage: Stage::Up, after: Stage::Up, migration: named(m) });
                 }
+                // A failed up without migraplay's transaction leaves what it ran: the
+                // staircase starts from the schema before it, so no down is blamed for it.
+                if m.up.transaction != crate::flavor::Transaction::Wrapped {
+                    db = Db::rebuild(set, k, budget)?;
+                }
                 break;
             }
         }

@@ -44,7 +44,7 @@ fn a_golang_migrate_set_with_its_own_transactions_runs_unwrapped_and_a_missing_d
     assert_eq!(set.flavor().flavor, Flavor::GolangMigrate);
     assert_eq!(
         set.flavor().why,
-        "3 files have their own BEGIN/COMMIT, as golang-migrate runs them with x-no-tx-wrap (sqlx would refuse them)"
+        "3 files bring their own BEGIN/COMMIT, as golang-migrate runs files with x-no-tx-wrap; sqlx would refuse them"
     );
     assert!(set.migrations().iter().all(|m| m.up.transaction == Transaction::SelfManaged));
     let r = verify(&set, "test", None, &mut |_| {}).unwrap();
@@ -221,4 +221,29 @@ fn drift_is_worded_as_the_sets_tool_words_it() {
     let d = pg.drift().unwrap();
     assert_eq!(d.text, "1 applied, 1 dirty (a migration failed part way). golang-migrate would refuse to migrate this database until that is resolved.");
     assert!(d.bad);
+}
+
+#[test]
+fn a_database_with_a_tools_bookkeeping_decides_how_the_set_is_read_and_a_clash_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("g.db");
+    let dir = tmp.path().join("set");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("1_a.up.sql"), "CREATE TABLE a(x);").unwrap();
+    std::fs::write(dir.join("1_a.down.sql"), "DROP TABLE a;").unwrap();
+    std::fs::write(dir.join("2_b.up.sql"), "CREATE TABLE b(x);").unwrap();
+    std::fs::write(dir.join("2_b.down.sql"), "DROP TABLE b;").unwrap();
+    let (dir, db_text) = (dir.to_str().unwrap(), db.to_str().unwrap());
+    assert_eq!(cli(&["--flavor", "golang-migrate", "--dir", dir, "--db", db_text, "up", "--to", "1"]).status.code(), Some(0));
+    // Without --flavor the files alone say sqlx; the database says golang-migrate, and wins.
+    let status = cli(&["--dir", dir, "--db", db_text, "status"]);
+    assert!(String::from_utf8_lossy(&status.stdout).starts_with("1  applied  a"), "{}", String::from_utf8_lossy(&status.stdout));
+    assert_eq!(cli(&["--dir", dir, "--db", db_text, "up"]).status.code(), Some(0));
+    assert_eq!(rows(&db, "SELECT version, dirty FROM schema_migrations"), [["Integer(2)", "Integer(0)"]]);
+    assert_eq!(rows(&db, "SELECT count(*) FROM sqlite_master WHERE name = '_sqlx_migrations'"), [["Integer(0)"]]);
+    let clash = cli(&["--flavor", "dbmate", "--dir", dir, "--db", db_text, "status"]);
+    assert_eq!(
+        String::from_utf8_lossy(&clash.stderr),
+        format!("error: {db_text} keeps golang-migrate's bookkeeping, but the set was asked to be read as dbmate; read it as golang-migrate, or use another database\n")
+    );
 }

@@ -190,7 +190,7 @@ fn an_up_without_a_down_loads_as_irreversible_as_every_tool_runs_it() {
     let mut pg = Playground::in_memory(set.clone()).unwrap();
     pg.migrate(Target::Up(None)).unwrap();
     let err = pg.migrate(Target::Down(None)).unwrap_err();
-    assert_eq!(err.to_string(), "migration 2 is irreversible (it has no .down.sql file)");
+    assert_eq!(err.to_string(), "migration 2 is irreversible (it has no down)");
     let r = migraplay::verify(&set, "test", None, &mut |_| {}).unwrap();
     assert_eq!(r.migrations[1].down, migraplay::DownResult::None);
 }

@@ -284,3 +284,17 @@ fn a_column_renamed_by_an_up_is_one_change_and_a_down_that_forgets_it_says_so() 
     assert_eq!(steps, ["column t.modified: renamed modified → created_at"]);
     assert_eq!(problems(&r)[1].1, ["down: column t.modified: renamed modified → created_at (created by 1 a)"]);
 }
+
+#[test]
+fn what_a_failed_up_without_a_transaction_left_is_not_blamed_on_an_earlier_down() {
+    let set = MigrationSet::from_files([
+        ("1_a.up.sql".to_string(), b"CREATE TABLE a(x);".to_vec()),
+        ("1_a.down.sql".to_string(), b"DROP TABLE a;".to_vec()),
+        ("2_b.up.sql".to_string(), b"-- no-transaction\nCREATE TABLE b(x);\nSELECT * FROM nope;".to_vec()),
+        ("2_b.down.sql".to_string(), b"DROP TABLE b;".to_vec()),
+    ])
+    .unwrap();
+    let r = verify(&set, "native test", None, &mut |_| {}).unwrap();
+    assert_eq!(r.migrations[0].status, Status::Pass, "{:?}", problems(&r));
+    assert_eq!(r.migrations[1].status, Status::Fail);
+}

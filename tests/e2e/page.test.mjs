@@ -240,7 +240,7 @@ test('a golang-migrate set that brings its own transactions runs as golang-migra
   const { page } = await open();
   await page.setInputFiles('#folder', fixtureDir('golang_migrate_own_transactions'));
   await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
-  assert.match(await page.locator('#flavor-why').textContent(), /^golang-migrate \(3 files have their own BEGIN\/COMMIT/);
+  assert.match(await page.locator('#flavor-why').textContent(), /^golang-migrate \(3 files bring their own BEGIN\/COMMIT/);
   await page.click('#apply-all');
   await page.waitForFunction(() => document.querySelector('#progress').textContent.startsWith('Apply all: 2 migrations'));
   assert.deepEqual(await tableNames(page), ['accounts']);
