@@ -33,10 +33,28 @@ pub struct ConsoleRun {
 /// Runs `sql` statement by statement, as the sqlite3 shell does: each on its
 /// own, keeping at most `max_rows` rows of each result.
 pub fn run(conn: &Connection, sql: &str, max_rows: usize, budget: Option<Duration>) -> ConsoleRun {
+    let statements = script::split(sql);
+    let mut run = run_each(conn, sql, &statements, max_rows, budget);
+    // A transaction the console leaves open would hold the next migration (and its
+    // bookkeeping) inside it: roll it back now and say so, at its BEGIN.
+    if !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
+        let opener = statements.iter().enumerate().rev().find(|(_, st)| {
+            crate::sqltext::tokens(st.text).first().is_some_and(|t| t.is("BEGIN") || t.is("SAVEPOINT"))
+        });
+        let (statement, at) = opener.map_or((statements.len(), 0), |(i, st)| (i + 1, st.offset));
+        let (line, column) = line_and_column(sql, at);
+        let message = "this run left a transaction open, and it was rolled back: end it with COMMIT in the same run".to_string();
+        run.error = Some(ConsoleError { statement, line, column, message });
+    }
+    run
+}
+
+fn run_each(conn: &Connection, sql: &str, statements: &[script::Statement<'_>], max_rows: usize, budget: Option<Duration>) -> ConsoleRun {
     // Outputs before a failure are not returned by script::run, so run the
     // statements one at a time to keep them.
     let mut outputs = Vec::new();
-    for (i, stmt) in script::split(sql).into_iter().enumerate() {
+    for (i, stmt) in statements.iter().enumerate() {
         match script::run(conn, stmt.text, Some(max_rows), budget) {
             Ok(outs) => outputs.extend(outs.into_iter().map(|mut o| {
                 o.statement = i + 1;
@@ -66,6 +84,20 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod test {
     use super::*;
+
+    #[test]
+    fn a_transaction_left_open_is_rolled_back_and_named_at_its_begin() {
+        let conn = Connection::open_in_memory().unwrap();
+        let r = run(&conn, "CREATE TABLE kept(x);\nBEGIN;\nCREATE TABLE junk(a);", 10, None);
+        let e = r.error.unwrap();
+        assert_eq!((e.statement, e.line, e.column), (2, 2, 1));
+        assert_eq!(e.message, "this run left a transaction open, and it was rolled back: end it with COMMIT in the same run");
+        assert!(conn.is_autocommit());
+        let names: Vec<String> =
+            conn.prepare("SELECT name FROM sqlite_schema").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+        assert_eq!(names, ["kept"]);
+        assert!(run(&conn, "BEGIN; CREATE TABLE t(x); COMMIT;", 10, None).error.is_none());
+    }
     use crate::script::Value;
 
     #[test]

@@ -141,6 +141,10 @@ pub enum Error {
     #[error("{file} has no {} section; {flavor} would not run it", match flavor { crate::Flavor::Goose => "`-- +goose Up`", _ => "`-- migrate:up`" })]
     NoSections { file: String, flavor: crate::Flavor },
 
+    /// A dbmate file without its down section, which dbmate refuses.
+    #[error("{file} has no `-- migrate:down` section; dbmate requires each migration to define one")]
+    NoDownSection { file: String },
+
     /// A migration folder holds a symbolic link.
     #[error("{file} is a symbolic link; migraplay reads only regular files inside the migration folder")]
     Symlink { file: String },

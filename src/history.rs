@@ -129,6 +129,12 @@ pub fn applied_for(conn: &Connection, set: &MigrationSet) -> Result<Vec<AppliedR
     })
 }
 
+/// The version as a dbmate file name writes it: the digits before the first `_`.
+fn dbmate_version(m: &Migration) -> String {
+    let digits: String = m.up.file.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() { m.version.to_string() } else { digits }
+}
+
 /// golang-migrate's version row, as its driver's SetVersion writes it: the
 /// table emptied, then the version (`None`: no version) with its dirty flag.
 fn set_version(conn: &Connection, version: Option<i64>, dirty: bool) -> Result<()> {
@@ -172,12 +178,13 @@ pub fn record(conn: &Connection, set: &MigrationSet, m: &Migration, direction: D
             conn.execute("DELETE FROM goose_db_version WHERE version_id = ?1", [m.version])?;
             Ok(())
         }
+        // dbmate keeps the version as its file name writes it (`001`, not `1`).
         (Flavor::Dbmate, Direction::Up) => {
-            conn.execute("INSERT INTO schema_migrations (version) VALUES (?1)", [m.version.to_string()])?;
+            conn.execute("INSERT INTO schema_migrations (version) VALUES (?1)", [dbmate_version(m)])?;
             Ok(())
         }
         (Flavor::Dbmate, Direction::Down) => {
-            conn.execute("DELETE FROM schema_migrations WHERE version = ?1", [m.version.to_string()])?;
+            conn.execute("DELETE FROM schema_migrations WHERE CAST(version AS INTEGER) = ?1", [m.version])?;
             Ok(())
         }
     }

@@ -229,6 +229,7 @@ impl MigrationSet {
                 }),
                 (Some((description, simple)), None, None) if matches!(f, Flavor::Goose | Flavor::Dbmate) => {
                     match flavor::sections(f, simple.text()) {
+                        Some(sec) if f == Flavor::Dbmate && sec.down.is_none() => errors.push(Error::NoDownSection { file: simple.file }),
                         Some(sec) => {
                             let script = |sql| Script { file: simple.file.clone(), sql, transaction: sec.transaction };
                             let (up, down) = (script(sec.up), sec.down.map(script));

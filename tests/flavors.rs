@@ -247,3 +247,24 @@ fn a_database_with_a_tools_bookkeeping_decides_how_the_set_is_read_and_a_clash_i
         format!("error: {db_text} keeps golang-migrate's bookkeeping, but the set was asked to be read as dbmate; read it as golang-migrate, or use another database\n")
     );
 }
+
+#[test]
+fn dbmate_keeps_versions_as_written_and_refuses_a_file_without_a_down() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("set");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("001_a.sql"), "-- migrate:up\nCREATE TABLE a(x);\n-- migrate:down\nDROP TABLE a;\n").unwrap();
+    std::fs::write(dir.join("002_b.sql"), "-- migrate:up\nCREATE TABLE b(x);\n-- migrate:down\nDROP TABLE b;\n").unwrap();
+    let db = tmp.path().join("d.db");
+    let (dir_text, db_text) = (dir.to_str().unwrap(), db.to_str().unwrap());
+    assert_eq!(cli(&["--dir", dir_text, "--db", db_text, "up", "--to", "1"]).status.code(), Some(0));
+    assert_eq!(rows(&db, "SELECT version FROM schema_migrations"), [["Text(\"001\")"]]);
+    let status = std::process::Command::new(dbmate())
+        .args(["--url", &format!("sqlite:{db_text}"), "--migrations-dir", dir_text, "--no-dump-schema", "status"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&status.stdout).contains("Applied: 1\nPending: 1"), "{}", String::from_utf8_lossy(&status.stdout));
+    std::fs::write(dir.join("003_c.sql"), "-- migrate:up\nCREATE TABLE c(x);\n").unwrap();
+    let set = MigrationSet::from_dir(&dir).unwrap();
+    assert_eq!(set.problems(), ["003_c.sql has no `-- migrate:down` section; dbmate requires each migration to define one"]);
+}
