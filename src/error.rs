@@ -141,6 +141,10 @@ pub enum Error {
     #[error("{file} has no {} section; {flavor} would not run it", match flavor { crate::Flavor::Goose => "`-- +goose Up`", _ => "`-- migrate:up`" })]
     NoSections { file: String, flavor: crate::Flavor },
 
+    /// A goose file goose would refuse, or split otherwise than SQLite reads it.
+    #[error("{file}, {problem}")]
+    Goose { file: String, problem: String },
+
     /// A dbmate file without its down section, which dbmate refuses.
     #[error("{file} has no `-- migrate:down` section; dbmate requires each migration to define one")]
     NoDownSection { file: String },

@@ -139,6 +139,67 @@ pub fn sections(flavor: Flavor, text: &str) -> Option<Sections> {
     Some(Sections { up, down, transaction })
 }
 
+/// Why goose would refuse a file or run it otherwise than SQLite reads it, if
+/// it would: goose splits statements itself (at a line ending in `;`, except
+/// between `StatementBegin` and `StatementEnd`) and wants its Up section first.
+pub fn goose_problem(raw: &str) -> Option<String> {
+    if raw.starts_with('\u{feff}') {
+        return Some("starts with a byte-order mark, which goose reads into its first annotation".into());
+    }
+    let (mut section, mut block, mut buffer) = (None::<bool>, None::<usize>, String::new());
+    for (i, line) in raw.lines().enumerate() {
+        let n = i + 1;
+        let directive = line.trim().to_ascii_lowercase();
+        if let Some(rest) = directive.strip_prefix("-- +goose") {
+            let word = rest.trim();
+            let in_block = |what: &str| block.map(|b| format!("line {n}: {what} inside the StatementBegin of line {b}"));
+            match word {
+                "up" | "down" => {
+                    if let Some(p) = in_block("a section starts") {
+                        return Some(p);
+                    }
+                    if section.is_none() && word == "down" {
+                        return Some(format!("line {n}: the Down section comes first; goose wants `-- +goose Up` first"));
+                    }
+                    section = Some(word == "up");
+                    buffer.clear();
+                }
+                "statementbegin" => {
+                    if let Some(p) = in_block("StatementBegin") {
+                        return Some(p);
+                    }
+                    block = Some(n);
+                    buffer.clear();
+                }
+                "statementend" => {
+                    if block.take().is_none() {
+                        return Some(format!("line {n}: StatementEnd without a StatementBegin"));
+                    }
+                    buffer.clear();
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if section.is_none() || block.is_some() {
+            continue;
+        }
+        buffer.push_str(line);
+        buffer.push('\n');
+        let code = line.split("--").next().unwrap_or("").trim_end();
+        if code.ends_with(';') {
+            if !script::complete(&buffer) {
+                return Some(format!(
+                    "line {n}: goose ends a statement at this `;`, where SQLite has not (a trigger body?); \
+                     wrap it in `-- +goose StatementBegin` and `-- +goose StatementEnd`"
+                ));
+            }
+            buffer.clear();
+        }
+    }
+    block.map(|b| format!("line {b}: StatementBegin has no StatementEnd"))
+}
+
 /// Chooses the flavor of a set from its files (name, text): markers of goose
 /// or dbmate in single files; otherwise up/down pairs, read as golang-migrate
 /// when files manage their own transactions (its `x-no-tx-wrap`; sqlx would
@@ -185,6 +246,21 @@ mod test {
         assert_eq!(script::split(&s.up)[0].line, 4);
         assert_eq!(script::split(s.down.as_deref().unwrap())[0].line, 8);
         assert_eq!(script::split(s.down.as_deref().unwrap()).len(), 1, "the down holds only its own section");
+    }
+
+    #[test]
+    fn what_goose_would_refuse_or_split_otherwise_is_named() {
+        let trigger = "-- +goose Up\nCREATE TABLE t(x);\nCREATE TRIGGER tr AFTER INSERT ON t BEGIN\n  UPDATE t SET x = 1;\nEND;\n";
+        assert_eq!(
+            goose_problem(trigger).as_deref(),
+            Some("line 4: goose ends a statement at this `;`, where SQLite has not (a trigger body?); wrap it in `-- +goose StatementBegin` and `-- +goose StatementEnd`")
+        );
+        let wrapped = "-- +goose Up\n-- +goose StatementBegin\nCREATE TRIGGER tr AFTER INSERT ON t BEGIN\n  UPDATE t SET x = 1;\nEND;\n-- +goose StatementEnd\n";
+        assert_eq!(goose_problem(wrapped), None);
+        assert_eq!(goose_problem("-- +goose Down\nDROP TABLE t;\n-- +goose Up\nCREATE TABLE t(x);").as_deref(), Some("line 1: the Down section comes first; goose wants `-- +goose Up` first"));
+        assert_eq!(goose_problem("-- +goose Up\n-- +goose StatementBegin\nSELECT 1;\n").as_deref(), Some("line 2: StatementBegin has no StatementEnd"));
+        assert!(goose_problem("\u{feff}-- +goose Up\nSELECT 1;").is_some());
+        assert_eq!(goose_problem("-- +goose Up\nCREATE TABLE t(x); -- a comment\nINSERT INTO t VALUES (1);"), None);
     }
 
     #[test]

@@ -304,6 +304,12 @@ pub fn split(sql: &str) -> Vec<Statement<'_>> {
     out
 }
 
+/// Whether `sql` ends where a statement ends, as `sqlite3_complete` says (text
+/// with no statement at all counts as complete).
+pub fn complete(sql: &str) -> bool {
+    sqltext::tokens(sql).iter().fold(Complete::Start, |state, t| state.next(t)) == Complete::Start
+}
+
 /// Line numbers of increasing offsets, counted once.
 struct Lines<'a> {
     bytes: &'a [u8],
