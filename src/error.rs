@@ -145,6 +145,10 @@ pub enum Error {
     #[error("{file}, {problem}")]
     Goose { file: String, problem: String },
 
+    /// An up/down file in a set of a single-file tool (goose, dbmate).
+    #[error("{file} is an up/down file, but the set is read as {flavor}, which keeps both sections in one file")]
+    Layout { file: String, flavor: crate::Flavor },
+
     /// A dbmate file without its down section, which dbmate refuses.
     #[error("{file} has no `-- migrate:down` section; dbmate requires each migration to define one")]
     NoDownSection { file: String },

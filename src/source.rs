@@ -243,6 +243,10 @@ impl MigrationSet {
                 (Some((description, simple)), None, None) => {
                     migrations.push(Migration::new(version, description, simple, None))
                 }
+                (None, Some((_, up)), down) if matches!(f, Flavor::Goose | Flavor::Dbmate) => {
+                    errors.push(Error::Layout { file: up.file, flavor: f });
+                    errors.extend(down.map(|d| Error::Layout { file: d.file, flavor: f }));
+                }
                 (None, Some((description, up)), Some(down)) => {
                     migrations.push(Migration::new(version, description, pair(up), Some(pair(down))))
                 }

@@ -241,10 +241,10 @@ fn a_database_with_a_tools_bookkeeping_decides_how_the_set_is_read_and_a_clash_i
     assert_eq!(cli(&["--dir", dir, "--db", db_text, "up"]).status.code(), Some(0));
     assert_eq!(rows(&db, "SELECT version, dirty FROM schema_migrations"), [["Integer(2)", "Integer(0)"]]);
     assert_eq!(rows(&db, "SELECT count(*) FROM sqlite_master WHERE name = '_sqlx_migrations'"), [["Integer(0)"]]);
-    let clash = cli(&["--flavor", "dbmate", "--dir", dir, "--db", db_text, "status"]);
+    let clash = cli(&["--flavor", "sqlx", "--dir", dir, "--db", db_text, "status"]);
     assert_eq!(
         String::from_utf8_lossy(&clash.stderr),
-        format!("error: {db_text} keeps golang-migrate's bookkeeping, but the set was asked to be read as dbmate; read it as golang-migrate, or use another database\n")
+        format!("error: {db_text} keeps golang-migrate's bookkeeping, but the set was asked to be read as sqlx; read it as golang-migrate, or use another database\n")
     );
 }
 
