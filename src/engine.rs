@@ -138,7 +138,11 @@ pub fn run(conn: &Connection, set: &MigrationSet, m: &Migration, direction: Dire
                 return Err(Error::OpenTransaction { file: script.file.clone(), opened: opened.clone(), how: how.into() });
             }
         }
-        run.map_err(|e| Error::StatementNoTransaction { message: e.message.clone(), location: located(e), how: how.into() })?;
+        let how = match &opened {
+            Some(opened) => format!("{how}; its own transaction ({opened}) was rolled back, and statements before that stay"),
+            None => format!("{how}, so statements before this one were not rolled back"),
+        };
+        run.map_err(|e| Error::StatementNoTransaction { message: e.message.clone(), location: located(e), how })?;
         record(start.elapsed())?;
     } else {
         if let Some((statement, line, word)) = transaction_statement(script.text()) {

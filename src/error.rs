@@ -82,7 +82,7 @@ pub enum Error {
     /// A migration failed in a script that runs without migraplay's transaction
     /// (`-- no-transaction`, goose's NO TRANSACTION, dbmate's transaction:false, or
     /// a set that brings its own BEGIN/COMMIT), so what ran before the failure stays.
-    #[error("{location}: {message} ({how}, so statements before this one were not rolled back)")]
+    #[error("{location}: {message} ({how})")]
     StatementNoTransaction { location: Location, message: String, how: String },
 
     /// An applied migration's up file changed since it was applied (as sqlx reports it).
