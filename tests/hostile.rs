@@ -106,6 +106,11 @@ fn a_symlinked_migration_file_is_refused_by_name() {
     assert_eq!(o.status.code(), Some(1), "what loads is verified; the link is a defect");
     assert_eq!(stderr(&o), "FAIL could not load 2_leak.up.sql is a symbolic link; migraplay reads only regular files inside the migration folder\n");
     assert!(!String::from_utf8_lossy(&o.stdout).contains("TOKEN"));
+    let db = tmp.path().join("never.db");
+    let o = migraplay(&["--dir", dir.to_str().unwrap(), "--db", db.to_str().unwrap(), "up"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("error: 1 file of the set could not be loaded; fix it before applying or reverting:\n"), "{}", stderr(&o));
+    assert!(!db.exists(), "a refused up leaves no database file behind");
 }
 
 #[test]

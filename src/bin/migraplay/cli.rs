@@ -124,6 +124,10 @@ fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         _ => {}
     }
     let set = load(args.dir.as_ref(), args.flavor)?;
+    // A refused up or down leaves no trace: not even a new, empty database file.
+    if matches!(args.command, Command::Up { .. } | Command::Down { .. }) && !set.problems().is_empty() {
+        return Err(migraplay::Error::Unusable(set.problems().to_vec()).into());
+    }
     let mut pg = match &args.db {
         Some(path) => Playground::open(path, set)?,
         None => Playground::in_memory(set)?,
