@@ -139,9 +139,13 @@ fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
             let problems = pg.set().problems().to_vec();
             for s in pg.status()? {
                 let state = format!("{:?}", s.state).to_lowercase();
-                // A checksum written by another tool may be shorter than the 16 digits shown.
-                let short: String = s.checksum.chars().take(16).collect();
-                writeln!(out, "{}  {:<8} {}  sha384:{short}…", s.version, state, s.description)?;
+                // Only sqlx keeps a checksum; a checksum written by another tool may be shorter than 16 digits.
+                if pg.set().flavor().flavor == migraplay::Flavor::Sqlx {
+                    let short: String = s.checksum.chars().take(16).collect();
+                    writeln!(out, "{}  {:<8} {}  sha384:{short}…", s.version, state, s.description)?;
+                } else {
+                    writeln!(out, "{}  {:<8} {}", s.version, state, s.description)?;
+                }
             }
             // Beside what loaded, each file that could not, and a failing exit.
             if !problems.is_empty() {
