@@ -39,10 +39,7 @@ pub fn run(conn: &Connection, sql: &str, max_rows: usize, budget: Option<Duratio
     // bookkeeping) inside it: roll it back now and say so, at its BEGIN.
     if !conn.is_autocommit() {
         let _ = conn.execute_batch("ROLLBACK");
-        let opener = statements.iter().enumerate().rev().find(|(_, st)| {
-            crate::sqltext::tokens(st.text).first().is_some_and(|t| t.is("BEGIN") || t.is("SAVEPOINT"))
-        });
-        let (statement, at) = opener.map_or((statements.len(), 0), |(i, st)| (i + 1, st.offset));
+        let (statement, at) = script::last_opener(&statements).map_or((statements.len(), 0), |i| (i + 1, statements[i].offset));
         let (line, column) = line_and_column(sql, at);
         let message = "this run left a transaction open, and it was rolled back: end it with COMMIT in the same run".to_string();
         run.error = Some(ConsoleError { statement, line, column, message });

@@ -82,14 +82,11 @@ fn open_transaction(conn: &Connection, sql: &str) -> Option<String> {
     if conn.is_autocommit() {
         return None;
     }
-    let opener = script::split(sql)
-        .iter()
-        .rev()
-        .find(|st| crate::sqltext::tokens(st.text).first().is_some_and(|t| t.is("BEGIN") || t.is("SAVEPOINT")))
-        .map(|st| {
-            let word = crate::sqltext::tokens(st.text).first().map_or("BEGIN".to_string(), |t| t.text.to_ascii_uppercase());
-            format!("{word} on line {}", st.line)
-        });
+    let statements = script::split(sql);
+    let opener = script::last_opener(&statements).map(|i| {
+        let st = &statements[i];
+        format!("{} on line {}", st.keyword().unwrap_or_default(), st.line)
+    });
     Some(opener.unwrap_or_else(|| "a transaction".into()))
 }
 

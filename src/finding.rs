@@ -198,13 +198,18 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// Problems serialized with their sentence: `{kind, …, text}`.
-pub fn with_text<S: serde::Serializer>(problems: &[Problem], s: S) -> Result<S::Ok, S::Error> {
+/// Values serialized each with its words beside its fields: `{…, text}`.
+pub fn serialize_with_text<T: Serialize, S: serde::Serializer>(items: &[T], text: impl Fn(&T) -> String, s: S) -> Result<S::Ok, S::Error> {
     #[derive(Serialize)]
-    struct Shown<'a> {
+    struct Shown<'a, T> {
         #[serde(flatten)]
-        problem: &'a Problem,
+        value: &'a T,
         text: String,
     }
-    s.collect_seq(problems.iter().map(|problem| Shown { problem, text: problem.to_string() }))
+    s.collect_seq(items.iter().map(|value| Shown { value, text: text(value) }))
+}
+
+/// Problems serialized with their sentence: `{kind, …, text}`.
+pub fn with_text<S: serde::Serializer>(problems: &[Problem], s: S) -> Result<S::Ok, S::Error> {
+    serialize_with_text(problems, Problem::to_string, s)
 }

@@ -3,7 +3,6 @@
 //! it is written for. (Their bookkeeping tables live in `history.rs`.)
 
 use crate::script;
-use crate::sqltext;
 
 /// A migration tool, and so a way of laying out, running and recording migrations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -84,7 +83,7 @@ pub enum Transaction {
 /// Whether a script opens its own transaction (a top-level `BEGIN`): a stray
 /// `COMMIT` alone is not a transaction the file manages, only a mistake.
 pub fn manages_transactions(sql: &str) -> bool {
-    script::split(sql).iter().any(|st| sqltext::tokens(st.text).first().is_some_and(|w| w.is("BEGIN")))
+    script::split(sql).iter().any(|st| st.keyword().as_deref() == Some("BEGIN"))
 }
 
 /// The section markers of a single-file flavor.

@@ -223,12 +223,9 @@ pub fn ensure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Whether the table is there.
+/// Whether sqlx's table is there.
 pub fn exists(conn: &Connection) -> Result<bool> {
-    let found: Option<i64> = conn
-        .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [TABLE], |r| r.get(0))
-        .optional()?;
-    Ok(found.is_some())
+    table_exists(conn, TABLE)
 }
 
 /// sqlx's columns, and what each holds (a SQLite storage class, as `typeof` names it).

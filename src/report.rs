@@ -164,13 +164,7 @@ pub struct MigrationReport {
 
 /// Differences serialized with their sentence as a step: `{kind, name, …, text}`.
 fn steps_with_text<S: serde::Serializer>(changes: &[Difference], s: S) -> Result<S::Ok, S::Error> {
-    #[derive(Serialize)]
-    struct Shown<'a> {
-        #[serde(flatten)]
-        difference: &'a Difference,
-        text: String,
-    }
-    s.collect_seq(changes.iter().map(|difference| Shown { difference, text: difference.as_step() }))
+    crate::finding::serialize_with_text(changes, Difference::as_step, s)
 }
 
 impl MigrationReport {

@@ -304,6 +304,24 @@ pub fn split(sql: &str) -> Vec<Statement<'_>> {
     out
 }
 
+impl Statement<'_> {
+    /// Its first word (`BEGIN`, `CREATE`), uppercased; `None` for no word.
+    pub fn keyword(&self) -> Option<String> {
+        sqltext::tokens(self.text).first().filter(|t| t.kind == sqltext::Kind::Word).map(|t| t.text.to_ascii_uppercase())
+    }
+
+    /// Whether it opens a transaction: `BEGIN` or `SAVEPOINT`.
+    pub fn opens_transaction(&self) -> bool {
+        matches!(self.keyword().as_deref(), Some("BEGIN" | "SAVEPOINT"))
+    }
+}
+
+/// The last statement (its index) that opens a transaction, for saying where
+/// one was left open.
+pub fn last_opener(statements: &[Statement<'_>]) -> Option<usize> {
+    statements.iter().rposition(Statement::opens_transaction)
+}
+
 /// Whether `sql` ends where a statement ends, as `sqlite3_complete` says (text
 /// with no statement at all counts as complete).
 pub fn complete(sql: &str) -> bool {
