@@ -423,7 +423,10 @@ pub fn integrity(conn: &Connection, touched: Option<&Touched>) -> Result<Vec<Str
     }
     // After a pragma anything may have changed, `sqlite_schema` too (writable_schema):
     // make SQLite parse its schema again, so a damaged one is an error here, not later.
-    conn.execute_batch("PRAGMA writable_schema = RESET")?;
+    // Only then: DDL alone cannot damage it, and a reparse per ALTER would cost.
+    if touched.is_some_and(|t| t.pragmas) {
+        conn.execute_batch("PRAGMA writable_schema = RESET")?;
+    }
     check(conn, None)
 }
 
