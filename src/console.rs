@@ -30,6 +30,24 @@ pub struct ConsoleRun {
     pub error: Option<ConsoleError>,
 }
 
+/// The most characters of one text value a console run hands to the page.
+pub const TEXT_CHARS: usize = 10_000;
+
+impl ConsoleRun {
+    /// Cuts every text value longer than `max_chars` characters there, ending
+    /// it in `…`, so a huge value never crosses to the page whole.
+    pub fn cut_text(&mut self, max_chars: usize) {
+        for value in self.outputs.iter_mut().flat_map(|o| o.rows.iter_mut().flatten()) {
+            if let script::Value::Text(t) = value {
+                if let Some((cut, _)) = t.char_indices().nth(max_chars) {
+                    t.truncate(cut);
+                    t.push('…');
+                }
+            }
+        }
+    }
+}
+
 /// Runs `sql` statement by statement, as the sqlite3 shell does: each on its
 /// own, keeping at most `max_rows` rows of each result.
 pub fn run(conn: &Connection, sql: &str, max_rows: usize, budget: Option<Duration>) -> ConsoleRun {

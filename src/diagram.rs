@@ -17,6 +17,16 @@ const GAP_Y: f64 = 28.0;
 const MARGIN: f64 = 16.0;
 /// Key columns shown per box before "+ N more".
 const MAX_ROWS: usize = 8;
+/// Where text starts inside a box, from its left edge (and the key label ends, from its right).
+const PAD_X: f64 = 10.0;
+/// The table name's baseline, below the box's top.
+const TITLE_BASELINE: f64 = 18.0;
+/// A row's baseline, below the row's top.
+const ROW_BASELINE: f64 = 13.0;
+/// The most characters of a table name a box shows (the rest becomes `…`).
+const TITLE_CHARS: usize = 28;
+/// The most characters of a row a box shows.
+const ROW_CHARS: usize = 24;
 
 /// A laid-out diagram, in SVG user units.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -44,8 +54,18 @@ pub struct TableBox {
     pub width: f64,
     /// Height.
     pub height: f64,
+    /// The header band's height, from the top edge.
+    pub header: f64,
+    /// The table name as shown: cut to fit, ending in `…` (the full name is `table`, for the tooltip).
+    pub title: String,
+    /// Where the name's text starts.
+    pub title_x: f64,
+    /// The name's baseline.
+    pub title_y: f64,
     /// Lines under the header: key columns, then `+ N more columns`.
     pub rows: Vec<BoxRow>,
+    /// What the last action did to the table (`added` or `changed`), if anything.
+    pub mark: Option<crate::diff::Effect>,
 }
 
 /// One line in a box.
@@ -55,6 +75,16 @@ pub struct BoxRow {
     pub text: String,
     /// `pk`, `fk`, `pk fk` or `more`.
     pub kind: String,
+    /// The text as shown: cut to fit, ending in `…`.
+    pub shown: String,
+    /// Where the text starts.
+    pub x: f64,
+    /// The text's baseline.
+    pub y: f64,
+    /// The key label at the right end (`PK`, `FK`, `PK FK`), none for `more`.
+    pub key: Option<String>,
+    /// Where the key label ends (it is right-aligned there).
+    pub key_x: f64,
 }
 
 /// A foreign-key arrow.
@@ -74,6 +104,8 @@ pub struct Edge {
     pub x2: f64,
     /// End y.
     pub y2: f64,
+    /// The arrow as an SVG path: a curve leaving and arriving horizontally.
+    pub path: String,
 }
 
 /// Lays out `schema`.
@@ -99,7 +131,24 @@ pub fn layout(schema: &Schema) -> Diagram {
                 let t = &tables[i];
                 let rows = rows(t);
                 let h = HEADER + ROW * rows.len() as f64 + 6.0;
-                placed[i] = Some(TableBox { table: t.name.clone(), x, y, width: BOX_WIDTH, height: h, rows });
+                let rows = rows
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, row)| BoxRow { x: x + PAD_X, y: y + HEADER + ROW * n as f64 + ROW_BASELINE, key_x: x + BOX_WIDTH - PAD_X, ..row })
+                    .collect();
+                placed[i] = Some(TableBox {
+                    table: t.name.clone(),
+                    x,
+                    y,
+                    width: BOX_WIDTH,
+                    height: h,
+                    header: HEADER,
+                    title: clip(&t.name, TITLE_CHARS),
+                    title_x: x + PAD_X,
+                    title_y: y + TITLE_BASELINE,
+                    rows,
+                    mark: None,
+                });
                 y += h + GAP_Y;
             }
             height = height.max(y);
@@ -118,7 +167,10 @@ pub fn layout(schema: &Schema) -> Diagram {
             let row = fk.columns.first().and_then(|c| from.rows.iter().position(|r| &r.text == c)).unwrap_or(0);
             let y1 = from.y + HEADER + ROW * row as f64 + ROW / 2.0;
             let (x1, x2) = if to.x + to.width <= from.x { (from.x, to.x + to.width) } else { (from.x + from.width, to.x) };
-            edges.push(Edge { from: t.name.clone(), columns: fk.columns.clone(), to: fk.target.clone(), x1, y1, x2, y2: to.y + HEADER / 2.0 });
+            let y2 = to.y + HEADER / 2.0;
+            let mid = (x1 + x2) / 2.0;
+            let path = format!("M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}");
+            edges.push(Edge { from: t.name.clone(), columns: fk.columns.clone(), to: fk.target.clone(), x1, y1, x2, y2, path });
         }
     }
     let boxes = order.into_iter().map(|i| placed[i].take().expect("placed once")).collect();
@@ -177,6 +229,22 @@ fn depths(schema: &Schema, index: &HashMap<&str, usize>) -> Vec<usize> {
     mark.into_iter().map(|m| if let Mark::Done(d) = m { d } else { 0 }).collect()
 }
 
+/// `text` cut to `n` characters, the last one `…`, when longer.
+fn clip(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(n - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// A row placed at the origin (`layout` moves it into its box).
+fn row(text: String, kind: &str) -> BoxRow {
+    let key = (kind != "more").then(|| kind.to_ascii_uppercase());
+    BoxRow { shown: clip(&text, ROW_CHARS), text, kind: kind.into(), x: 0.0, y: 0.0, key, key_x: 0.0 }
+}
+
 fn rows(t: &crate::schema::Table) -> Vec<BoxRow> {
     let is_fk = |c: &str| t.foreign_keys.iter().any(|fk| fk.columns.iter().any(|x| x == c));
     let mut keys: Vec<BoxRow> = t
@@ -189,13 +257,13 @@ fn rows(t: &crate::schema::Table) -> Vec<BoxRow> {
                 (true, false) => "pk",
                 _ => "fk",
             };
-            BoxRow { text: c.name.clone(), kind: kind.into() }
+            row(c.name.clone(), kind)
         })
         .collect();
     keys.truncate(MAX_ROWS);
     let rest = t.columns.len() - keys.len();
     if rest > 0 {
-        keys.push(BoxRow { text: format!("+ {rest} more column{}", if rest == 1 { "" } else { "s" }), kind: "more".into() });
+        keys.push(row(format!("+ {rest} more column{}", if rest == 1 { "" } else { "s" }), "more"));
     }
     keys
 }
@@ -221,6 +289,31 @@ mod test {
         for e in &d.edges {
             assert!(e.x2 < e.x1, "arrows point left, to the referenced table");
         }
+    }
+
+    #[test]
+    fn a_box_carries_the_geometry_and_the_cut_texts_the_page_draws() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE a_table_name_that_is_far_too_long_to_fit(id INTEGER PRIMARY KEY);
+             CREATE TABLE b(id INTEGER PRIMARY KEY, a_column_name_that_is_too_long INTEGER REFERENCES a_table_name_that_is_far_too_long_to_fit(id), x);",
+        )
+        .unwrap();
+        let d = layout(&crate::schema::snapshot(&conn).unwrap());
+        let a = &d.boxes[0];
+        assert_eq!(a.title, "a_table_name_that_is_far_to…");
+        assert_eq!(a.title.chars().count(), 28);
+        assert_eq!((a.header, a.title_x, a.title_y), (26.0, a.x + 10.0, a.y + 18.0));
+        let b = &d.boxes[1];
+        let rows: Vec<(&str, &str, Option<&str>)> = b.rows.iter().map(|r| (r.shown.as_str(), r.text.as_str(), r.key.as_deref())).collect();
+        assert_eq!(
+            rows,
+            [("id", "id", Some("PK")), ("a_column_name_that_is_t…", "a_column_name_that_is_too_long", Some("FK")), ("+ 1 more column", "+ 1 more column", None)]
+        );
+        assert_eq!((b.rows[1].x, b.rows[1].y, b.rows[1].key_x), (b.x + 10.0, b.y + 26.0 + 18.0 + 13.0, b.x + b.width - 10.0));
+        let e = &d.edges[0];
+        let mid = (e.x1 + e.x2) / 2.0;
+        assert_eq!(e.path, format!("M {} {} C {mid} {}, {mid} {}, {} {}", e.x1, e.y1, e.y1, e.y2, e.x2, e.y2));
     }
 
     #[test]

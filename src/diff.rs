@@ -155,6 +155,19 @@ pub enum Change {
     Changed(Vec<Changed>),
 }
 
+/// What a step did to an object, for marking it: `StillThere` in a
+/// before → after diff is an object the step added, `Missing` one it removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// The object is new.
+    Added,
+    /// The object is gone.
+    Removed,
+    /// The object is there before and after, but differs.
+    Changed,
+}
+
 /// One difference.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Difference {
@@ -188,6 +201,15 @@ impl Difference {
         how.iter().map(Changed::to_string).collect::<Vec<_>>().join("; ")
     }
 
+    /// What the difference means read as a step (before → after).
+    pub fn effect(&self) -> Effect {
+        match self.change {
+            Change::StillThere => Effect::Added,
+            Change::Missing => Effect::Removed,
+            Change::Changed(_) => Effect::Changed,
+        }
+    }
+
     /// The difference as a step's change: `table tasks added`, `index idx_b removed`,
     /// `column t.a: default 1 → 2`.
     pub fn as_step(&self) -> String {
@@ -209,6 +231,19 @@ impl std::fmt::Display for Difference {
             Change::Changed(how) => write!(f, "{}: {}", self.object(), Self::aspects(how)),
         }
     }
+}
+
+/// Differences of a step (before → after) serialized with their sentence and
+/// effect: `{kind, name, detail, change, aspects?, table, text, effect}`.
+pub fn serialize_steps<S: serde::Serializer>(changes: &[Difference], s: S) -> Result<S::Ok, S::Error> {
+    #[derive(serde::Serialize)]
+    struct Shown<'a> {
+        #[serde(flatten)]
+        difference: &'a Difference,
+        text: String,
+        effect: Effect,
+    }
+    s.collect_seq(changes.iter().map(|difference| Shown { difference, text: difference.as_step(), effect: difference.effect() }))
 }
 
 /// The differences that turn `expected` into `actual`, in a stable order.

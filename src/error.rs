@@ -71,6 +71,19 @@ pub enum Error {
     #[error("too many files: {what} (the limit is {limit})")]
     TooMany { what: String, limit: usize },
 
+    /// A link's payload or a `.migraplay.json` file that does not carry a set
+    /// (the message names the link or the file, and the item).
+    #[error("{0}")]
+    NotASet(String),
+
+    /// A new migration's name without its leading version.
+    #[error("{base}: not a migration name; start it with a version and an underscore, e.g. 20250115010700_add_tags")]
+    NotAName { base: String },
+
+    /// A version given as text that is not one.
+    #[error("not a migration version: {0}")]
+    NotAVersion(String),
+
     /// The set holds no migration at all.
     #[error("no migrations found in {0}")]
     Empty(String),

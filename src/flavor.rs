@@ -199,6 +199,26 @@ pub fn goose_problem(raw: &str) -> Option<String> {
     block.map(|b| format!("line {b}: StatementBegin has no StatementEnd"))
 }
 
+/// The files of a new migration `base` (`<version>_<description>`) with `up`
+/// and `down` as `flavor` lays them out: sqlx and golang-migrate a `.up.sql`
+/// and a `.down.sql` (sqlx a simple `.sql` when there is no down; golang-migrate
+/// only the `.up.sql`, as it runs a missing down as nothing); goose and dbmate one
+/// `.sql` with their sections (dbmate always with a down section: it requires one).
+pub fn new_migration(flavor: Flavor, base: &str, up: &str, down: &str) -> Vec<(String, String)> {
+    let has_down = !down.trim().is_empty();
+    let line = |text: &str| if text.is_empty() || text.ends_with('\n') { text.to_string() } else { format!("{text}\n") };
+    match flavor {
+        Flavor::Sqlx | Flavor::GolangMigrate if has_down => {
+            vec![(format!("{base}.up.sql"), up.to_string()), (format!("{base}.down.sql"), down.to_string())]
+        }
+        Flavor::Sqlx => vec![(format!("{base}.sql"), up.to_string())],
+        Flavor::GolangMigrate => vec![(format!("{base}.up.sql"), up.to_string())],
+        Flavor::Goose if has_down => vec![(format!("{base}.sql"), format!("-- +goose Up\n{}\n-- +goose Down\n{}", line(up), line(down)))],
+        Flavor::Goose => vec![(format!("{base}.sql"), format!("-- +goose Up\n{}", line(up)))],
+        Flavor::Dbmate => vec![(format!("{base}.sql"), format!("-- migrate:up\n{}\n-- migrate:down\n{}", line(up), line(down)))],
+    }
+}
+
 /// Chooses the flavor of a set from its files (name, text): markers of goose
 /// or dbmate in single files; otherwise up/down pairs, read as golang-migrate
 /// when files manage their own transactions (its `x-no-tx-wrap`; sqlx would

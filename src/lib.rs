@@ -19,22 +19,25 @@ mod playground;
 mod report;
 mod schema;
 mod script;
+mod session;
 mod source;
 mod sqltext;
 mod verify;
+mod view;
 mod watch;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-/// The browser facade (wasm32 only): the `Playground` class JavaScript sees.
+/// The browser facade (wasm32 only): the `Session` and `Playground` classes JavaScript sees.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm_api {
     pub use crate::wasm::JsPlayground as Playground;
+    pub use crate::wasm::JsSession as Session;
 }
 
-pub use console::{ConsoleError, ConsoleRun};
+pub use console::{ConsoleError, ConsoleRun, TEXT_CHARS as CONSOLE_TEXT_CHARS};
 pub use diagram::{layout, BoxRow, Diagram, Edge, TableBox};
-pub use diff::{diff, Aspect, Change, Changed, Difference, Kind};
+pub use diff::{diff, Aspect, Change, Changed, Difference, Effect, Kind};
 pub use finding::{Named, Origin, Problem, Stage, Undo};
 pub use flavor::{Choice, Flavor, Transaction};
 pub use engine::{Applied, RunError};
@@ -43,13 +46,15 @@ pub use history::AppliedRow;
 pub use lint::{lint, Category, Warning};
 pub use migration::{parse_file_name, Direction, FileKind, FileName, Migration, Script};
 pub use plan::{MigrationStatus, State, Step, Target};
-pub use playground::{check_database_size, Playground, Stepped, MAX_DATABASE_BYTES};
+pub use playground::{check_database_size, Playground, Stamp, Stepped, MAX_DATABASE_BYTES};
 pub use report::{Created, DownResult, MigrationReport, Outcome, Phase, Report, Status, Summary, TableCount, Tests};
 pub use script::{memory_budget, set_memory_budget, Output, Value, DEFAULT_MEMORY_BUDGET};
 pub use schema::{Column, ForeignKey, Generated, Index, Key, Schema, Table, Totals, Trigger, Unique, View};
 pub use sqltext::Sql;
-pub use source::MigrationSet;
+pub use session::{Content, ErrorValue, Item, LoadKind, LogLine, Outcome as SessionOutcome, Saved, Session, Source, SourceKind, Verified};
+pub use source::{input_kind, InputKind, MigrationSet};
 pub use verify::{verify, Progress};
+pub use view::{Able, Actions, DriftLine, Limits, Row, SetFile, SourceView, TargetOption, View as SessionView};
 
 /// The SQLite library version linked in (e.g. `3.50.2`).
 pub fn sqlite_version() -> &'static str {

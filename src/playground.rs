@@ -28,6 +28,17 @@ pub struct Stepped {
     pub changes: Vec<Difference>,
 }
 
+/// What tells whether an action changed the database: SQLite's schema cookie
+/// (every CREATE, DROP, ALTER), the user version, and the connection's count
+/// of rows inserted, updated or deleted. Any statement that writes moves one of
+/// them; reading moves none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    schema_version: i64,
+    user_version: i64,
+    total_changes: u64,
+}
+
 /// The largest database file migraplay opens (the page holds it in memory, twice while it checks it).
 pub const MAX_DATABASE_BYTES: u64 = 512 * 1024 * 1024;
 
@@ -186,6 +197,12 @@ impl Playground {
         }
         history::check(&conn).map_err(|problem| bad(format!("its {} is not as sqlx makes it: {problem}", history::TABLE)))?;
         Self::with_connection(conn, set)
+    }
+
+    /// The database's stamp now: compare two to know whether anything was written between them.
+    pub fn stamp(&self) -> Result<Stamp> {
+        let pragma = |name: &str| self.conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0));
+        Ok(Stamp { schema_version: pragma("schema_version")?, user_version: pragma("user_version")?, total_changes: self.conn.total_changes() })
     }
 
     /// Runs ad-hoc SQL, keeping at most `max_rows` rows per result.

@@ -155,16 +155,11 @@ pub struct MigrationReport {
     /// What the up created.
     pub created: Created,
     /// What the up changed in the schema: objects added, removed and changed.
-    #[serde(serialize_with = "steps_with_text")]
+    #[serde(serialize_with = "crate::diff::serialize_steps")]
     pub changes: Vec<Difference>,
     /// Every problem found; empty when it passed.
     #[serde(serialize_with = "crate::finding::with_text")]
     pub problems: Vec<Problem>,
-}
-
-/// Differences serialized with their sentence as a step: `{kind, name, …, text}`.
-fn steps_with_text<S: serde::Serializer>(changes: &[Difference], s: S) -> Result<S::Ok, S::Error> {
-    crate::finding::serialize_with_text(changes, Difference::as_step, s)
 }
 
 impl MigrationReport {

@@ -18,6 +18,91 @@ pub const MAX_FILES: usize = 5_000;
 /// The most bytes all files of a set may have together.
 pub const MAX_TOTAL_BYTES: usize = 64 * 1024 * 1024;
 
+/// What a file is to the loader, by its name: the page reads only the first two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    /// A `.sql` file: read, and paired if its name is a migration's (else listed as a problem).
+    Migration,
+    /// A `.migraplay.json` file (a set saved by *Share link*; a browser may have
+    /// added ` (1)` before `.json`): its files are read instead.
+    Set,
+    /// Anything else (a README, a package.json): ignored.
+    Other,
+}
+
+/// What the file `name` (its last path part counts) is to the loader.
+pub fn input_kind(name: &str) -> InputKind {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    if file.ends_with(".sql") {
+        return InputKind::Migration;
+    }
+    let Some(stem) = file.strip_suffix(".json") else { return InputKind::Other };
+    // `x.migraplay.json`, or `x.migraplay (12).json` as a browser names a second download.
+    let stem = match stem.strip_suffix(')').and_then(|s| s.rsplit_once(" (")) {
+        Some((before, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => before,
+        _ => stem,
+    };
+    if stem.ends_with(".migraplay") {
+        InputKind::Set
+    } else {
+        InputKind::Other
+    }
+}
+
+/// What carried a set's files as JSON, for naming it in errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carrier<'a> {
+    /// A share link's payload (already unpacked by the page).
+    Link,
+    /// A `.migraplay.json` file of this name.
+    File(&'a str),
+}
+
+/// The refusal of a set (link or file) of `size` bytes, over the limit of a whole set.
+pub fn too_large_for_a_set(carrier: Carrier<'_>, size: u64) -> Error {
+    Error::NotASet(match carrier {
+        Carrier::Link => format!("this link's migration set is too large: it unpacks to more than {MAX_TOTAL_BYTES} bytes"),
+        Carrier::File(name) => format!("{name}: too large for a set file ({size} bytes; at most {MAX_TOTAL_BYTES})"),
+    })
+}
+
+/// The files (name, text) a share link or a `.migraplay.json` file carries: a
+/// JSON list of `{name, text}`. Refused, naming the item, when it is not one.
+pub fn set_file(bytes: &[u8], carrier: Carrier<'_>) -> Result<Vec<(String, String)>> {
+    let place = match carrier {
+        Carrier::Link => "this link",
+        Carrier::File(name) => name,
+    };
+    if bytes.len() > MAX_TOTAL_BYTES {
+        return Err(too_large_for_a_set(carrier, bytes.len() as u64));
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        Error::NotASet(match carrier {
+            // The page unpacked it: JSON cut short is a link cut short when it was copied.
+            Carrier::Link => "this link's migration set is damaged (it may have been cut short when it was copied)".to_string(),
+            Carrier::File(name) => format!("{name}: not a migraplay set file ({e})"),
+        })
+    })?;
+    let serde_json::Value::Array(items) = value else {
+        return Err(Error::NotASet(format!("{place} does not carry a migration set (not a list of files)")));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let n = i + 1;
+            let Some(name) = item.get("name").and_then(|v| v.as_str()) else {
+                return Err(Error::NotASet(format!("{place}: item {n} has no file name")));
+            };
+            let Some(text) = item.get("text").and_then(|v| v.as_str()) else {
+                return Err(Error::NotASet(format!("{place}: item {n} ({name}) has no text")));
+            };
+            Ok((name.to_string(), text.to_string()))
+        })
+        .collect()
+}
+
 /// A file's bytes, reading no more than one byte past `limit` (so a huge file
 /// is refused by its size without being read whole).
 fn read_at_most(path: &Path, limit: usize) -> Result<Vec<u8>> {
@@ -72,7 +157,7 @@ impl MigrationSet {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             // The entry itself, not what a link points at: a link could lead out of the folder.
             let kind = entry.file_type().map_err(|source| Error::Io { path: path.clone(), source })?;
-            if !name.ends_with(".sql") {
+            if input_kind(&name) != InputKind::Migration {
                 continue;
             }
             if kind.is_symlink() {
@@ -108,6 +193,20 @@ impl MigrationSet {
     /// `from_files`, read as `flavor` (or as the files say, for `None`).
     pub fn from_files_as(files: impl IntoIterator<Item = (String, Vec<u8>)>, flavor: Option<Flavor>) -> Result<Self> {
         Self::build(files, Vec::new(), flavor)
+    }
+
+    /// `from_files_as`, with files not read because they are over the size limit
+    /// (name, size): each is listed as too large, by its real size, and the rest loads.
+    pub fn from_files_unread(files: impl IntoIterator<Item = (String, Vec<u8>)>, unread: Vec<(String, u64)>, flavor: Option<Flavor>) -> Result<Self> {
+        let bad = unread
+            .into_iter()
+            .filter(|(name, _)| input_kind(name) == InputKind::Migration)
+            .map(|(name, size)| {
+                let file = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
+                (file.clone(), Error::FileTooLarge { file, size: usize::try_from(size).unwrap_or(usize::MAX), limit: MAX_FILE_BYTES })
+            })
+            .collect();
+        Self::build(files, bad, flavor)
     }
 
     /// The flavor the set is read as, and why.
@@ -387,6 +486,29 @@ mod test {
         let set = MigrationSet::bundled();
         let again = MigrationSet::from_files(set.files().into_iter().map(|(n, t)| (n, t.into_bytes()))).unwrap();
         assert_eq!(again, set);
+    }
+
+    #[test]
+    fn a_file_is_read_as_a_migration_a_set_or_nothing_by_its_name() {
+        assert_eq!(input_kind("pr/1_a.up.sql"), InputKind::Migration);
+        assert_eq!(input_kind("notes.sql"), InputKind::Migration, "read, then listed as a bad name");
+        assert_eq!(input_kind("migrations.migraplay.json"), InputKind::Set);
+        assert_eq!(input_kind("migrations.migraplay (2).json"), InputKind::Set);
+        assert_eq!(input_kind("migrations.migraplay ().json"), InputKind::Other);
+        assert_eq!(input_kind("package.json"), InputKind::Other);
+        assert_eq!(input_kind("README.md"), InputKind::Other);
+    }
+
+    #[test]
+    fn a_set_file_names_what_is_wrong_with_it() {
+        let err = |bytes: &str, carrier| set_file(bytes.as_bytes(), carrier).unwrap_err().to_string();
+        assert_eq!(err("{}", Carrier::Link), "this link does not carry a migration set (not a list of files)");
+        assert_eq!(err("[{\"text\": \"x\"}]", Carrier::File("s.migraplay.json")), "s.migraplay.json: item 1 has no file name");
+        assert_eq!(err("[{\"name\": \"1_a.sql\"}]", Carrier::Link), "this link: item 1 (1_a.sql) has no text");
+        assert_eq!(err("[", Carrier::Link), "this link's migration set is damaged (it may have been cut short when it was copied)");
+        assert!(err("[", Carrier::File("s.migraplay.json")).starts_with("s.migraplay.json: not a migraplay set file (EOF"));
+        let files = set_file(br#"[{"name": "1_a.sql", "text": "SELECT 1;"}]"#, Carrier::Link).unwrap();
+        assert_eq!(files, [("1_a.sql".to_string(), "SELECT 1;".to_string())]);
     }
 
     #[test]
