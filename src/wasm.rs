@@ -1,11 +1,13 @@
-//! The browser facade: a `Playground` class for JavaScript. Conversions only;
-//! every decision is the core's. Errors become JS `Error`s with the core's text.
+//! The browser facade: the `Session` class for JavaScript (every action returns
+//! the core's `Outcome` as a value), and the older `Playground` class, kept
+//! until the page has moved to `Session` (its errors are JS `Error`s with the
+//! core's text). Conversions only; every decision is the core's.
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{Applied, MigrationSet, Playground, Target};
+use crate::{Applied, Content, ErrorValue, Item, LoadKind, MigrationSet, Playground, Saved, Session, SetFile, Target};
 
 #[wasm_bindgen(start)]
 fn start() {
@@ -46,9 +48,6 @@ struct SourceFile<'a> {
     name: &'a str,
     text: &'a str,
 }
-
-/// The most characters of one text value the console hands to the page.
-const CONSOLE_TEXT_CHARS: usize = 10_000;
 
 /// The largest integer a JavaScript number holds exactly (2^53 - 1).
 const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
@@ -255,18 +254,11 @@ impl JsPlayground {
     }
 
     /// Runs ad-hoc SQL: `{outputs: [{statement, sql, columns, rows, truncated, changes}], error}`.
-    /// A text value longer than `CONSOLE_TEXT_CHARS` characters is cut there and ends in `…`,
+    /// A text value longer than `crate::CONSOLE_TEXT_CHARS` characters is cut there and ends in `…`,
     /// so a huge value never crosses to the page whole.
     pub fn console(&self, sql: &str, max_rows: usize) -> Result<JsValue, JsValue> {
         let mut run = self.inner.console(sql, max_rows);
-        for text in run.outputs.iter_mut().flat_map(|o| o.rows.iter_mut().flatten()) {
-            if let crate::Value::Text(t) = text {
-                if let Some((cut, _)) = t.char_indices().nth(CONSOLE_TEXT_CHARS) {
-                    t.truncate(cut);
-                    t.push('…');
-                }
-            }
-        }
+        run.cut_text(crate::CONSOLE_TEXT_CHARS);
         to_js(&run)
     }
 
@@ -396,18 +388,20 @@ impl JsPlayground {
     /// Default: 256. SQLite's heap limit is one for the whole module, so this is static.
     #[wasm_bindgen(js_name = setMemoryBudget)]
     pub fn set_memory_budget(mib: f64) {
-        let bytes = (mib.is_finite() && mib > 0.0).then(|| (mib * 1024.0 * 1024.0) as u64);
+        let bytes = (mib.is_finite() && mib > 0.0).then_some((mib * 1024.0 * 1024.0) as u64);
         crate::set_memory_budget(bytes);
     }
 
     /// Applies every pending migration without the schema snapshots the page
     /// shows (for benchmarks: the same work as the native engine); returns how many ran.
+    #[cfg(feature = "test-hooks")]
     #[wasm_bindgen(js_name = applyAllQuiet)]
     pub fn apply_all_quiet(&mut self) -> Result<usize, JsValue> {
         Ok(self.inner.migrate(Target::Up(None)).map_err(|e| error(&e.error))?.len())
     }
 
     /// Panics inside wasm, so tests can check the page recovers from a crash.
+    #[cfg(feature = "test-hooks")]
     #[wasm_bindgen(js_name = crashForTests)]
     pub fn crash_for_tests(&self) {
         panic!("crash requested by a test");
@@ -421,5 +415,300 @@ impl JsPlayground {
 
     fn migrate(&mut self, target: Target) -> Result<JsValue, JsValue> {
         stepped(self.inner.step(target).map_err(error)?)
+    }
+}
+
+/// A session of the page (a set, its database, where they came from), driven
+/// from JavaScript. Every action returns the core's `Outcome` as a plain object
+/// `{ok, changed, error, log, changes, console, view}`; a user's mistake is
+/// `ok: false` with `error: {message, file, line, statement}`, never a throw.
+/// Only a broken environment throws (SQLite cannot open an in-memory database).
+#[wasm_bindgen(js_name = Session)]
+pub struct JsSession {
+    inner: Session,
+}
+
+/// A flavor named by the page: absent, empty or `auto` for "as the files say".
+fn flavor_of(name: Option<String>) -> Result<Option<crate::Flavor>, crate::Error> {
+    match name.as_deref().map(str::trim).filter(|f| !f.is_empty() && *f != "auto") {
+        Some(name) => crate::Flavor::parse(name).map(Some).ok_or_else(|| crate::Error::NotASet(format!("not a flavor: {name}"))),
+        None => Ok(None),
+    }
+}
+
+/// Reads `[{name, bytes: Uint8Array}]`, `[{name, text}]`, `[{name, size}]` (a
+/// file not read because it is over a limit) and `{…, bundle: true}` (a set as
+/// JSON: a link's payload) into items; the message names an item it cannot read.
+fn items_from_js(files: &Array) -> Result<Vec<Item>, String> {
+    let get = |f: &JsValue, key: &str| Reflect::get(f, &key.into()).unwrap_or(JsValue::UNDEFINED);
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let name = get(&f, "name").as_string().ok_or_else(|| format!("file {} has no name", i + 1))?;
+            let bytes = get(&f, "bytes");
+            let bytes = if bytes.is_instance_of::<Uint8Array>() {
+                Some(Uint8Array::new(&bytes).to_vec())
+            } else {
+                get(&f, "text").as_string().map(String::into_bytes)
+            };
+            let content = match (bytes, get(&f, "size").as_f64(), get(&f, "bundle").is_truthy()) {
+                (Some(bytes), _, true) => Content::Bundle(bytes),
+                (Some(bytes), _, false) => Content::Bytes(bytes),
+                (None, Some(size), _) if size >= 0.0 => Content::Unread(size as u64),
+                _ => return Err(format!("{name}: give its bytes, its text or its size")),
+            };
+            Ok(Item { name, content })
+        })
+        .collect()
+}
+
+/// `[{name, text}]` as (name, text) pairs.
+fn texts_from_js(files: &Array) -> Result<Vec<(String, String)>, String> {
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let field = |key: &str| Reflect::get(&f, &key.into()).ok().and_then(|v| v.as_string());
+            let name = field("name").ok_or_else(|| format!("file {} has no name", i + 1))?;
+            let text = field("text").ok_or_else(|| format!("{name} has no text"))?;
+            Ok((name, text))
+        })
+        .collect()
+}
+
+/// A version from the page: a string of digits (exact for any i64) or a safe integer.
+fn version_text(version: &JsValue) -> String {
+    match (version.as_string(), version.as_f64()) {
+        (Some(text), _) => text,
+        (None, Some(n)) if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER as f64 => format!("{n:.0}"),
+        (None, Some(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn budget(ms: f64) -> Option<std::time::Duration> {
+    (ms.is_finite() && ms > 0.0).then(|| std::time::Duration::from_secs_f64(ms / 1000.0))
+}
+
+fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (key, value) in pairs {
+        let _ = Reflect::set(&o, &JsValue::from_str(key), value);
+    }
+    o.into()
+}
+
+#[wasm_bindgen(js_class = Session)]
+impl JsSession {
+    /// The bundled set on a new in-memory database.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Result<JsSession, JsValue> {
+        Ok(JsSession { inner: Session::bundled().map_err(error)? })
+    }
+
+    /// A session from what `saved()` returned: `{session}`, or `{error:
+    /// {message, …}}` when it cannot be restored (what was saved is then the
+    /// worker's to keep or drop). Never throws.
+    pub fn restore(saved: JsValue) -> JsValue {
+        let read = || -> Result<Saved, String> {
+            let field = |key: &str| Reflect::get(&saved, &key.into()).unwrap_or(JsValue::UNDEFINED);
+            let source = serde_wasm_bindgen::from_value(field("source")).map_err(|e| format!("the saved source is not readable: {e}"))?;
+            let files = texts_from_js(&Array::from(&field("files")))?;
+            let database = field("database");
+            if !database.is_instance_of::<Uint8Array>() {
+                return Err("the saved database is not a Uint8Array".into());
+            }
+            Ok(Saved { source, files, database: Uint8Array::new(&database).to_vec(), imported: field("imported").as_string() })
+        };
+        let restored = read().and_then(|saved| Session::restore(saved).map_err(|e| e.to_string()));
+        match restored {
+            Ok(inner) => object(&[("session", JsSession { inner }.into())]),
+            Err(message) => {
+                let error = ErrorValue { message, file: None, line: None, statement: None };
+                object(&[("error", to_js(&error).unwrap_or(JsValue::NULL))])
+            }
+        }
+    }
+
+    /// What to store: `{source, files: [{name, text}], database: Uint8Array, imported}`.
+    /// Throws only if SQLite cannot serialize the database.
+    pub fn saved(&mut self) -> Result<JsValue, JsValue> {
+        let saved = self.inner.saved().map_err(error)?;
+        let files: Vec<SetFile> = saved.files.into_iter().map(|(name, text)| SetFile { name, text }).collect();
+        Ok(object(&[
+            ("source", to_js(&saved.source)?),
+            ("files", to_js(&files)?),
+            ("database", Uint8Array::from(&saved.database[..]).into()),
+            ("imported", saved.imported.map_or(JsValue::NULL, |n| JsValue::from_str(&n))),
+        ]))
+    }
+
+    /// The view now (the same as the last outcome's).
+    pub fn view(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.view())
+    }
+
+    /// Loads `items` on a new database, read as `flavor` (absent or `auto`: as
+    /// the files say); `kind` is `files` (default) or `link`.
+    pub fn load(&mut self, items: Array, flavor: Option<String>, kind: Option<String>) -> Result<JsValue, JsValue> {
+        let kind = if kind.as_deref() == Some("link") { LoadKind::Link } else { LoadKind::Files };
+        let outcome = match (items_from_js(&items), flavor_of(flavor)) {
+            (Ok(items), Ok(flavor)) => self.inner.load(items, flavor, kind),
+            (Err(message), _) => self.inner.refused(&crate::Error::NotASet(message)),
+            (_, Err(e)) => self.inner.refused(&e),
+        };
+        to_js(&outcome)
+    }
+
+    /// Back to the bundled set, on a new database.
+    #[wasm_bindgen(js_name = loadBundled)]
+    pub fn load_bundled(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.load_bundled())
+    }
+
+    /// The same files read as `flavor` (absent or `auto`: as they say), on a new database.
+    #[wasm_bindgen(js_name = readAs)]
+    pub fn read_as(&mut self, flavor: Option<String>) -> Result<JsValue, JsValue> {
+        let outcome = match flavor_of(flavor) {
+            Ok(flavor) => self.inner.read_as(flavor),
+            Err(e) => self.inner.refused(&e),
+        };
+        to_js(&outcome)
+    }
+
+    /// Merges `[{name, text}]` into the set by name, keeping the database.
+    pub fn edit(&mut self, files: Array) -> Result<JsValue, JsValue> {
+        let outcome = match texts_from_js(&files) {
+            Ok(files) => self.inner.edit(files),
+            Err(message) => self.inner.refused(&crate::Error::NotASet(message)),
+        };
+        to_js(&outcome)
+    }
+
+    /// Adds a new migration named `base`, laid out as the set's flavor lays one out.
+    pub fn paste(&mut self, base: &str, up: &str, down: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.paste(base, up, down))
+    }
+
+    /// Opens a copy of a database file to compare with the set; `size` is the
+    /// file's size (a file over `limits().max_database_bytes` is refused by it: send no bytes).
+    #[wasm_bindgen(js_name = importDatabase)]
+    pub fn import_database(&mut self, name: &str, bytes: &[u8], size: f64) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.import_database(name, bytes, size.max(0.0) as u64))
+    }
+
+    /// The same set on a new, empty database.
+    #[wasm_bindgen(js_name = resetDatabase)]
+    pub fn reset_database(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.reset_database())
+    }
+
+    /// The database as the bytes of a `.sqlite` file. Throws only if SQLite cannot serialize it.
+    #[wasm_bindgen(js_name = exportDatabase)]
+    pub fn export_database(&mut self) -> Result<Uint8Array, JsValue> {
+        Ok(Uint8Array::from(&self.inner.export().map_err(error)?[..]))
+    }
+
+    /// Applies the first pending migration.
+    #[wasm_bindgen(js_name = applyNext)]
+    pub fn apply_next(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.apply_next())
+    }
+
+    /// Reverts the last applied migration.
+    #[wasm_bindgen(js_name = revertLast)]
+    pub fn revert_last(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.revert_last())
+    }
+
+    /// Applies every pending migration.
+    #[wasm_bindgen(js_name = applyAll)]
+    pub fn apply_all(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.apply_all())
+    }
+
+    /// Reverts every applied migration.
+    #[wasm_bindgen(js_name = revertAll)]
+    pub fn revert_all(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.revert_all())
+    }
+
+    /// Moves to `version`: a string of digits (exact for any i64; a target's
+    /// `value`) or a safe integer; `0` is before the first.
+    #[wasm_bindgen(js_name = migrateTo)]
+    pub fn migrate_to(&mut self, version: JsValue) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.migrate_to(&version_text(&version)))
+    }
+
+    /// Runs ad-hoc SQL; the outcome's `console` is `{outputs, error}`.
+    pub fn console(&mut self, sql: &str, max_rows: usize) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.console(sql, max_rows))
+    }
+
+    /// Verifies the set on a new in-memory database: `{ok: true, verified:
+    /// {report, markdown, json, set_id}}` or `{ok: false, error}`.
+    /// `onProgress({done, total, step})` hears of each step.
+    pub fn verify(&self, ran_on: &str, style_lint: bool, on_progress: &js_sys::Function) -> Result<JsValue, JsValue> {
+        let mut progress = |p: &crate::Progress| {
+            if let Ok(p) = to_js(p) {
+                let _ = on_progress.call1(&JsValue::NULL, &p);
+            }
+        };
+        match self.inner.verify(ran_on, style_lint, &mut progress) {
+            Ok(verified) => Ok(object(&[("ok", JsValue::TRUE), ("verified", to_js(&verified)?)])),
+            Err(e) => Ok(object(&[("ok", JsValue::FALSE), ("error", to_js(&ErrorValue::from(&e))?)])),
+        }
+    }
+
+    /// How long one migration (or console run) may take, in milliseconds; 0 for no limit. Default: 5000.
+    #[wasm_bindgen(js_name = setTimeBudget)]
+    pub fn set_time_budget(&mut self, ms: f64) {
+        self.inner.set_time_budget(budget(ms));
+    }
+
+    /// How many MiB one migration (or console run) may take on top of what
+    /// SQLite holds; 0 for no limit. Default: 256. One for the whole module.
+    #[wasm_bindgen(js_name = setMemoryBudget)]
+    pub fn set_memory_budget(mib: f64) {
+        JsPlayground::set_memory_budget(mib);
+    }
+
+    /// What the file `name` is to the loader: `migration` (read it), `set`
+    /// (a `.migraplay.json`: read it) or `other` (do not read it).
+    #[wasm_bindgen(js_name = fileKind)]
+    pub fn file_kind(name: &str) -> String {
+        match crate::input_kind(name) {
+            crate::InputKind::Migration => "migration",
+            crate::InputKind::Set => "set",
+            crate::InputKind::Other => "other",
+        }
+        .into()
+    }
+
+    /// The core's limits: `{max_file_bytes, max_total_bytes, max_database_bytes}`.
+    pub fn limits() -> Result<JsValue, JsValue> {
+        to_js(&crate::Limits::current())
+    }
+
+    /// The SQLite version compiled in.
+    #[wasm_bindgen(js_name = sqliteVersion)]
+    pub fn sqlite_version() -> String {
+        crate::sqlite_version().to_string()
+    }
+
+    /// Applies every pending migration without snapshots or a view (for
+    /// benchmarks); returns how many ran. Throws on failure.
+    #[cfg(feature = "test-hooks")]
+    #[wasm_bindgen(js_name = applyAllQuiet)]
+    pub fn apply_all_quiet(&mut self) -> Result<usize, JsValue> {
+        self.inner.apply_all_quiet().map_err(error)
+    }
+
+    /// Panics inside wasm, so tests can check the page recovers from a crash.
+    #[cfg(feature = "test-hooks")]
+    #[wasm_bindgen(js_name = crashForTests)]
+    pub fn crash_for_tests(&self) {
+        panic!("crash requested by a test");
     }
 }

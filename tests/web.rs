@@ -253,3 +253,77 @@ fn the_sandbox_holds_in_the_browser_too() {
         ]]
     );
 }
+
+// --- the Session class: every action returns a value -------------------------------
+
+use migraplay::wasm_api::Session;
+
+fn text(v: &JsValue, path: &[&str]) -> String {
+    path.iter().fold(v.clone(), |v, k| get(&v, k)).as_string().unwrap_or_default()
+}
+
+fn truthy(v: &JsValue, path: &[&str]) -> bool {
+    path.iter().fold(v.clone(), |v, k| get(&v, k)).is_truthy()
+}
+
+#[wasm_bindgen_test]
+fn a_session_failing_migration_returns_ok_false_with_its_file_line_and_the_applied_log() {
+    let mut s = Session::new().unwrap();
+    let files = Array::of4(
+        &file("1_a.up.sql", "CREATE TABLE a(x);"),
+        &file("1_a.down.sql", "DROP TABLE a;"),
+        &file("2_b.up.sql", "CREATE TABLE b(x);\n\nCREATE TABEL c(x);"),
+        &file("2_b.down.sql", "DROP TABLE b;"),
+    );
+    let loaded = s.load(files, None, None).unwrap();
+    assert!(truthy(&loaded, &["ok"]) && truthy(&loaded, &["changed"]));
+    assert_eq!(text(&loaded, &["view", "source", "text"]), "Your set: 2 migrations from 4 files.");
+    let out = s.apply_all().unwrap();
+    assert!(!truthy(&out, &["ok"]));
+    assert!(truthy(&out, &["changed"]), "the first migration stays applied: save");
+    assert_eq!(text(&out, &["error", "file"]), "2_b.up.sql");
+    assert_eq!(num(&out, &["error", "line"]), 3.0);
+    let log: Array = get(&out, "log").unchecked_into();
+    assert_eq!(log.length(), 1);
+    assert!(text(&log.get(0), &["line"]).starts_with("Applied 1/migrate a ("));
+    assert_eq!(text(&out, &["view", "current_target"]), "1");
+}
+
+#[wasm_bindgen_test]
+fn a_session_reports_user_errors_as_values_and_keeps_the_view() {
+    let mut s = Session::new().unwrap();
+    let out = s.migrate_to("abc".into()).unwrap();
+    assert!(!truthy(&out, &["ok"]));
+    assert_eq!(text(&out, &["error", "message"]), "not a migration version: abc");
+    let out = s.load(Array::of1(&file("1_a.down.sql", "SELECT 1;")), None, None).unwrap();
+    assert!(!truthy(&out, &["ok"]) && !truthy(&out, &["changed"]));
+    assert_eq!(text(&out, &["view", "source", "text"]), "The bundled set: 7 migrations.");
+    assert_eq!(text(&s.view().unwrap(), &["actions", "revert_last", "why"]), "nothing is applied");
+    assert_eq!(Session::file_kind("a.migraplay (1).json"), "set");
+    assert_eq!(Session::file_kind("package.json"), "other");
+}
+
+#[wasm_bindgen_test]
+fn a_session_console_write_is_a_change_and_a_select_is_not() {
+    let mut s = Session::new().unwrap();
+    let out = s.console("CREATE TABLE notes(id INTEGER PRIMARY KEY);", 10).unwrap();
+    assert!(truthy(&out, &["ok"]) && truthy(&out, &["changed"]));
+    let changes: Array = get(&out, "changes").unchecked_into();
+    assert_eq!(text(&changes.get(0), &["effect"]), "added");
+    assert_eq!(text(&changes.get(0), &["text"]), "table notes added");
+    let out = s.console("SELECT * FROM notes;", 10).unwrap();
+    assert!(truthy(&out, &["ok"]) && !truthy(&out, &["changed"]));
+}
+
+#[wasm_bindgen_test]
+fn a_saved_session_restores_and_a_bad_one_returns_an_error() {
+    let mut s = Session::new().unwrap();
+    s.apply_next().unwrap();
+    let saved = s.saved().unwrap();
+    let restored = Session::restore(saved.clone());
+    assert!(get(&restored, "session").is_object(), "restored");
+    assert!(get(&restored, "error").is_undefined());
+    Reflect::set(&saved, &"database".into(), &js_sys::Uint8Array::new_with_length(3).into()).unwrap();
+    let failed = Session::restore(saved);
+    assert!(text(&failed, &["error", "message"]).contains("is not a SQLite database"), "{}", text(&failed, &["error", "message"]));
+}
