@@ -148,16 +148,27 @@ impl Able {
 /// Every action's `Able`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Actions {
+    /// Apply next.
     pub apply_next: Able,
+    /// Revert last.
     pub revert_last: Able,
+    /// Apply all.
     pub apply_all: Able,
+    /// Revert all.
     pub revert_all: Able,
+    /// Migrate to (any choice of `targets`).
     pub migrate_to: Able,
+    /// Verify.
     pub verify: Able,
+    /// Read as another flavor.
     pub read_as: Able,
+    /// Back to the bundled set.
     pub load_bundled: Able,
+    /// New database.
     pub reset_database: Able,
+    /// Export .sqlite.
     pub export: Able,
+    /// Share link.
     pub share: Able,
 }
 
