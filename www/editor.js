@@ -64,15 +64,23 @@ function highlight(text) {
   return out;
 }
 
+/** What a keyboard user needs to know to leave the editor (its textarea's description). */
+export const LEAVE_HINT = 'Tab inserts spaces; press Escape, then Tab, to leave the editor.';
+let editors = 0;
+
 /** An editor in `container`; returns {get, set, mark, focus, textarea}. */
 export function createEditor(container, { label = 'SQL', onInput = () => {} } = {}) {
+  editors += 1;
+  const hintId = `${container.id || 'editor'}-hint-${editors}`;
   const gutter = el('div', { class: 'gutter', 'aria-hidden': 'true' });
   const code = el('pre', { class: 'highlight', 'aria-hidden': 'true' });
-  const textarea = el('textarea', { spellcheck: 'false', autocapitalize: 'off', autocomplete: 'off', 'aria-label': label, wrap: 'off' });
+  const textarea = el('textarea', { spellcheck: 'false', autocapitalize: 'off', autocomplete: 'off', 'aria-label': label,
+    'aria-describedby': hintId, wrap: 'off' });
+  const hint = el('span', { id: hintId, class: 'visually-hidden', text: LEAVE_HINT });
   const body = el('div', { class: 'editor-body' }, code, textarea);
   const note = el('p', { class: 'editor-plain muted', hidden: true });
   const frame = el('div', { class: 'editor' }, gutter, body);
-  container.replaceChildren(frame, note);
+  container.replaceChildren(frame, hint, note);
   let marked = null;
 
   // The text when it is too long to edit (the textarea is then empty and disabled).
@@ -122,13 +130,23 @@ export function createEditor(container, { label = 'SQL', onInput = () => {} } = 
     note.textContent = `The pasted text was not added: it has more than ${MAX_EDIT_LINES.toLocaleString('en')} lines, too many to edit here.`;
   });
   textarea.addEventListener('scroll', sync);
+  // Tab indents, so a keyboard user would be kept in the editor: after Escape, the next
+  // Tab (or Shift+Tab) moves focus on as usual. Any other key (modifiers alone aside, so
+  // Shift+Tab still counts) cancels the Escape, and so does leaving the editor.
+  let escaped = false;
   textarea.addEventListener('keydown', (e) => {
-    if (e.key === 'Tab' && !e.shiftKey) {
+    if (e.key === 'Escape') { escaped = true; return; }
+    if (e.key === 'Tab') {
+      if (escaped) { escaped = false; return; }
+      if (e.shiftKey || e.ctrlKey || e.altKey || e.metaKey) return;
       e.preventDefault();
       textarea.setRangeText('    ', textarea.selectionStart, textarea.selectionEnd, 'end');
       render();
+      return;
     }
+    if (!['Shift', 'Control', 'Alt', 'Meta', 'AltGraph', 'CapsLock'].includes(e.key)) escaped = false;
   });
+  textarea.addEventListener('blur', () => { escaped = false; });
 
   return {
     textarea,
