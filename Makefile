@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 PORT ?= 8080
 
-.PHONY: setup dist serve test test-native test-wasm test-e2e screenshots bench fuzz clean
+.PHONY: setup dist dist-test serve test test-native test-wasm test-e2e screenshots bench fuzz clean
 
 setup:
 	@.ci/setup
@@ -20,6 +20,16 @@ dist: setup
 	  --enable-sign-ext --enable-mutable-globals dist/pkg/migraplay_bg.wasm -o dist/pkg/migraplay_bg.wasm
 	cp index.html dist/ && cp -r www dist/www
 	@echo "dist/ is ready: $$(du -sh dist | cut -f1), wasm $$(gzip -9c dist/pkg/migraplay_bg.wasm | wc -c) bytes gzipped"
+
+# The same page with the test hooks (crashForTests, applyAllQuiet; cargo feature
+# test-hooks) in target/dist-test/, for the crash test only: the product's API
+# has no hooks. A debug build, so it reuses what make test-wasm compiled.
+dist-test: setup
+	.ci/wasm-cargo build --lib --features test-hooks
+	rm -rf target/dist-test && mkdir -p target/dist-test
+	wasm-bindgen --target web --no-typescript --out-dir target/dist-test/pkg \
+	  "$$(ls -t target/wasm*/wasm32-unknown-unknown/debug/migraplay.wasm | head -n 1)"
+	cp index.html target/dist-test/ && cp -r www target/dist-test/www
 
 serve: dist
 	cargo run --release --quiet -- serve --port $(PORT) --root dist
@@ -36,13 +46,19 @@ test-wasm:
 	.ci/wasm-cargo test --test web
 
 # The served page in Chromium: click, then read the page. Needs dist/ and the native binary.
-test-e2e:
+test-e2e: dist-test
 	cargo build --quiet --bin migraplay
-	cd tests/e2e && node --test page.test.mjs reviewer.test.mjs hardening.test.mjs
+	cd tests/e2e && node --test page.test.mjs reviewer.test.mjs hardening.test.mjs workspace.test.mjs access.test.mjs crash.test.mjs
 
 # Benchmarks (not part of make test): native, wasm in Chromium, and sql.js side by side;
-# prints a table and writes target/bench/results.json and table.md.
+# prints a table and writes target/bench/results.json and table.md. The wasm is
+# the release build with the test hooks (applyAllQuiet), in target/dist-bench/.
 bench: dist
+	.ci/wasm-cargo build --release --lib --features test-hooks
+	rm -rf target/dist-bench && mkdir -p target/dist-bench
+	wasm-bindgen --target web --no-typescript --out-dir target/dist-bench/pkg \
+	  "$$(ls -t target/wasm*/wasm32-unknown-unknown/release/migraplay.wasm | head -n 1)"
+	cp index.html target/dist-bench/ && cp -r www target/dist-bench/www
 	cargo build --release --quiet --bin migraplay
 	node tests/bench/bench.mjs
 

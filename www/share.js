@@ -53,33 +53,19 @@ export async function encodeSet(files) {
 }
 
 /**
- * Checks that `items` is a list of `{name, text}` (a link's payload or a
- * `.migraplay.json` file) and returns it; otherwise throws naming the item
- * (`where`: "this link", or the file's name).
+ * What a fragment carries, for the core to read (`[{name: 'this link', bytes,
+ * bundle: true}]`: the core checks it is a list of files and says what is
+ * wrong), or null when it carries none. Throws on a link that does not unpack.
  */
-export function setItems(items, where) {
-  if (!Array.isArray(items)) throw new Error(`${where} does not carry a migration set (not a list of files)`);
-  items.forEach((item, i) => {
-    const named = item && typeof item.name === 'string' ? ` (${item.name})` : '';
-    if (!item || typeof item !== 'object' || typeof item.name !== 'string') {
-      throw new Error(`${where}: item ${i + 1} has no file name`);
-    }
-    if (typeof item.text !== 'string') throw new Error(`${where}: item ${i + 1}${named} has no text`);
-  });
-  return items.map(({ name, text }) => ({ name, text }));
-}
-
-/** The files a fragment carries, or null when it carries none. Throws on a damaged link. */
 export async function decodeSet(fragment) {
   const match = /^#?set=([A-Za-z0-9_-]+)$/.exec(fragment);
   if (!match) return null;
-  let files;
+  let bytes;
   try {
-    const json = await inflate(fromBase64Url(match[1]), MAX_SET_BYTES);
-    files = JSON.parse(new TextDecoder().decode(json));
+    bytes = await inflate(fromBase64Url(match[1]), MAX_SET_BYTES);
   } catch (e) {
     if (e instanceof RangeError) throw e;
     throw new Error('this link\'s migration set is damaged (it may have been cut short when it was copied)');
   }
-  return setItems(files, 'this link');
+  return [{ name: 'this link', bytes, bundle: true }];
 }

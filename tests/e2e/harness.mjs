@@ -10,7 +10,11 @@ import { chromium } from 'playwright-core';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = process.env.MIGRAPLAY_BIN || path.join(root, 'target/debug/migraplay');
-const dist = process.env.MIGRAPLAY_DIST || path.join(root, 'dist');
+const dists = {
+  product: process.env.MIGRAPLAY_DIST || path.join(root, 'dist'),
+  // The same page with the test hooks (make dist-test), for the crash test only.
+  testHooks: process.env.MIGRAPLAY_DIST_TEST || path.join(root, 'target/dist-test'),
+};
 
 export const fixtureDir = (name) => (name === 'bundled' ? path.join(root, 'migrations') : path.join(root, 'tests/fixtures', name));
 export const fixture = (name, ...files) => files.map((f) => path.join(fixtureDir(name), f));
@@ -24,8 +28,12 @@ const freePort = () => new Promise((resolve, reject) => {
   s.on('error', reject);
 });
 
-/** Starts the server and the browser before the file's tests, and stops them after. */
-export function setup() {
+/**
+ * Starts the server and the browser before the file's tests, and stops them
+ * after. `testHooks`: serve the build with the test hooks instead of the product.
+ */
+export function setup({ testHooks = false } = {}) {
+  const dist = testHooks ? dists.testHooks : dists.product;
   before(async () => {
     const port = await freePort();
     ctx.base = `http://127.0.0.1:${port}/`;

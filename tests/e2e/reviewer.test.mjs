@@ -139,9 +139,11 @@ test('importing into an edited set shows the drift sqlx would report', async () 
   assert.equal(await page.locator('#drift').textContent(),
     'Compared with prod.sqlite: 6 installed, 1 installed with a different checksum. sqlx would refuse to migrate this database until that is resolved.');
   assert.equal((await badges(page))[0], 'modified');
-  await page.click('#revert-last');
-  await page.waitForSelector('#error:not([hidden])');
-  assert.equal(await page.locator('#error .message').textContent(), 'migration 20250115010000 was previously applied but has been modified');
+  // The core would refuse: Revert last says so before anything runs.
+  assert.equal(await page.locator('#revert-last').getAttribute('aria-disabled'), 'true');
+  await page.evaluate(() => document.querySelector('#revert-last').click());
+  assert.equal(await page.locator('#progress').textContent(),
+    'Revert last: not now, migration 20250115010000 was previously applied but has been modified.');
   await context.close();
 });
 
@@ -295,28 +297,9 @@ test('Cancel stops a long action; the set and the database are as before it', as
   await page.click('#cancel');
   await page.waitForSelector('#error:not([hidden])');
   assert.match(await page.locator('#error .message').textContent(), /^Cancelled\. What was running was stopped and rolled back/);
-  await page.waitForFunction(() => !document.querySelector('#apply-next').disabled);
+  await page.waitForFunction(() => document.querySelector('#apply-next').getAttribute('aria-disabled') === 'false');
   assert.deepEqual((await badges(page)).slice(0, 2), ['applied', 'pending']);
   assert.deepEqual(await tableNames(page), ['tasks']);
-  await page.click('#apply-next');
-  await progress(page, 'Apply next: 1 migration');
-  await context.close();
-});
-
-test('a panic inside wasm shows an error and a new worker keeps the set and the database', async () => {
-  const { page, context } = await open('?test-hooks');
-  await page.setInputFiles('#files', fixture('index_left_behind',
-    '1_create_things.up.sql', '1_create_things.down.sql', '2_index_b.up.sql', '2_index_b.down.sql'));
-  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
-  await page.click('#apply-next');
-  await progress(page, 'Apply next: 1 migration');
-  await page.evaluate(() => document.querySelector('#apply-all').dispatchEvent(new CustomEvent('crash-for-tests', { bubbles: true })));
-  await page.waitForSelector('#error:not([hidden])');
-  assert.match(await page.locator('#error .message').textContent(),
-    /^migraplay crashed inside WebAssembly \(RuntimeError: unreachable\)\. The worker was restarted; the set and the database are as they were before this action\.$/);
-  await page.waitForFunction(() => !document.querySelector('#apply-next').disabled);
-  assert.deepEqual(await badges(page), ['applied', 'pending']);
-  assert.deepEqual(await tableNames(page), ['things']);
   await page.click('#apply-next');
   await progress(page, 'Apply next: 1 migration');
   await context.close();

@@ -1,7 +1,7 @@
 // The browser side of `make bench`: migraplay's wasm build and sql.js in the
 // same page, on the same sets, the same way: one transaction per migration
 // with its _sqlx_migrations row. Driven by tests/bench/bench.mjs.
-import init, { Playground } from './pkg/migraplay.js';
+import init, { Session } from './pkg/migraplay.js';
 
 const BOOKKEEPING = `CREATE TABLE IF NOT EXISTS _sqlx_migrations (
     version BIGINT PRIMARY KEY, description TEXT NOT NULL,
@@ -33,25 +33,30 @@ async function prepared(files) {
 
 window.runBench = async (sets, runsFor) => {
   await init();
+  // A session on `list` (the bundled set when null), with no time budget.
+  const open = (list) => {
+    const pg = new Session();
+    if (list && !pg.load(list).ok) throw new Error('the set did not load');
+    pg.setTimeBudget(0);
+    return pg;
+  };
   const SQL = await window.initSqlJs({ locateFile: (f) => f });
   const results = [];
   for (const [name, files] of Object.entries(sets)) {
     const runs = runsFor[name];
     const list = files ? files : null;
     results.push({ case: `apply all, ${name}`, engine: 'wasm', runs: time(runs, () => {
-      const pg = list ? Playground.fromFiles(list) : new Playground();
-      pg.setTimeBudget(0);
+      const pg = open(list);
       pg.applyAllQuiet();
       pg.free();
     }) });
     results.push({ case: `verify, ${name}`, engine: 'wasm', runs: time(runs, () => {
-      const pg = list ? Playground.fromFiles(list) : new Playground();
-      pg.setTimeBudget(0);
+      const pg = open(list);
       const v = pg.verify('bench', true, () => {});
-      if (!v.report.ok) throw new Error(`verify failed on ${name}`);
+      if (!v.ok || !v.verified.report.ok) throw new Error(`verify failed on ${name}`);
       pg.free();
     }) });
-    const migrations = await prepared(list || new Playground().files());
+    const migrations = await prepared(list || new Session().view().files);
     results.push({ case: `apply all, ${name}`, engine: 'sql.js', runs: time(runs, () => {
       const db = new SQL.Database();
       db.exec('PRAGMA foreign_keys = ON');
