@@ -109,6 +109,7 @@ const app = {
     if (reply.restarted?.ok) app.render(reply.restarted.outcome.view);
     const outcome = reply.outcome;
     app.busy = null;
+    if (reply.saved !== undefined) app.saved = reply.saved;
     if (outcome) {
       schema.showChanges(app, outcome.changes);
       app.render(outcome.view);
@@ -123,6 +124,7 @@ const app = {
       app.setProgress(`${label} failed.`);
       if (error.file) fileEditor.open(app, error.file, error.line);
     }
+    if (reply.saveFailure) app.showError(error ? `${error.message} ${reply.saveFailure}` : reply.saveFailure);
     document.body.toggleAttribute('aria-busy', false);
     app.update();
     if (focused && focused !== document.body && focused.isConnected && document.activeElement !== focused) focused.focus();

@@ -15,14 +15,27 @@ const started = new Promise((resolve) => { markStarted = resolve; });
 
 const messageOf = (e) => String(e && e.message !== undefined ? e.message : e);
 
+// Why the last save failed (the page says it once), or null.
+let saveFailure = null;
+
 async function save(view) {
   if (workspace === null) return;
   try {
     await storage.save(workspace, session.saved(), view.source.text);
-  } catch {
-    // Storage can be refused (an iframe of another site, private modes): go on without it.
+  } catch (e) {
+    // Storage can be refused (an iframe of another site, private modes, a full
+    // quota): go on without it, and say so.
     workspace = null;
+    saveFailure = `This browser refused to save the playground (${messageOf(e)}): from now on nothing is saved in this tab. `
+      + 'Export .sqlite and Share link keep your work.';
   }
+}
+
+/** Whether the worker still saves, and why not when that just changed. */
+function savedState() {
+  const reply = { saved: workspace !== null, saveFailure };
+  saveFailure = null;
+  return reply;
 }
 
 // The session the worker starts with: the saved playground, then the link
@@ -53,7 +66,9 @@ async function start({ id = null, timeBudgetMs = 5000, memoryBudgetMib = 256, re
     if (!outcome.ok) problems.push(`This link's set was not loaded: ${outcome.error.message}`);
     else await save(outcome.view);
   }
-  return { outcome, problems, saved: workspace !== null };
+  const { saved, saveFailure: failure } = savedState();
+  if (failure) problems.push(failure);
+  return { outcome, problems, saved };
 }
 
 // The operations the page may ask for, each a method of the Session that returns an outcome.
@@ -105,7 +120,7 @@ self.onmessage = async ({ data: { id, op, args = [] } }) => {
     if (!ACTIONS.has(op)) throw new Error(`unknown operation: ${op}`);
     const outcome = session[op](...args);
     if (outcome.changed) await save(outcome.view);
-    self.postMessage({ id, ok: outcome.ok, outcome });
+    self.postMessage({ id, ok: outcome.ok, outcome, ...savedState() });
   } catch (e) {
     // A panic (or any trap) leaves the wasm instance unusable: save nothing, and
     // let the page start a new worker from what was saved before this action.
