@@ -28,10 +28,9 @@ mod watch;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-/// The browser facade (wasm32 only): the `Session` and `Playground` classes JavaScript sees.
+/// The browser facade (wasm32 only): the `Session` class JavaScript sees.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm_api {
-    pub use crate::wasm::JsPlayground as Playground;
     pub use crate::wasm::JsSession as Session;
 }
 

@@ -1,52 +1,15 @@
-//! The browser facade: the `Session` class for JavaScript (every action returns
-//! the core's `Outcome` as a value), and the older `Playground` class, kept
-//! until the page has moved to `Session` (its errors are JS `Error`s with the
-//! core's text). Conversions only; every decision is the core's.
+//! The browser facade: the `Session` class for JavaScript. Every action returns
+//! the core's `Outcome` as a value; conversions only, every decision is the core's.
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{Applied, Content, ErrorValue, Item, LoadKind, MigrationSet, Playground, Saved, Session, SetFile, Target};
+use crate::{Content, ErrorValue, Item, LoadKind, Saved, Session, SetFile};
 
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();
-}
-
-/// A migration set and an in-memory SQLite database, driven from JavaScript.
-#[wasm_bindgen(js_name = Playground)]
-pub struct JsPlayground {
-    inner: Playground,
-}
-
-/// One log line, with sqlx-cli's text beside the figures.
-#[derive(Serialize)]
-struct LogLine<'a> {
-    line: String,
-    #[serde(flatten)]
-    applied: &'a Applied,
-}
-
-/// A migration's files, for showing them in the page.
-#[derive(Serialize)]
-struct MigrationFiles<'a> {
-    version: i64,
-    description: &'a str,
-    up_file: &'a str,
-    up: &'a str,
-    down_file: Option<&'a str>,
-    down: Option<&'a str>,
-    checksum: String,
-    /// The files as written (one for goose and dbmate, whose sections share a file).
-    files: Vec<SourceFile<'a>>,
-}
-
-/// A file of the set, as written.
-#[derive(Serialize)]
-struct SourceFile<'a> {
-    name: &'a str,
-    text: &'a str,
 }
 
 /// The largest integer a JavaScript number holds exactly (2^53 - 1).
@@ -87,335 +50,6 @@ fn exact(value: &serde_json::Value) -> JsValue {
 
 fn error(e: impl std::fmt::Display) -> JsValue {
     js_sys::Error::new(&e.to_string()).into()
-}
-
-/// One schema change of a step, with its sentence.
-#[derive(Serialize)]
-struct ChangeLine<'a> {
-    sentence: String,
-    #[serde(flatten)]
-    difference: &'a crate::Difference,
-}
-
-fn changes(list: &[crate::Difference]) -> Vec<ChangeLine<'_>> {
-    list.iter().map(|difference| ChangeLine { sentence: difference.as_step(), difference }).collect()
-}
-
-/// A step's outcome: `{log, changes}`, or a JS `Error` whose `applied`,
-/// `changes` and `location` properties say what ran, what changed, and where
-/// the failing statement is.
-fn stepped(s: crate::Stepped) -> Result<JsValue, JsValue> {
-    #[derive(Serialize)]
-    struct Step<'a> {
-        log: Vec<LogLine<'a>>,
-        changes: Vec<ChangeLine<'a>>,
-    }
-    let lines: Vec<LogLine> = s.log.iter().map(|applied| LogLine { line: applied.to_string(), applied }).collect();
-    let value = to_js(&Step { log: lines, changes: changes(&s.changes) })?;
-    let Some(e) = s.error else { return Ok(value) };
-    let err = error(&e);
-    let _ = Reflect::set(&err, &"applied".into(), &Reflect::get(&value, &"log".into())?);
-    let _ = Reflect::set(&err, &"changes".into(), &Reflect::get(&value, &"changes".into())?);
-    if let crate::Error::Statement { location, .. } | crate::Error::StatementNoTransaction { location, .. } = &e {
-        let _ = Reflect::set(&err, &"location".into(), &to_js(location)?);
-    }
-    Err(err)
-}
-
-/// Reads `[{name, bytes: Uint8Array}]` or `[{name, text}]` into a set. An item
-/// `{name, size}` is a file the page did not read because its size is over a
-/// limit (a 6 GB file is never read whole): the core is handed its first bytes
-/// past the limit, so it refuses it as it refuses any file too large (and pairs
-/// the rest as usual), and the error then gives the real size.
-fn set_from_js(files: &Array, flavor: Option<String>) -> Result<MigrationSet, JsValue> {
-    let flavor = match flavor.as_deref().filter(|f| !f.is_empty() && *f != "auto") {
-        Some(name) => Some(crate::Flavor::parse(name).ok_or_else(|| error(format!("not a flavor: {name}")))?),
-        None => None,
-    };
-    use crate::source::{MAX_FILE_BYTES, MAX_TOTAL_BYTES};
-    let mut read = Vec::new();
-    let mut unread: Vec<(String, usize)> = Vec::new();
-    let mut total = 0usize;
-    for (i, f) in files.iter().enumerate() {
-        let name = Reflect::get(&f, &"name".into())?.as_string().ok_or_else(|| error(format!("file {} has no name", i + 1)))?;
-        let bytes = Reflect::get(&f, &"bytes".into())?;
-        let size = Reflect::get(&f, &"size".into())?.as_f64();
-        let (bytes, size) = if bytes.is_instance_of::<Uint8Array>() {
-            let bytes = Uint8Array::new(&bytes).to_vec();
-            let size = bytes.len();
-            (bytes, size)
-        } else if let Some(size) = size {
-            let size = size as usize;
-            unread.push((name.clone(), size));
-            (vec![b' '; size.min(MAX_FILE_BYTES + 1)], size)
-        } else {
-            let text = Reflect::get(&f, &"text".into())?.as_string();
-            let bytes = text.ok_or_else(|| error(format!("{name}: give its bytes or its text")))?.into_bytes();
-            let size = bytes.len();
-            (bytes, size)
-        };
-        total = total.saturating_add(size);
-        read.push((name, bytes));
-    }
-    if total > MAX_TOTAL_BYTES {
-        let e = crate::Error::TooMany { what: format!("more than {MAX_TOTAL_BYTES} bytes in all"), limit: MAX_TOTAL_BYTES };
-        return Err(error(e));
-    }
-    let real_size = |e: crate::Error| match e {
-        crate::Error::FileTooLarge { file, size, limit } => {
-            let size = unread.iter().find(|(n, _)| n.rsplit(['/', '\\']).next() == Some(file.as_str())).map_or(size, |(_, s)| *s);
-            crate::Error::FileTooLarge { file, size, limit }
-        }
-        e => e,
-    };
-    MigrationSet::from_files_as(read, flavor).map_err(|e| {
-        error(match e {
-            crate::Error::Load(list) => crate::Error::Load(list.into_iter().map(real_size).collect()),
-            e => real_size(e),
-        })
-    })
-}
-
-#[wasm_bindgen(js_class = Playground)]
-impl JsPlayground {
-    /// The bundled migration set on a fresh in-memory database.
-    #[wasm_bindgen(constructor)]
-    pub fn new() -> Result<JsPlayground, JsValue> {
-        Ok(JsPlayground { inner: Playground::in_memory(MigrationSet::bundled()).map_err(error)? })
-    }
-
-    /// A set from `[{name, bytes}]` or `[{name, text}]` on a fresh in-memory
-    /// database, read as `flavor` (`sqlx`, `golang-migrate`, `goose`, `dbmate`;
-    /// absent or `auto`: as the files say).
-    #[wasm_bindgen(js_name = fromFiles)]
-    pub fn from_files(files: Array, flavor: Option<String>) -> Result<JsPlayground, JsValue> {
-        let set = set_from_js(&files, flavor)?;
-        Ok(JsPlayground { inner: Playground::in_memory(set).map_err(error)? })
-    }
-
-    /// Loads another set from `[{name, bytes}]` or `[{name, text}]`, keeping
-    /// the database. Throws (and keeps the current set) when it does not load.
-    #[wasm_bindgen(js_name = replaceFiles)]
-    pub fn replace_files(&mut self, files: Array, flavor: Option<String>) -> Result<(), JsValue> {
-        let set = set_from_js(&files, flavor)?;
-        self.inner.replace_set(set);
-        Ok(())
-    }
-
-    /// The set's files as `[{name, text}]` (for saving, sharing and editing).
-    pub fn files(&self) -> Result<JsValue, JsValue> {
-        #[derive(Serialize)]
-        struct File {
-            name: String,
-            text: String,
-        }
-        let files: Vec<File> = self.inner.set().files().into_iter().map(|(name, text)| File { name, text }).collect();
-        to_js(&files)
-    }
-
-    /// The database as the bytes of a `.sqlite` file.
-    #[wasm_bindgen(js_name = exportDatabase)]
-    pub fn export_database(&mut self) -> Result<Uint8Array, JsValue> {
-        Ok(Uint8Array::from(&self.inner.export().map_err(error)?[..]))
-    }
-
-    /// Replaces the database with a copy of a `.sqlite` file made by sqlx or
-    /// migraplay, keeping the set; `status()` then shows the drift. Throws,
-    /// keeping everything, for a file that is not SQLite or has no `_sqlx_migrations`.
-    /// `size` is the file's size: a file too large is refused by it, unread (send no bytes).
-    #[wasm_bindgen(js_name = importDatabase)]
-    pub fn import_database(&mut self, name: &str, bytes: &[u8], size: f64) -> Result<(), JsValue> {
-        crate::playground::check_database_size(name, size as u64).map_err(error)?;
-        self.inner = Playground::from_database(name, bytes, self.inner.set().clone()).map_err(error)?;
-        Ok(())
-    }
-
-    /// The core's limits, for the page to know what not to read: `{maxFileBytes, maxTotalBytes, maxDatabaseBytes}`.
-    pub fn limits() -> Result<JsValue, JsValue> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Limits {
-            max_file_bytes: usize,
-            max_total_bytes: usize,
-            max_database_bytes: u64,
-        }
-        to_js(&Limits {
-            max_file_bytes: crate::source::MAX_FILE_BYTES,
-            max_total_bytes: crate::source::MAX_TOTAL_BYTES,
-            max_database_bytes: crate::playground::MAX_DATABASE_BYTES,
-        })
-    }
-
-    /// Like `importDatabase`, for a database this page saved itself (it may have no history yet).
-    #[wasm_bindgen(js_name = restoreDatabase)]
-    pub fn restore_database(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
-        self.inner = Playground::restore("the saved database", bytes, self.inner.set().clone()).map_err(error)?;
-        Ok(())
-    }
-
-    /// Runs ad-hoc SQL: `{outputs: [{statement, sql, columns, rows, truncated, changes}], error}`.
-    /// A text value longer than `crate::CONSOLE_TEXT_CHARS` characters is cut there and ends in `…`,
-    /// so a huge value never crosses to the page whole.
-    pub fn console(&self, sql: &str, max_rows: usize) -> Result<JsValue, JsValue> {
-        let mut run = self.inner.console(sql, max_rows);
-        run.cut_text(crate::CONSOLE_TEXT_CHARS);
-        to_js(&run)
-    }
-
-    /// The entity-relationship diagram of the current schema, laid out.
-    pub fn diagram(&self) -> Result<JsValue, JsValue> {
-        to_js(&crate::layout(&self.inner.schema().map_err(error)?))
-    }
-
-    /// How the database stands against the set, in its tool's words: `{text, bad}`.
-    pub fn drift(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.drift().map_err(error)?)
-    }
-
-    /// The files that could not be loaded, each problem naming its file (the rest loaded).
-    #[wasm_bindgen(js_name = loadProblems)]
-    pub fn load_problems(&self) -> Result<JsValue, JsValue> {
-        to_js(self.inner.set().problems())
-    }
-
-    /// The flavor the set is read as, and why: `{flavor, why}`.
-    pub fn flavor(&self) -> Result<JsValue, JsValue> {
-        to_js(self.inner.set().flavor())
-    }
-
-    /// The migrations' files and checksums.
-    pub fn migrations(&self) -> Result<JsValue, JsValue> {
-        let list: Vec<MigrationFiles> = self
-            .inner
-            .set()
-            .migrations()
-            .iter()
-            .map(|m| MigrationFiles {
-                version: m.version,
-                description: &m.description,
-                up_file: &m.up.file,
-                up: &m.up.sql,
-                down_file: m.down.as_ref().map(|d| d.file.as_str()),
-                down: m.down.as_ref().map(|d| d.sql.as_str()),
-                checksum: m.checksum_hex(),
-                files: m.sources.iter().map(|(name, text)| SourceFile { name, text }).collect(),
-            })
-            .collect();
-        to_js(&list)
-    }
-
-    /// Each migration's state: applied, pending, modified, dirty or missing.
-    pub fn status(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.status().map_err(error)?)
-    }
-
-    /// The schema snapshot with its totals.
-    pub fn schema(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.schema().map_err(error)?)
-    }
-
-    /// Applies the first pending migration; returns the log lines.
-    #[wasm_bindgen(js_name = applyNext)]
-    pub fn apply_next(&mut self) -> Result<JsValue, JsValue> {
-        self.migrate(Target::Next)
-    }
-
-    /// Reverts the last applied migration.
-    #[wasm_bindgen(js_name = revertLast)]
-    pub fn revert_last(&mut self) -> Result<JsValue, JsValue> {
-        self.migrate(Target::Last)
-    }
-
-    /// Applies every pending migration.
-    #[wasm_bindgen(js_name = applyAll)]
-    pub fn apply_all(&mut self) -> Result<JsValue, JsValue> {
-        self.migrate(Target::Up(None))
-    }
-
-    /// Reverts every applied migration.
-    #[wasm_bindgen(js_name = revertAll)]
-    pub fn revert_all(&mut self) -> Result<JsValue, JsValue> {
-        self.migrate(Target::Down(None))
-    }
-
-    /// Reverts what is above `version` and applies what is pending up to it (0: revert all).
-    /// `version` is a string of digits (exact for any i64, as versions above 2^53
-    /// are handed out) or a safe integer.
-    #[wasm_bindgen(js_name = migrateTo)]
-    pub fn migrate_to(&mut self, version: JsValue) -> Result<JsValue, JsValue> {
-        let parsed = match (version.as_string(), version.as_f64()) {
-            (Some(text), _) => text.trim().parse::<i64>().ok().filter(|v| *v >= 0),
-            (None, Some(n)) if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER as f64).contains(&n) => Some(n as i64),
-            _ => None,
-        };
-        let shown = version.as_string().or_else(|| version.as_f64().map(|n| n.to_string())).unwrap_or_default();
-        let version = parsed.ok_or_else(|| error(format!("not a migration version: {shown}")))?;
-        self.migrate(Target::To(version))
-    }
-
-    /// Verifies the loaded set on a fresh in-memory database (the playground's
-    /// own database is untouched). `ran_on` names the browser (its user agent);
-    /// `on_progress({done, total, step})` hears of each step; `style_lint`
-    /// false hides the style rules' warnings. Returns `{report, markdown, json}`:
-    /// the report as an object and as the two texts.
-    pub fn verify(&self, ran_on: &str, style_lint: bool, on_progress: &js_sys::Function) -> Result<JsValue, JsValue> {
-        let mut progress = |p: &crate::Progress| {
-            if let Ok(p) = to_js(p) {
-                let _ = on_progress.call1(&JsValue::NULL, &p);
-            }
-        };
-        let mut report = crate::verify(self.inner.set(), ran_on, self.inner.time_budget(), &mut progress).map_err(error)?;
-        report.set_style_lint(style_lint);
-        #[derive(Serialize)]
-        struct Verified<'a> {
-            report: &'a crate::Report,
-            markdown: String,
-            json: String,
-        }
-        to_js(&Verified { report: &report, markdown: report.to_markdown(), json: report.to_json() })
-    }
-
-    /// How long one migration (or console run) may take, in milliseconds, before
-    /// it is stopped and rolled back; 0 for no limit. Default: 5000.
-    #[wasm_bindgen(js_name = setTimeBudget)]
-    pub fn set_time_budget(&mut self, ms: f64) {
-        let budget = (ms.is_finite() && ms > 0.0).then(|| std::time::Duration::from_secs_f64(ms / 1000.0));
-        self.inner.set_time_budget(budget);
-    }
-
-    /// How many MiB of memory one migration (or console run) may take on top of
-    /// what SQLite holds, before it is stopped and rolled back; 0 for no limit.
-    /// Default: 256. SQLite's heap limit is one for the whole module, so this is static.
-    #[wasm_bindgen(js_name = setMemoryBudget)]
-    pub fn set_memory_budget(mib: f64) {
-        let bytes = (mib.is_finite() && mib > 0.0).then_some((mib * 1024.0 * 1024.0) as u64);
-        crate::set_memory_budget(bytes);
-    }
-
-    /// Applies every pending migration without the schema snapshots the page
-    /// shows (for benchmarks: the same work as the native engine); returns how many ran.
-    #[cfg(feature = "test-hooks")]
-    #[wasm_bindgen(js_name = applyAllQuiet)]
-    pub fn apply_all_quiet(&mut self) -> Result<usize, JsValue> {
-        Ok(self.inner.migrate(Target::Up(None)).map_err(|e| error(&e.error))?.len())
-    }
-
-    /// Panics inside wasm, so tests can check the page recovers from a crash.
-    #[cfg(feature = "test-hooks")]
-    #[wasm_bindgen(js_name = crashForTests)]
-    pub fn crash_for_tests(&self) {
-        panic!("crash requested by a test");
-    }
-
-    /// The SQLite version compiled in.
-    #[wasm_bindgen(js_name = sqliteVersion)]
-    pub fn sqlite_version() -> String {
-        crate::sqlite_version().to_string()
-    }
-
-    fn migrate(&mut self, target: Target) -> Result<JsValue, JsValue> {
-        stepped(self.inner.step(target).map_err(error)?)
-    }
 }
 
 /// A session of the page (a set, its database, where they came from), driven
@@ -477,13 +111,15 @@ fn texts_from_js(files: &Array) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
-/// A version from the page: a string of digits (exact for any i64) or a safe integer.
-fn version_text(version: &JsValue) -> String {
+/// A version from the page: a string of digits (exact for any i64) or a safe
+/// integer. A number beyond 2^53 was rounded before it got here, so it is no
+/// version the user chose: `Err` with what arrived (the core says it is not a version).
+fn version_text(version: &JsValue) -> Result<String, String> {
     match (version.as_string(), version.as_f64()) {
-        (Some(text), _) => text,
-        (None, Some(n)) if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER as f64 => format!("{n:.0}"),
-        (None, Some(n)) => n.to_string(),
-        _ => String::new(),
+        (Some(text), _) => Ok(text),
+        (None, Some(n)) if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER as f64 => Ok(format!("{n:.0}")),
+        (None, Some(n)) => Err(n.to_string()),
+        _ => Ok(String::new()),
     }
 }
 
@@ -635,10 +271,14 @@ impl JsSession {
     }
 
     /// Moves to `version`: a string of digits (exact for any i64; a target's
-    /// `value`) or a safe integer; `0` is before the first.
+    /// `value`) or a safe integer (a larger number, already rounded, is refused); `0` is before the first.
     #[wasm_bindgen(js_name = migrateTo)]
     pub fn migrate_to(&mut self, version: JsValue) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.migrate_to(&version_text(&version)))
+        let outcome = match version_text(&version) {
+            Ok(text) => self.inner.migrate_to(&text),
+            Err(shown) => self.inner.refused(&crate::Error::NotAVersion(shown)),
+        };
+        to_js(&outcome)
     }
 
     /// Runs ad-hoc SQL; the outcome's `console` is `{outputs, error}`.
@@ -671,7 +311,8 @@ impl JsSession {
     /// SQLite holds; 0 for no limit. Default: 256. One for the whole module.
     #[wasm_bindgen(js_name = setMemoryBudget)]
     pub fn set_memory_budget(mib: f64) {
-        JsPlayground::set_memory_budget(mib);
+        let bytes = (mib.is_finite() && mib > 0.0).then_some((mib * 1024.0 * 1024.0) as u64);
+        crate::set_memory_budget(bytes);
     }
 
     /// What the file `name` is to the loader: `migration` (read it), `set`
