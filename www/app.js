@@ -46,11 +46,15 @@ const app = {
   demoLink: null,
 
   setProgress(text) { $('progress').textContent = text; },
+  /** The error on screen, or null. */
+  errorText: null,
   showError(message) {
+    app.errorText = message;
     $('error').replaceChildren(el('strong', { text: 'Error: ' }), el('span', { class: 'message', text: message }));
     $('error').hidden = false;
   },
   clearError() {
+    app.errorText = null;
     $('error').hidden = true;
     $('error').replaceChildren();
   },
@@ -84,6 +88,7 @@ const app = {
     fileEditor.update(app);
     sqlConsole.update(app);
     verify.update(app);
+    link.update(app);
   },
 
   /** Marks the page busy with `label` (null: idle) and says so. */
@@ -116,8 +121,11 @@ const app = {
       if (outcome.log.length || (!outcome.ok && !ownError)) log.append(outcome.log, outcome.ok || ownError ? null : outcome.error.message);
     }
     // A console run that stopped at an error shows it in the console (`ownError`), not as the page's error.
-    const error = outcome && !outcome.ok ? (ownError ? null : outcome.error) : reply.ok || reply.outcome ? null : { message: reply.error };
-    if (!error) {
+    const error = outcome && !outcome.ok ? (ownError ? null : outcome.error)
+      : reply.ok || reply.outcome || reply.cancelled ? null : { message: reply.error };
+    if (reply.cancelled) {
+      app.setProgress(reply.error);
+    } else if (!error) {
       app.setProgress(done ? done(outcome, performance.now() - started) : `${label}: done.`);
     } else {
       app.showError(error.message);
@@ -154,16 +162,19 @@ for (const panel of [migrations, sets, fileEditor, verify, database, sqlConsole,
   app.setBusy('Loading SQLite');
   app.setProgress('Loading SQLite (WebAssembly)…');
   let shared = null;
+  // What went wrong on the way in, said after the start (the demo's first step would clear it).
+  const startErrors = [];
   try {
     shared = await decodeSet(location.hash);
   } catch (e) {
-    app.showError(e.message);
+    startErrors.push(e.message);
   }
   let openLink = null;
   if (app.demo) {
     app.demoLink = shared;
   } else {
     app.workspace = await workspaces.claim();
+    sqlConsole.loadHistory(app);
     // A link opens at once only where it replaces nothing saved; otherwise it is offered.
     const hasSaved = (await storage.list()).some((p) => p.id === app.workspace);
     if (shared && !hasSaved) openLink = shared;
@@ -182,7 +193,7 @@ for (const panel of [migrations, sets, fileEditor, verify, database, sqlConsole,
   app.render(reply.outcome.view);
   document.body.toggleAttribute('aria-busy', false);
   app.setProgress('');
-  if (reply.problems.length) app.showError(reply.problems.join(' '));
+  startErrors.push(...reply.problems);
   if (!app.demo) {
     if (openLink) link.forget();
     else if (shared) link.offer(app, shared);
@@ -194,6 +205,7 @@ for (const panel of [migrations, sets, fileEditor, verify, database, sqlConsole,
     if (version) await app.run('migrateTo', `Migrate to ${version}`, [version], { done: migrations.stepped(app, `Migrate to ${version}`) });
     else await app.run('applyAll', 'Migrate to the latest', [], { done: migrations.stepped(app, 'Migrate to the latest') });
   }
+  if (startErrors.length) app.showError([...startErrors, app.errorText].filter(Boolean).join(' '));
   document.body.dataset.readyAt = performance.now().toFixed(1);
   document.body.dataset.ready = 'true';
 })();

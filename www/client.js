@@ -6,6 +6,10 @@ let nextId = 1;
 const waiting = new Map();
 const progressHandlers = new Map();
 let onWorkerError = () => {};
+let generation = 0;
+
+/** Counts restarts: work begun before a restart (reading files, say) checks it has not changed before it goes on. */
+export const currentGeneration = () => generation;
 
 function startWorker() {
   // The first worker was started by boot.js, ahead of the page's modules.
@@ -21,7 +25,18 @@ function startWorker() {
     progressHandlers.delete(data.id);
     done?.(data);
   };
-  worker.onerror = (event) => onWorkerError(`The SQLite worker failed: ${event.message || 'unknown error'}`);
+  worker.onerror = (event) => failed(event.message);
+  if (window.migraplayWorkerFailed) failed(window.migraplayWorkerFailed);
+  window.migraplayWorkerFailed = null;
+}
+
+// A worker that cannot load answers nothing: whoever waits hears why.
+function failed(message) {
+  const error = `The SQLite worker failed: ${message || 'it did not load'}. Reload the page; Reset everything starts over.`;
+  onWorkerError(error);
+  for (const done of waiting.values()) done({ ok: false, error });
+  waiting.clear();
+  progressHandlers.clear();
 }
 
 /** Starts the first worker; `onError(message)` hears of a worker that failed to load. */
@@ -47,7 +62,8 @@ export function call(op, args = [], onProgress = null) {
  */
 export function restart(error, init) {
   worker.terminate();
-  for (const done of waiting.values()) done({ ok: false, error });
+  generation += 1;
+  for (const done of waiting.values()) done({ ok: false, error, cancelled: true });
   waiting.clear();
   progressHandlers.clear();
   startWorker();

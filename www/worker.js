@@ -47,10 +47,10 @@ async function start({ id = null, timeBudgetMs = 5000, memoryBudgetMib = 256, re
   Session.setMemoryBudget(memoryBudgetMib);
   const problems = [];
   if (reset && id !== null) await storage.remove(id).catch(() => {});
-  const saved = id !== null && !reset ? await storage.load(id) : undefined;
+  const stored = id !== null && !reset ? await storage.load(id) : undefined;
   session = undefined;
-  if (saved) {
-    const restored = Session.restore(saved);
+  if (stored) {
+    const restored = Session.restore(stored);
     if (restored.session) {
       session = restored.session;
     } else {

@@ -60,7 +60,7 @@ export const newId = () => `p-${Date.now().toString(36)}-${Math.random().toStrin
  */
 export async function claim() {
   const mine = session.get();
-  if (mine && await lock(mine, 3000)) {
+  if (mine && await lock(mine, 1000)) {
     await storage.touch(mine);
     return mine;
   }

@@ -38,8 +38,9 @@ test('console writes are saved: they survive a reload and a Cancel, and show as 
   await page.waitForFunction(() => document.querySelector('#console-status').textContent === 'Running…');
   assert.equal(await able(page, 'console-cancel'), true);
   await page.click('#console-cancel');
-  await page.waitForSelector('#error:not([hidden])');
-  assert.match(await page.locator('#error .message').textContent(), /^Cancelled\. The console run was stopped and rolled back/);
+  await progress(page, 'Cancelled. The console run was stopped and rolled back; the database is as it was before it.');
+  assert.equal(await page.locator('#error').isHidden(), true);
+  assert.match(await page.locator('#console-status').textContent(), /^Stopped: Cancelled\./);
   await page.waitForFunction(() => document.querySelector('#apply-next').getAttribute('aria-disabled') === 'false');
   assert.deepEqual(await tableNames(page), ['notes']);
   await runSql(page, 'SELECT body FROM notes;');
@@ -192,5 +193,87 @@ test('keyboard: focus stays on the button that acted', async () => {
   await progress(page, 'Apply next: 1 migration');
   assert.deepEqual((await badges(page)).slice(0, 3), ['applied', 'applied', 'pending']);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'apply-next');
+  await context.close();
+});
+
+test('Cancel while files are read loads nothing: the set you had stays', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'migraplay-many-'));
+  const names = [];
+  for (let i = 1; i <= 1500; i += 1) {
+    names.push(`${i}_t${i}.up.sql`, `${i}_t${i}.down.sql`);
+    writeFileSync(path.join(dir, `${i}_t${i}.up.sql`), `CREATE TABLE t${i} (x);\n`);
+    writeFileSync(path.join(dir, `${i}_t${i}.down.sql`), `DROP TABLE t${i};\n`);
+  }
+  const { page, context } = await open();
+  await page.setInputFiles('#files', names.map((n) => path.join(dir, n)));
+  await page.evaluate(() => document.querySelector('#cancel').click());
+  await page.waitForFunction(() => document.querySelector('#progress').textContent.startsWith('Cancelled.'));
+  await page.waitForFunction(() => !document.body.hasAttribute('aria-busy'));
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('#migrations tbody tr').count(), 7);
+  assert.match(await page.locator('#source').textContent(), /^The bundled set: 7 migrations\./);
+  assert.equal(await page.locator('#error').isHidden(), true);
+  await context.close();
+});
+
+test('a link offered while the page is busy waits, and says why', async () => {
+  const { page, context } = await open();
+  await page.click('#share');
+  const { hash } = new URL(await page.locator('#share-link').inputValue());
+  await page.click('#apply-next');
+  await progress(page, 'Apply next: 1 migration');
+  await page.fill('#budget', '0');
+  await page.locator('#budget').blur();
+  await progress(page, 'Time budget: none.');
+  await page.locator('#console-editor textarea').fill('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n;');
+  await page.click('#console-run');
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  await page.waitForSelector('#link-offer:not([hidden])');
+  await page.evaluate(() => [...document.querySelectorAll('#link-offer button')][1].click());
+  assert.equal(await page.locator('#progress').textContent(), 'Replace this playground with it: not now, wait until “Run SQL” is done.');
+  assert.equal(await page.locator('#link-offer').isVisible(), true, 'the offer stays');
+  await page.click('#console-cancel');
+  await page.click('text=Replace this playground with it');
+  await progress(page, 'Open the shared set: done.');
+  assert.match(await page.locator('#source').textContent(), /^A shared set: 7 migrations from a link\./);
+  await context.close();
+});
+
+test('Reset everything forgets only this tab\'s playground and console history', async () => {
+  const { page: a, context } = await open();
+  const { page: b } = await open('', { context });
+  await runSql(b, 'SELECT 42 AS only_in_b;');
+  await runSql(a, 'SELECT 1 AS only_in_a;');
+  await a.click('#reset');
+  await progress(a, 'Reset everything: done.');
+  assert.equal(await a.locator('#console-history li').count(), 0);
+  await b.reload();
+  await ready(b);
+  assert.deepEqual(await b.locator('#console-history li').allTextContents(), ['SELECT 42 AS only_in_b;']);
+  await context.close();
+});
+
+test('the demo view says a damaged link is damaged, and does not pass the bundled set off as it', async () => {
+  const { page, context } = await open('?demo#set=AAAA');
+  await page.waitForSelector('#error:not([hidden])');
+  assert.equal(await page.locator('#error .message').textContent(),
+    "this link's migration set is damaged (it may have been cut short when it was copied)");
+  await context.close();
+});
+
+test('keyboard: closing the editor returns focus to the file; Read as says why it cannot act', async () => {
+  const { page, context } = await open();
+  await page.focus('#migrations button[data-file="20250115010100_create_workflows.up.sql"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#editor-panel:not([hidden])');
+  await page.focus('#editor-close');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.file), '20250115010100_create_workflows.up.sql');
+
+  // By keyboard, as a user would change it (the select stays focusable).
+  await page.focus('#flavor');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.locator('#progress').textContent(), 'Read as: not now, the bundled set is sqlx\'s.');
+  assert.equal(await page.locator('#flavor').inputValue(), 'auto');
   await context.close();
 });

@@ -8,7 +8,12 @@ import { setAble, onClick } from '../controls.js';
 const ROW_LIMIT = 200;
 /** The most characters of one value the grid shows (the core already cuts text there). */
 const CELL_CHARS = 10_000;
-const HISTORY_KEY = 'migraplay-console-history';
+// Each playground has its own history (Reset in one tab forgets only its own).
+const historyKeyOf = (id) => `migraplay-console-history:${id ?? 'unsaved'}`;
+const historyKey = (app) => historyKeyOf(app.workspace);
+
+/** Forgets the history of a deleted playground. */
+export const forgetHistoryOf = (app, id) => app.prefs.remove(historyKeyOf(id));
 
 let consoleEditor;
 let history = [];
@@ -75,7 +80,7 @@ async function runConsole(app) {
     : `Done: ${app.plural(run.outputs.length, 'statement')}${reply.outcome.changed ? '; the database changed and is saved' : ''}.`;
   if (history[0] !== sql) history.unshift(sql);
   history.length = Math.min(history.length, 30);
-  app.prefs.set(HISTORY_KEY, JSON.stringify(history));
+  app.prefs.set(historyKey(app), JSON.stringify(history));
   renderHistory();
   renderResults(app, run, sql);
 }
@@ -84,8 +89,6 @@ export function wire(app) {
   consoleEditor = createEditor($('console-editor'), { label: 'SQL to run' });
   consoleEditor.set("SELECT name, type FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name;");
   $('row-limit').textContent = String(ROW_LIMIT);
-  try { history = JSON.parse(app.prefs.get(HISTORY_KEY) || '[]'); } catch { history = []; }
-  if (!Array.isArray(history)) history = [];
   onClick(app, $('console-run'), () => runConsole(app));
   onClick(app, $('console-cancel'), () => {
     $('console-status').textContent = 'Cancelling…';
@@ -97,6 +100,12 @@ export function wire(app) {
       if ($('console-run').getAttribute('aria-disabled') !== 'true') runConsole(app);
     }
   });
+}
+
+/** Shows the history of this tab's playground (after it is known, and after a switch). */
+export function loadHistory(app) {
+  try { history = JSON.parse(app.prefs.get(historyKey(app)) || '[]'); } catch { history = []; }
+  if (!Array.isArray(history)) history = [];
   renderHistory();
 }
 
@@ -117,6 +126,6 @@ export function clear() {
 
 export function forgetHistory(app) {
   history = [];
-  app.prefs.remove(HISTORY_KEY);
+  app.prefs.remove(historyKey(app));
   renderHistory();
 }

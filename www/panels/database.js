@@ -56,6 +56,7 @@ export async function switchTo(app, id, { link = null, label = 'Open the playgro
   }
   forgetScreen(app);
   app.workspace = id;
+  sqlConsole.loadHistory(app);
   app.setBusy(label);
   app.clearError();
   app.setProgress(`${label}…`);
@@ -93,7 +94,7 @@ export async function listPlaygrounds(app) {
       open.addEventListener('click', () => switchTo(app, p.id));
       const forget = el('button', { type: 'button', class: 'secondary', text: 'Delete' });
       forget.addEventListener('click', async () => {
-        await workspaces.forget(p.id);
+        if (await workspaces.forget(p.id)) sqlConsole.forgetHistoryOf(app, p.id);
         await listPlaygrounds(app);
       });
       item.append(open, ' ', forget);

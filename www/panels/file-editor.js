@@ -7,6 +7,8 @@ import { setAble, onClick } from '../controls.js';
 
 let editor;
 let editorFile = null;
+// The button that opened the editor: focus goes back to it on Close.
+let opener = null;
 
 /** Opens `name` (a file of the set) in the editor, at `line` when given. */
 export function open(app, name, line = null) {
@@ -15,6 +17,7 @@ export function open(app, name, line = null) {
   if (!file) return;
   if (editorFile !== name) editor.set(file.text);
   editorFile = name;
+  opener = document.activeElement?.closest?.('button[data-file]') ?? opener;
   $('editor-file').textContent = name;
   $('editor-panel').hidden = false;
   $('editor-note').textContent = line ? `The error is on line ${line}.` : '';
@@ -34,7 +37,13 @@ export function wire(app) {
     const button = e.target.closest('button[data-file]');
     if (button) open(app, button.dataset.file);
   });
-  $('editor-close').addEventListener('click', () => close(app));
+  $('editor-close').addEventListener('click', () => {
+    const name = editorFile;
+    close(app);
+    const back = opener?.isConnected ? opener : $('migrations').querySelector(`button[data-file="${CSS.escape(name ?? '')}"]`);
+    (back ?? $('migrations').querySelector('button[data-file]') ?? $('apply-next')).focus();
+    opener = null;
+  });
   onClick(app, $('editor-save'), async () => {
     const reply = await app.run('edit', `Save ${editorFile}`, [[{ name: editorFile, text: editor.get() }]]);
     if (reply.ok) $('editor-note').textContent = 'Saved.';

@@ -6,6 +6,7 @@ import { $, el } from '../dom.js';
 import { decodeSet } from '../share.js';
 import * as workspaces from '../workspaces.js';
 import * as database from './database.js';
+import { setAble, onClick } from '../controls.js';
 
 /** Takes the link out of the address bar (a reload must not offer it again). */
 export function forget() {
@@ -21,9 +22,10 @@ function close() {
 /** Offers the set a link carries (`files`: what decodeSet returned). */
 export function offer(app, files) {
   const box = $('link-offer');
+  // Like every button: while the page is busy they say so, and the offer stays.
   const button = (text, action, cls = 'secondary') => {
     const b = el('button', { type: 'button', class: cls, text });
-    b.addEventListener('click', action);
+    onClick(app, b, action);
     return b;
   };
   const inNew = button('Open it in a new playground', async () => {
@@ -40,7 +42,12 @@ export function offer(app, files) {
       + 'Your playground here (its set and its database) is saved; opening the link here would replace it.' }),
     inNew, ' ', here, ' ', notNow);
   box.hidden = false;
+  update(app);
   inNew.focus();
+}
+
+export function update(app) {
+  for (const b of $('link-offer').querySelectorAll('button')) setAble(app, b, true);
 }
 
 export function wire(app) {

@@ -23,6 +23,12 @@ export function wire(app) {
     app.run('migrateTo', `Migrate to ${version}`, [version], { done: stepped(app, `Migrate to ${version}`) });
   });
   $('flavor').addEventListener('change', () => {
+    // Like a button that cannot act: the choice goes back, and the line says why.
+    if ($('flavor').getAttribute('aria-disabled') === 'true') {
+      $('flavor').value = app.view.flavor.forced ? app.view.flavor.flavor : 'auto';
+      app.setProgress(`Read as: not now, ${$('flavor').dataset.why}.`);
+      return;
+    }
     const flavor = $('flavor').value === 'auto' ? null : $('flavor').value;
     app.run('readAs', 'Read as', [flavor], { done: () => `Read as ${app.view.flavor.flavor}, on a new database.` });
   });
@@ -70,7 +76,5 @@ export function update(app) {
   for (const [id, , key] of STEPS) setAble(app, $(id), actions[key] ?? false);
   setAble(app, $('migrate-to'), actions.migrate_to ?? false);
   $('target').disabled = !app.view || Boolean(app.busy);
-  const readAs = actions.read_as ?? { ok: false };
-  $('flavor').disabled = !app.view || Boolean(app.busy) || !readAs.ok;
-  $('flavor').title = readAs.ok ? '' : readAs.why ?? '';
+  setAble(app, $('flavor'), actions.read_as ?? false);
 }

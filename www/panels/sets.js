@@ -15,6 +15,7 @@ async function readFiles(app, list) {
   const { max_file_bytes: maxFile, max_total_bytes: maxTotal } = app.view.limits;
   const names = list.map((f) => f.relativePath || f.webkitRelativePath || f.name);
   const kinds = await client.call('fileKinds', [names]);
+  if (kinds.cancelled) return null;
   if (!kinds.ok) throw new Error(kinds.error);
   const files = [];
   let total = 0;
@@ -38,6 +39,7 @@ export async function loadFiles(app, list) {
   app.clearError();
   app.setBusy(`Reading ${app.plural(list.length, 'file')}`);
   app.setProgress(`Reading ${app.plural(list.length, 'file')}…`);
+  const generation = client.currentGeneration();
   let files;
   try {
     files = await readFiles(app, list);
@@ -48,6 +50,11 @@ export async function loadFiles(app, list) {
     return;
   }
   app.setBusy(null);
+  // Cancel (or Reset) while the files were read: they are not loaded.
+  if (files === null || generation !== client.currentGeneration()) {
+    app.setProgress('Cancelled. Nothing was loaded; the set you had is still here.');
+    return;
+  }
   const reply = await app.run('load', `Load ${app.plural(files.length, 'file')}`, [files, null, 'files']);
   if (!reply.ok) app.setProgress('Nothing was loaded; the set you had is still here.');
   else fileEditor.close(app);
