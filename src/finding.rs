@@ -120,6 +120,16 @@ pub enum Problem {
         /// The down file.
         file: String,
     },
+    /// The down did not bring back the rows the table had before the up
+    /// (seeded rows, compared as SQLite stores them).
+    Data {
+        /// `down`.
+        stage: Stage,
+        /// The migration's version.
+        version: i64,
+        /// What the table lost.
+        loss: crate::data::TableLoss,
+    },
     /// A stage could not run because an earlier one failed.
     NotTested {
         /// Which stage was not tested.
@@ -155,6 +165,7 @@ impl Problem {
             Problem::Failed { stage, .. }
             | Problem::Differs { stage, .. }
             | Problem::Integrity { stage, .. }
+            | Problem::Data { stage, .. }
             | Problem::NotTested { stage, .. } => *stage,
             Problem::EmptyDown { .. } => Stage::Down,
         }
@@ -190,6 +201,7 @@ impl std::fmt::Display for Problem {
             }
             Problem::EmptyDown { file } => write!(f, "down: {file} has no statement (only comments or blanks), so it reverted nothing"),
             Problem::Integrity { stage, message } => write!(f, "{}: {message}", stage.word()),
+            Problem::Data { stage, version, loss } => write!(f, "{} of {version} {}", stage.word(), loss.words(*stage == Stage::Down)),
             Problem::NotTested { stage, after, migration } => {
                 let which = if *stage == Stage::Up { String::new() } else { format!("{} ", stage.word()) };
                 write!(f, "{which}not tested: the {} of {migration} failed before it", after.word())

@@ -5,6 +5,7 @@
 //! tested natively; `wasm` is a thin facade that only converts types.
 
 mod console;
+mod data;
 mod diagram;
 mod diff;
 mod engine;
@@ -47,14 +48,15 @@ pub use lint::{lint, Category, Warning};
 pub use migration::{parse_file_name, Direction, FileKind, FileName, Migration, Script};
 pub use plan::{MigrationStatus, State, Step, Target};
 pub use playground::{check_database_size, Playground, Stamp, Stepped, MAX_DATABASE_BYTES};
-pub use report::{Created, DownResult, MigrationReport, Outcome, Phase, Report, Status, Summary, TableCount, Tests};
+pub use data::{Loss, TableLoss};
+pub use report::{Created, DataReport, DataWarning, DownResult, MigrationReport, Outcome, Phase, Report, Status, Summary, TableCount, Tests};
 pub use script::{memory_budget, set_memory_budget, Output, Value, DEFAULT_MEMORY_BUDGET};
 pub use seed::{seed, NotSeeded, Seeded};
 pub use schema::{Column, ForeignKey, Generated, Index, Key, Schema, Table, Totals, Trigger, Unique, View};
 pub use sqltext::Sql;
 pub use session::{Content, ErrorValue, Item, LoadKind, LogLine, Outcome as SessionOutcome, Saved, Session, Source, SourceKind, Verified};
 pub use source::{input_kind, InputKind, MigrationSet};
-pub use verify::{verify, Progress};
+pub use verify::{verify, verify_with, Progress, SEED_ROWS};
 pub use view::{Able, Actions, DriftLine, Limits, Row, SetFile, SourceView, TargetOption, View as SessionView};
 
 /// The SQLite library version linked in (e.g. `3.50.2`).

@@ -160,6 +160,69 @@ pub struct MigrationReport {
     /// Every problem found; empty when it passed.
     #[serde(serialize_with = "crate::finding::with_text")]
     pub problems: Vec<Problem>,
+    /// What the seeded rows went through (none when data checks are off).
+    pub data: Option<DataReport>,
+}
+
+/// What one migration did to the rows verify seeded (a down that loses rows
+/// is a problem of the migration; what the up does to rows is said here).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DataReport {
+    /// Rows seeded before the up.
+    pub seeded: usize,
+    /// Of the rows the tables had before the up, those it kept as they were.
+    pub kept: usize,
+    /// Those it changed (some value differs).
+    pub changed: usize,
+    /// Those it removed (in tables still there).
+    pub removed: usize,
+    /// Tables that could not be seeded, each with the reason.
+    #[serde(serialize_with = "not_seeded_with_text")]
+    pub not_seeded: Vec<crate::seed::NotSeeded>,
+    /// What the up did to rows: warnings, not failures (an up may mean to), each with its words.
+    #[serde(serialize_with = "warnings_with_text")]
+    pub up: Vec<DataWarning>,
+    /// Why rows were not checked from this migration on, when they were not.
+    pub stopped: Option<String>,
+}
+
+/// What an up did to a table's rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DataWarning {
+    /// The migration's version.
+    pub version: i64,
+    /// What the table lost.
+    #[serde(flatten)]
+    pub loss: crate::data::TableLoss,
+}
+
+impl std::fmt::Display for DataWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "up of {} {}", self.version, self.loss.words(false))
+    }
+}
+
+fn warnings_with_text<S: serde::Serializer>(items: &[DataWarning], s: S) -> Result<S::Ok, S::Error> {
+    crate::finding::serialize_with_text(items, DataWarning::to_string, s)
+}
+
+fn not_seeded_with_text<S: serde::Serializer>(items: &[crate::seed::NotSeeded], s: S) -> Result<S::Ok, S::Error> {
+    crate::finding::serialize_with_text(items, |n| format!("could not seed {}: {}", n.table, n.reason), s)
+}
+
+impl DataReport {
+    /// `12 rows seeded; the up kept 12 of 12 rows` (and what it changed or removed).
+    pub fn line(&self) -> String {
+        let before = self.kept + self.changed + self.removed;
+        let mut line = format!("{} seeded; the up kept {} of {}", count(self.seeded, "row"), self.kept, count(before, "row"));
+        if self.changed > 0 {
+            line.push_str(&format!(", changed {}", self.changed));
+        }
+        if self.removed > 0 {
+            line.push_str(&format!(", removed {}", self.removed));
+        }
+        line
+    }
 }
 
 impl MigrationReport {
@@ -180,6 +243,7 @@ impl MigrationReport {
             created: Created::default(),
             changes: Vec::new(),
             problems: Vec::new(),
+            data: None,
         }
     }
 
@@ -693,6 +757,18 @@ fn write_migration(o: &mut String, m: &MigrationReport) -> std::fmt::Result {
     }
     if ran && m.changes.is_empty() {
         writeln!(o, "  - Schema: unchanged")?;
+    }
+    if let Some(d) = &m.data {
+        writeln!(o, "  - Data: {}", md(&d.line()))?;
+        for w in &d.up {
+            writeln!(o, "    - {}", md(&w.to_string()))?;
+        }
+        for n in &d.not_seeded {
+            writeln!(o, "    - could not seed {}: {}", md(&n.table), md(&n.reason))?;
+        }
+        if let Some(why) = &d.stopped {
+            writeln!(o, "    - {}", md(why))?;
+        }
     }
     if ran {
         if !c.columns.is_empty() {

@@ -77,6 +77,11 @@ impl Token<'_> {
     }
 }
 
+/// `name` as an SQL identifier: in double quotes, inner quotes doubled.
+pub fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 /// Splits `sql` into tokens, dropping blanks and comments.
 pub fn tokens(sql: &str) -> Vec<Token<'_>> {
     let bytes = sql.as_bytes();

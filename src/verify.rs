@@ -7,8 +7,14 @@
 //!    After a failed or leaky down the database is rebuilt at S(k-1), so one
 //!    defect is reported once, against the migration that has it.
 //! 3. Up again, each compared with its first snapshot (UP→DOWN→UP).
+//!
+//! With data checks on (the default), a few synthetic rows are seeded into the
+//! tables before each up (src/seed.rs); what the up does to rows is said, and
+//! a down must bring every row back, value for value (src/data.rs).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::Connection;
@@ -19,7 +25,8 @@ use crate::engine::{self, Applied};
 use crate::error::Result;
 use crate::lint;
 use crate::migration::{Direction, Migration};
-use crate::report::{Created, DownResult, MigrationReport, Outcome, Report};
+use crate::data::{self, TableRows};
+use crate::report::{Created, DataReport, DataWarning, DownResult, MigrationReport, Outcome, Report};
 use crate::schema::{self, Schema, Snapshots};
 use crate::watch::{Touched, Watch};
 use crate::source::MigrationSet;
@@ -55,10 +62,16 @@ impl Db {
         Ok(Db { watch: Watch::new(&conn), conn, snapshots: Snapshots::default() })
     }
 
-    /// A fresh database with the first `k` migrations applied (they applied before).
-    fn rebuild(set: &MigrationSet, k: usize, budget: Option<Duration>) -> Result<Db> {
+    /// A fresh database with the first `k` migrations applied (they applied
+    /// before), each after the same seeding it had (`trail`), so the rows are
+    /// those the first run had.
+    fn rebuild(set: &MigrationSet, k: usize, budget: Option<Duration>, trail: Option<&Trail>) -> Result<Db> {
         let mut db = Db::fresh()?;
-        for m in &set.migrations()[..k] {
+        for (j, m) in set.migrations()[..k].iter().enumerate() {
+            if let Some(tables) = trail.and_then(|t| t.seeded.get(j)) {
+                let (schema, _) = db.snapshot()?;
+                crate::seed::seed(&db.conn, &only(&schema, tables), SEED_ROWS, seed_for(j))?;
+            }
             engine::run(&db.conn, set, m, Direction::Up, budget)?;
         }
         db.watch.take();
@@ -70,6 +83,66 @@ impl Db {
     fn snapshot(&mut self) -> Result<(Schema, Touched)> {
         let touched = self.watch.take();
         Ok((self.snapshots.update(&self.conn, &touched)?, touched))
+    }
+}
+
+/// Rows per table verify seeds before each up.
+pub const SEED_ROWS: usize = 3;
+
+/// The seed of the rows before up `k`: fixed, so a report is reproducible.
+fn seed_for(k: usize) -> u64 {
+    0x6d69_6772_6170_6c61 ^ (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// `schema` with only the tables named (lowercase) and the tables their foreign keys lead to.
+fn only(schema: &Schema, names: &BTreeSet<String>) -> Schema {
+    let mut keep = names.clone();
+    loop {
+        let parents: Vec<String> = schema
+            .tables
+            .iter()
+            .filter(|t| keep.contains(&t.name.to_lowercase()))
+            .flat_map(|t| t.foreign_keys.iter().map(|fk| fk.target.to_lowercase()))
+            .filter(|p| !keep.contains(p))
+            .collect();
+        if parents.is_empty() {
+            break;
+        }
+        keep.extend(parents);
+    }
+    let tables: Vec<Arc<schema::Table>> = schema.tables.iter().filter(|t| keep.contains(&t.name.to_lowercase())).cloned().collect();
+    Schema { tables, ..schema.clone() }
+}
+
+/// The data side of a verification: which tables each up's seeding filled,
+/// which tables each up touched, and each table's rows at every point they changed.
+#[derive(Default)]
+struct Trail {
+    /// Before up k: the tables seeding topped up (replayed the same after a rebuild).
+    seeded: Vec<BTreeSet<String>>,
+    /// The tables up k may have changed the rows of.
+    touched: Vec<BTreeSet<String>>,
+    /// Per table (lowercase): its rows from point p on (p = 2k: before up k, after
+    /// its seeding; 2k + 1: after up k).
+    rows: HashMap<String, Vec<(usize, Rc<TableRows>)>>,
+}
+
+impl Trail {
+    fn note(&mut self, table: &str, point: usize, rows: TableRows) {
+        self.rows.entry(table.to_lowercase()).or_default().push((point, Rc::new(rows)));
+    }
+
+    /// The rows `table` had at `point`.
+    fn at(&self, table: &str, point: usize) -> Option<Rc<TableRows>> {
+        self.rows.get(&table.to_lowercase())?.iter().rev().find(|(p, _)| *p <= point).map(|(_, r)| r.clone())
+    }
+
+    /// Reads the rows of the tables of `schema` named in `names` as they are at `point`.
+    fn read(&mut self, conn: &Connection, schema: &Schema, names: &BTreeSet<String>, point: usize) -> Result<()> {
+        for table in data::tables(schema).filter(|t| names.contains(&t.name.to_lowercase())) {
+            self.note(&table.name, point, data::read(conn, table)?);
+        }
+        Ok(())
     }
 }
 
@@ -131,9 +204,58 @@ impl History {
     }
 }
 
-/// Runs the whole verification of `set`. `ran_on` names where it runs (a user
-/// agent, or "native …"); `budget` bounds each script's time; `progress` hears of each step.
+/// What up `k` did to the rows: every table it may have changed is read again
+/// and compared with its rows before the up (point 2k); tables it left alone
+/// kept theirs. Notes the new rows (point 2k + 1) and what the up touched.
+#[allow(clippy::too_many_arguments)]
+fn check_up(trail: &mut Trail, conn: &Connection, before: &Schema, now: &Schema, touched: &Touched, k: usize, version: i64, d: &mut DataReport) -> Result<()> {
+    let mut affected = data::affected(touched, now);
+    affected.extend(data::affected(touched, before));
+    for table in data::tables(before) {
+        let name = table.name.to_lowercase();
+        let Some(rows) = trail.at(&name, 2 * k) else { continue };
+        if !affected.contains(&name) {
+            d.kept += rows.rows.len();
+            continue;
+        }
+        // A table the up dropped takes its rows with it: the schema says so.
+        let Some(table_now) = now.tables.iter().find(|t| t.name.eq_ignore_ascii_case(&name)) else { continue };
+        let after = data::read(conn, table_now)?;
+        let c = data::compare(&table_now.name, &rows, &after);
+        d.kept += c.kept;
+        d.changed += c.changed;
+        d.removed += c.removed;
+        d.up.extend(c.losses.into_iter().map(|loss| DataWarning { version, loss }));
+        trail.note(&name, 2 * k + 1, after);
+    }
+    let new: BTreeSet<String> = affected.iter().filter(|n| trail.at(n, 2 * k).is_none()).cloned().collect();
+    trail.read(conn, now, &new, 2 * k + 1)?;
+    trail.touched.push(affected);
+    Ok(())
+}
+
+/// What down `k` lost of the rows its tables had before up `k`: the tables the
+/// up or the down may have changed are compared with their rows then.
+fn check_down(trail: &Trail, conn: &Connection, now: &Schema, touched: &Touched, k: usize) -> Result<Vec<data::TableLoss>> {
+    let mut check = data::affected(touched, now);
+    check.extend(trail.touched.get(k).into_iter().flatten().cloned());
+    let mut lost = Vec::new();
+    for table in data::tables(now).filter(|t| check.contains(&t.name.to_lowercase())) {
+        let Some(before) = trail.at(&table.name, 2 * k) else { continue };
+        lost.extend(data::compare(&table.name, &before, &data::read(conn, table)?).losses);
+    }
+    Ok(lost)
+}
+
+/// Runs the whole verification of `set`, data checks included. `ran_on` names
+/// where it runs (a user agent, or "native …"); `budget` bounds each script's
+/// time; `progress` hears of each step.
 pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progress: &mut dyn FnMut(&Progress)) -> Result<Report> {
+    verify_with(set, ran_on, budget, true, progress)
+}
+
+/// `verify`, with the data checks (seeded rows through every up and down) on or off.
+pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, data_checks: bool, progress: &mut dyn FnMut(&Progress)) -> Result<Report> {
     let migrations = set.migrations();
     let n = migrations.len();
     let total = 3 * n;
@@ -149,9 +271,38 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
     // 1. Up, step by step.
     let mut db = Db::fresh()?;
     let mut snaps: Vec<Schema> = vec![db.snapshots.full(&db.conn)?];
+    let mut trail = data_checks.then(Trail::default);
     for (k, m) in migrations.iter().enumerate() {
         tick(format!("up {}", label(m)));
-        match engine::run(&db.conn, set, m, Direction::Up, budget) {
+        if let Some(trail) = trail.as_mut() {
+            // Top up the tables the last up may have changed (at first, all of them).
+            let candidates: BTreeSet<String> = match k.checked_sub(1) {
+                Some(last) => trail.touched[last].clone(),
+                None => data::tables(&snaps[0]).map(|t| t.name.to_lowercase()).collect(),
+            };
+            let seeded = crate::seed::seed(&db.conn, &only(&snaps[k], &candidates), SEED_ROWS, seed_for(k))?;
+            // What the seeding wrote (triggers' rows too): read as the rows before this up.
+            let written = db.watch.take().written;
+            trail.read(&db.conn, &snaps[k], &written, 2 * k)?;
+            trail.seeded.push(candidates);
+            let rows = seeded.rows.iter().map(|(_, n)| n).sum();
+            reports[k].data = Some(DataReport { seeded: rows, not_seeded: seeded.not_seeded, ..DataReport::default() });
+        }
+        let mut result = engine::run(&db.conn, set, m, Direction::Up, budget);
+        if let (Err(e), Some(_)) = (&result, &trail) {
+            // An up that fails only because of the sample rows (a new UNIQUE index
+            // their values break, say) is not failed for it: it is said, and rows
+            // are not checked from here on.
+            let plain = Db::rebuild(set, k, budget, None)?;
+            if let Ok(a) = engine::run(&plain.conn, set, m, Direction::Up, budget) {
+                let d = reports[k].data.get_or_insert_with(DataReport::default);
+                d.stopped = Some(format!("the up fails on the sample rows ({e}) and passes without them: rows are not checked from here on"));
+                trail = None;
+                db = plain;
+                result = Ok(a);
+            }
+        }
+        match result {
             Ok(a) => {
                 reports[k].up = Outcome::Pass;
                 reports[k].up_ms = Some(ms(&a));
@@ -166,15 +317,15 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
                 // A failed up without migraplay's transaction leaves what it ran: the
                 // staircase starts from the schema before it, so no down is blamed for it.
                 if m.up.transaction != crate::flavor::Transaction::Wrapped {
-                    db = Db::rebuild(set, k, budget)?;
+                    db = Db::rebuild(set, k, budget, trail.as_ref())?;
                 }
                 break;
             }
         }
         // A schema SQLite can no longer read (PRAGMA writable_schema tricks) fails
         // this up like an error would: nothing after it can be trusted.
-        let checked = db.snapshot().and_then(|(now, touched)| Ok((schema::integrity(&db.conn, Some(&touched))?, now)));
-        let (broken, now) = match checked {
+        let checked = db.snapshot().and_then(|(now, touched)| Ok((schema::integrity(&db.conn, Some(&touched))?, now, touched)));
+        let (broken, now, touched) = match checked {
             Ok(checked) => checked,
             Err(e) => {
                 reports[k].up = Outcome::Fail;
@@ -182,10 +333,14 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
                 for later in &mut reports[k + 1..] {
                     later.problems.push(Problem::NotTested { stage: Stage::Up, after: Stage::Up, migration: named(m) });
                 }
-                db = Db::rebuild(set, k, budget)?;
+                db = Db::rebuild(set, k, budget, trail.as_ref())?;
                 break;
             }
         };
+        if let Some(trail) = trail.as_mut() {
+            let d = reports[k].data.get_or_insert_with(DataReport::default);
+            check_up(trail, &db.conn, &snaps[k], &now, &touched, k, m.version, d)?;
+        }
         let changes = diff::diff(&snaps[k], &now);
         history.note(k, &changes);
         reports[k].created = Created::from_changes(&changes, &now);
@@ -202,14 +357,15 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
         let report = &mut reports[k];
         if m.down.is_none() {
             report.down = DownResult::None;
-            db = Db::rebuild(set, k, budget)?;
+            db = Db::rebuild(set, k, budget, trail.as_ref())?;
             continue;
         }
         match engine::run(&db.conn, set, m, Direction::Down, budget) {
             Ok(a) => {
                 report.down_ms = Some(ms(&a));
                 down_log.push(a.to_string());
-                let diffs = diff::diff(&snaps[k], &db.snapshot()?.0);
+                let (now, touched) = db.snapshot()?;
+                let diffs = diff::diff(&snaps[k], &now);
                 report.down = if diffs.is_empty() { DownResult::Pass } else { DownResult::Fail };
                 let down = m.down.as_ref().expect("checked above");
                 if !diffs.is_empty() && crate::script::split(down.text()).is_empty() {
@@ -219,14 +375,24 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
                     let origin = history.origin(d, Stage::Down, k, migrations);
                     report.problems.push(Problem::Differs { stage: Stage::Down, difference: d.clone(), origin });
                 }
-                if !diffs.is_empty() {
-                    db = Db::rebuild(set, k, budget)?;
+                // The schema is back: are the rows? (A down that loses them fails; the
+                // database is then rebuilt, so the loss is blamed on this down alone.)
+                let lost = match (&trail, diffs.is_empty()) {
+                    (Some(trail), true) => check_down(trail, &db.conn, &now, &touched, k)?,
+                    _ => Vec::new(),
+                };
+                if !lost.is_empty() {
+                    report.down = DownResult::Fail;
+                    report.problems.extend(lost.into_iter().map(|loss| Problem::Data { stage: Stage::Down, version: m.version, loss }));
+                }
+                if report.down == DownResult::Fail {
+                    db = Db::rebuild(set, k, budget, trail.as_ref())?;
                 }
             }
             Err(e) => {
                 report.down = DownResult::Error;
                 report.problems.push(Problem::failed(Stage::Down, &e));
-                db = Db::rebuild(set, k, budget)?;
+                db = Db::rebuild(set, k, budget, trail.as_ref())?;
             }
         }
     }

@@ -26,6 +26,10 @@ pub struct Touched {
     /// A pragma was set (`foreign_keys`, `writable_schema`, …): what SQLite
     /// guarantees may no longer hold anywhere, so check the whole database.
     pub pragmas: bool,
+    /// Tables (lowercase) a statement inserted into, updated or deleted from
+    /// (as prepared; triggers' statements included; `sqlite_` tables not).
+    /// Not a schema change: verify's data checks read only these rows again.
+    pub written: BTreeSet<String>,
 }
 
 thread_local! {
@@ -104,6 +108,14 @@ extern "C" fn note(data: *mut c_void, action: c_int, a1: *const c_char, a2: *con
             }
             return ffi::SQLITE_OK;
         }
+        ffi::SQLITE_INSERT | ffi::SQLITE_UPDATE | ffi::SQLITE_DELETE => {
+            if let (Some(table), Ok(mut t)) = (unsafe { text(a1) }, unsafe { touched(data) }.try_borrow_mut()) {
+                if !table.starts_with("sqlite_") && !t.written.contains(&table) {
+                    t.written.insert(table);
+                }
+            }
+            return ffi::SQLITE_OK;
+        }
         ffi::SQLITE_ALTER_TABLE => None,
         ffi::SQLITE_CREATE_TABLE
         | ffi::SQLITE_CREATE_TEMP_TABLE
@@ -169,8 +181,10 @@ mod test {
         let t = watch.take();
         assert!(!t.everything);
         assert_eq!(t.names.into_iter().collect::<Vec<_>>(), ["a", "b", "v"]);
-        conn.execute_batch("INSERT INTO a VALUES (1); SELECT * FROM b;").unwrap();
-        assert_eq!(watch.take(), Touched::default(), "data changes are not schema changes");
+        conn.execute_batch("INSERT INTO a VALUES (1); SELECT * FROM b; UPDATE b SET y = 2; DELETE FROM b;").unwrap();
+        let written = watch.take();
+        assert_eq!(written.written.into_iter().collect::<Vec<_>>(), ["a", "b"], "data changes are noted apart");
+        assert!(written.names.is_empty() && !written.everything, "data changes are not schema changes");
         conn.execute_batch("ALTER TABLE a ADD COLUMN z;").unwrap();
         assert!(watch.take().everything);
         conn.execute_batch("PRAGMA foreign_keys;").unwrap();

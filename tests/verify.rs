@@ -298,3 +298,74 @@ fn what_a_failed_up_without_a_transaction_left_is_not_blamed_on_an_earlier_down(
     assert_eq!(r.migrations[0].status, Status::Pass, "{:?}", problems(&r));
     assert_eq!(r.migrations[1].status, Status::Fail);
 }
+
+// --- data: seeded rows through every up and down -------------------------------
+
+fn data(r: &Report, k: usize) -> &migraplay::DataReport {
+    r.migrations[k].data.as_ref().expect("data checks are on by default")
+}
+
+#[test]
+fn a_down_whose_rebuild_forgets_a_column_loses_it_and_fails() {
+    let r = run("data_rebuild_forgets_column");
+    assert_eq!(problems(&r), [(1, vec![]), (2, vec!["down of 2 loses remote_id in 3 rows of replications".to_string()])]);
+    assert_eq!(r.migrations[1].down, DownResult::Fail);
+    let d = data(&r, 1);
+    assert_eq!((d.seeded, d.kept, d.changed, d.removed), (3, 3, 0, 0), "the up's own rebuild copies every column");
+    assert!(d.up.is_empty() && d.not_seeded.is_empty());
+    assert_eq!(r.migrations[0].status, Status::Pass);
+}
+
+#[test]
+fn a_down_that_recreates_a_table_empty_fails_and_the_report_says_how_many_rows_it_had() {
+    let r = run("data_down_recreates_empty");
+    assert_eq!(problems(&r), [(1, vec![]), (2, vec!["down of 2 leaves sweeps empty (3 rows before)".to_string()])]);
+    let md = r.to_markdown();
+    assert!(md.contains("  - Data: 3 rows seeded; the up kept 0 of 0 rows\n"), "{md}");
+    let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    let problem = &json["migrations"][1]["problems"][0];
+    assert_eq!(problem["kind"], "data");
+    assert_eq!(problem["loss"]["what"], "emptied");
+    assert_eq!(problem["loss"]["table"], "sweeps");
+    assert_eq!(problem["loss"]["before"], 3);
+}
+
+#[test]
+fn checks_ins_lengths_json_strict_without_rowid_generated_and_self_references_are_seeded_and_survive_a_rename_round_trip() {
+    let r = run("data_shapes");
+    assert!(r.ok, "{:?}", problems(&r));
+    let d = data(&r, 1);
+    assert_eq!(d.seeded, 9, "three rows in each of the three tables");
+    assert!(d.not_seeded.is_empty() && d.up.is_empty() && d.changed == 0 && d.removed == 0, "{d:?}");
+}
+
+#[test]
+fn an_up_that_rewrites_rows_is_a_warning_not_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, sql) in [
+        ("1_t.up.sql", "CREATE TABLE invoices (id INTEGER PRIMARY KEY, expiry INTEGER NOT NULL);"),
+        ("1_t.down.sql", "DROP TABLE invoices;"),
+        ("2_fix.up.sql", "UPDATE invoices SET expiry = 86400;"),
+        ("3_purge.up.sql", "DELETE FROM invoices WHERE id > 1;"),
+    ] {
+        std::fs::write(dir.path().join(name), sql).unwrap();
+    }
+    let r = verify(&MigrationSet::from_dir(dir.path()).unwrap(), "test", None, &mut |_| {}).unwrap();
+    let warnings = |k: usize| data(&r, k).up.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    assert_eq!(warnings(1), ["up of 2 changes expiry in 3 rows of invoices"]);
+    assert_eq!(warnings(2), ["up of 3 removes 2 of 3 rows from invoices"]);
+    assert_eq!(r.migrations[1].status, Status::Pass, "an up may mean to change rows: it is said, not failed");
+}
+
+#[test]
+fn data_checks_can_be_turned_off() {
+    let set = MigrationSet::from_dir(&fixture("data_down_recreates_empty")).unwrap();
+    let r = migraplay::verify_with(&set, "test", None, false, &mut |_| {}).unwrap();
+    assert!(r.ok && r.migrations.iter().all(|m| m.data.is_none()));
+    let (code, out, _) = cli(&["verify", fixture("data_down_recreates_empty").to_str().unwrap(), "--data", "off"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains("- Data:"));
+    let (code, out, _) = cli(&["verify", fixture("data_down_recreates_empty").to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("down of 2 leaves sweeps empty (3 rows before)"), "{out}");
+}

@@ -74,6 +74,10 @@ enum Command {
         /// Lint rules: `style=off` hides the style rules (IF [NOT] EXISTS); safety rules always run.
         #[arg(long, value_name = "style=on|off", default_value = "style=on", value_parser = ["style=on", "style=off"])]
         lint: String,
+        /// Data checks: seed a few rows into every table before each up, and check
+        /// they live through the up and come back after the down. `off` checks the schema only.
+        #[arg(long, value_name = "on|off", default_value = "on", value_parser = ["on", "off"])]
+        data: String,
     },
     /// Serve the built page (see `make dist`) on 127.0.0.1.
     Serve {
@@ -117,9 +121,9 @@ fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     migraplay::set_memory_budget((args.memory > 0).then(|| args.memory.saturating_mul(1024 * 1024)));
     match &args.command {
         Command::Serve { port, root } => return crate::serve::serve(root, *port).map(|()| ExitCode::SUCCESS),
-        Command::Verify { dir, format, out, lint } => {
-            let style_lint = lint == "style=on";
-            return verify(dir.as_ref().or(args.dir.as_ref()), args.flavor, *format, out.as_ref(), style_lint, budget(args.timeout)?);
+        Command::Verify { dir, format, out, lint, data } => {
+            let checks = Checks { style_lint: lint == "style=on", data: data == "on" };
+            return verify(dir.as_ref().or(args.dir.as_ref()), args.flavor, *format, out.as_ref(), checks, budget(args.timeout)?);
         }
         _ => {}
     }
@@ -175,12 +179,21 @@ fn budget(seconds: f64) -> Result<Option<Duration>, String> {
     }
 }
 
+/// What verify checks beyond the schema.
+#[derive(Debug, Clone, Copy)]
+struct Checks {
+    /// The style rules' warnings are shown.
+    style_lint: bool,
+    /// Seeded rows are checked through every up and down.
+    data: bool,
+}
+
 fn verify(
     dir: Option<&PathBuf>,
     flavor: Option<migraplay::Flavor>,
     format: Format,
     out: Option<&PathBuf>,
-    style_lint: bool,
+    checks: Checks,
     budget: Option<Duration>,
 ) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let set = match load(dir, flavor) {
@@ -191,8 +204,8 @@ fn verify(
         }
     };
     let ran_on = format!("native ({} {}, migraplay CLI)", std::env::consts::OS, std::env::consts::ARCH);
-    let mut report = migraplay::verify(&set, &ran_on, budget, &mut |_| {})?;
-    report.set_style_lint(style_lint);
+    let mut report = migraplay::verify_with(&set, &ran_on, budget, checks.data, &mut |_| {})?;
+    report.set_style_lint(checks.style_lint);
     let text = match format {
         Format::Md => report.to_markdown(),
         Format::Json => report.to_json(),
