@@ -424,7 +424,7 @@ fn fk_text(fk: &ForeignKey) -> String {
 
 /// A DEFAULT that is a plain literal, as the value it gives.
 fn literal(default: &Sql) -> Option<Value> {
-    let toks = sqltext::tokens(&default.text);
+    let toks = tokens(&default.text);
     let mut toks: &[Token<'_>] = &toks;
     while toks.len() >= 2 && toks[0].is_punct('(') && toks[toks.len() - 1].is_punct(')') {
         toks = &toks[1..toks.len() - 1];
@@ -441,6 +441,42 @@ fn literal(default: &Sql) -> Option<Value> {
     }
 }
 
+/// `sqltext::tokens`, with a number written `1.5` or `2.5e-3` one token (the
+/// tokenizer splits at `.` and `-`, which is enough for names but not here).
+fn tokens(src: &str) -> Vec<Token<'_>> {
+    let bytes = src.as_bytes();
+    let mut out: Vec<Token<'_>> = Vec::new();
+    let mut end = 0;
+    for t in sqltext::tokens(src) {
+        if t.offset < end {
+            continue;
+        }
+        if t.kind != Kind::Word || !t.text.starts_with(|c: char| c.is_ascii_digit()) || t.text.starts_with("0x") || t.text.starts_with("0X") {
+            out.push(t);
+            continue;
+        }
+        let digits = |mut i: usize| {
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            i
+        };
+        let mut i = digits(t.offset);
+        if bytes.get(i) == Some(&b'.') {
+            i = digits(i + 1);
+        }
+        if matches!(bytes.get(i), Some(b'e' | b'E')) {
+            let sign = usize::from(matches!(bytes.get(i + 1), Some(b'+' | b'-')));
+            if bytes.get(i + 1 + sign).is_some_and(u8::is_ascii_digit) {
+                i = digits(i + 1 + sign);
+            }
+        }
+        end = i.max(t.end());
+        out.push(Token { kind: Kind::Word, text: &src[t.offset..end], offset: t.offset });
+    }
+    out
+}
+
 fn number(text: &str) -> Option<Value> {
     if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
         return u64::from_str_radix(hex, 16).ok().map(|v| Value::Integer(v as i64));
@@ -450,6 +486,14 @@ fn number(text: &str) -> Option<Value> {
     }
     let text = text.replace('_', "");
     text.parse::<i64>().map(Value::Integer).ok().or_else(|| text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Value::Real))
+}
+
+fn real(v: &Value) -> Option<f64> {
+    match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Real(f) => Some(*f),
+        _ => None,
+    }
 }
 
 fn negate(v: Value) -> Value {
@@ -468,7 +512,7 @@ fn candidates(table: &Table, col: &Column, rowid: bool) -> Vec<Cand> {
         out.push(Cand::Seq);
     }
     for check in &table.checks {
-        let toks = sqltext::tokens(&check.text);
+        let toks = tokens(&check.text);
         if toks.iter().any(|t| matches!(t.kind, Kind::Word | Kind::Quoted) && t.name().eq_ignore_ascii_case(&col.name)) {
             from_check(&toks, &mut out);
         }
@@ -522,8 +566,11 @@ fn from_check(toks: &[Token<'_>], out: &mut Vec<Cand>) {
                 out.push(Cand::Const(Value::Text(text)));
             }
         } else if let Some(v) = number(t.text) {
-            let negative = i > 0 && toks[i - 1].is_punct('-') && (i < 2 || matches!(toks[i - 2].kind, Kind::Punct | Kind::Word) && !toks[i - 2].is_punct(')'));
-            numbers.push(if negative { negate(v) } else { v });
+            // `x >= -5` or `a - 5`: telling a sign from a minus needs a parser; both are only candidates.
+            if i > 0 && toks[i - 1].is_punct('-') {
+                numbers.push(negate(v.clone()));
+            }
+            numbers.push(v);
         }
     }
     if length {
@@ -537,7 +584,15 @@ fn from_check(toks: &[Token<'_>], out: &mut Vec<Cand>) {
             }
         }
     }
-    for n in numbers {
+    // Between two bounds: `x > 0.5 AND x < 0.9` has no neighbour of a bound inside.
+    let mids: Vec<Value> = numbers
+        .windows(2)
+        .filter_map(|w| match (&w[0], &w[1]) {
+            (Value::Integer(a), Value::Integer(b)) => Some(Value::Integer(((*a as i128 + *b as i128) / 2) as i64)),
+            (a, b) => Some(Value::Real((real(a)? + real(b)?) / 2.0)),
+        })
+        .collect();
+    for n in numbers.into_iter().chain(mids) {
         out.push(Cand::Const(n.clone()));
         match n {
             Value::Integer(i) => out.extend([Cand::Const(Value::Integer(i.saturating_add(1))), Cand::Const(Value::Integer(i.saturating_sub(1)))]),
@@ -825,4 +880,54 @@ fn reason(table: &Table, message: &str) -> String {
         return table.foreign_keys.iter().map(fk_text).collect::<Vec<_>>().join("; ");
     }
     message.to_string()
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn defaults_that_are_literals_are_read_as_their_values() {
+        let lit = |s: &str| literal(&Sql::new(s));
+        assert_eq!(lit("0"), Some(Value::Integer(0)));
+        assert_eq!(lit("(-1.5)"), Some(Value::Real(-1.5)));
+        assert_eq!(lit("'it''s'"), Some(Value::Text("it's".into())));
+        assert_eq!(lit("TRUE"), Some(Value::Integer(1)));
+        assert_eq!(lit("0x10"), Some(Value::Integer(16)));
+        assert_eq!(lit("CURRENT_TIMESTAMP"), None);
+        assert_eq!(lit("(1 + 1)"), None);
+    }
+
+    #[test]
+    fn letters_have_the_asked_length_and_differ_by_row() {
+        assert_eq!(letters(0, 3), "aaa");
+        assert_eq!(letters(1, 3), "aab");
+        assert_eq!(letters(27, 2), "bb");
+        assert_eq!(letters(5, 0), "");
+    }
+
+    #[test]
+    fn the_generator_is_the_same_everywhere() {
+        let mut a = Rng(42);
+        let mut b = Rng(42);
+        let xs: Vec<u64> = (0..4).map(|_| a.next()).collect();
+        assert_eq!(xs, (0..4).map(|_| b.next()).collect::<Vec<_>>());
+        assert_ne!(Rng(43).next(), xs[0]);
+        assert_eq!(Rng(0).below(0), 0);
+    }
+
+    #[test]
+    fn check_constants_bounds_and_lengths_become_candidates() {
+        let mut out = Vec::new();
+        from_check(&tokens("length(name) BETWEEN 3 AND 5 AND x IN ('a', 'b') AND y >= -2"), &mut out);
+        assert!(out.contains(&Cand::TextLen(3)) && out.contains(&Cand::TextLen(5)));
+        assert!(out.contains(&Cand::Const(Value::Text("a".into()))));
+        assert!(out.contains(&Cand::Const(Value::Integer(-2))) && out.contains(&Cand::Const(Value::Integer(-1))));
+        let mut out = Vec::new();
+        from_check(&tokens("typeof(x) = 'integer'"), &mut out);
+        assert_eq!(out, [Cand::Int]);
+        let mut out = Vec::new();
+        from_check(&tokens("price > 0.5 AND rate < 2.5e-3"), &mut out);
+        assert!(out.contains(&Cand::Const(Value::Real(1.0))) && out.contains(&Cand::Const(Value::Real(0.0025))));
+    }
 }

@@ -118,14 +118,16 @@ fn checks_with_in_lists_between_bounds_lengths_and_typeof_are_satisfied() {
              score INTEGER NOT NULL UNIQUE CHECK (score >= 10 AND score < 20),
              name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 3 AND 5),
              x NOT NULL CHECK (typeof(x) = 'integer'),
-             kind TEXT NOT NULL UNIQUE CHECK (kind IN ('a', 'b', 'c')));",
+             kind TEXT NOT NULL UNIQUE CHECK (kind IN ('a', 'b', 'c')),
+             ratio REAL NOT NULL CHECK (ratio > 0.5 AND ratio < 0.9));",
         &["t"],
     );
     let conn = pg.connection();
     let bad: i64 = conn
         .query_row(
             "SELECT count(*) FROM t WHERE status NOT IN ('draft', 'sent', 'paid') OR pct NOT BETWEEN 0 AND 100
-                OR score < 10 OR score >= 20 OR length(name) NOT BETWEEN 3 AND 5 OR typeof(x) <> 'integer'",
+                OR score < 10 OR score >= 20 OR length(name) NOT BETWEEN 3 AND 5 OR typeof(x) <> 'integer'
+                OR ratio <= 0.5 OR ratio >= 0.9",
             [],
             |r| r.get(0),
         )
@@ -275,4 +277,75 @@ fn another_seed_may_make_other_rows_but_as_many() {
     let (one, two) = (db(sql), db(sql));
     assert_eq!(seeded(&one, 1).rows, seeded(&two, 2).rows);
     assert_eq!(count(one.connection(), "t"), count(two.connection(), "t"));
+}
+
+#[test]
+fn odd_names_empty_types_and_quotes_in_values_are_handled() {
+    seeds_cleanly(
+        "CREATE TABLE \"we\"\"ird tbl é\" (\"co\"\"l\" UNIQUE NOT NULL, [sp ace] TEXT CHECK (length([sp ace]) > 2), `x.y` , \"日本\" NOT NULL);
+         CREATE TABLE \"a.b\" (id INTEGER PRIMARY KEY, ref NOT NULL REFERENCES \"we\"\"ird tbl é\" (\"co\"\"l\"), CHECK (\"ref\" IS NOT NULL));
+         CREATE TABLE \"select\" (\"from\" INTEGER PRIMARY KEY, \"where\" TEXT CHECK (\"where\" LIKE 'w%'));",
+        &["we\"ird tbl é", "a.b", "select"],
+    );
+}
+
+#[test]
+fn a_cycle_starts_at_the_table_whose_reference_may_be_null() {
+    let pg = seeds_cleanly(
+        "PRAGMA foreign_keys = OFF;
+         CREATE TABLE a (id INTEGER PRIMARY KEY, b_id INTEGER NOT NULL REFERENCES b(id));
+         CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a(id));
+         PRAGMA foreign_keys = ON;",
+        &["a", "b"],
+    );
+    let s = seeded(&db("CREATE TABLE x (id INTEGER PRIMARY KEY, y_id INTEGER NOT NULL REFERENCES y(id));
+                        CREATE TABLE y (id INTEGER PRIMARY KEY, x_id INTEGER NOT NULL REFERENCES x(id));"), 42);
+    assert_eq!(
+        s.not_seeded,
+        [
+            NotSeeded { table: "x".into(), reason: "FOREIGN KEY (y_id) REFERENCES y (id): y has no rows".into() },
+            NotSeeded { table: "y".into(), reason: "FOREIGN KEY (x_id) REFERENCES x (id): x could not be seeded".into() },
+        ]
+    );
+    drop(pg);
+}
+
+#[test]
+fn on_conflict_replace_never_replaces_a_users_row_and_triggers_may_refuse_values() {
+    let pg = db(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY ON CONFLICT REPLACE, code TEXT UNIQUE ON CONFLICT REPLACE NOT NULL);
+         INSERT INTO t VALUES (1, 'code 2');
+         CREATE TABLE log (msg TEXT);
+         CREATE TABLE guarded (v INTEGER NOT NULL);
+         CREATE TRIGGER no_small BEFORE INSERT ON guarded WHEN NEW.v < 3 BEGIN SELECT RAISE(ABORT, 'v too small'); END;
+         CREATE TRIGGER audit AFTER INSERT ON guarded BEGIN INSERT INTO log VALUES ('added ' || NEW.v); END;",
+    );
+    let s = seeded(&pg, 42);
+    assert_eq!(s.not_seeded, []);
+    let conn = pg.connection();
+    assert_eq!(column::<String>(conn, "SELECT code FROM t WHERE id = 1"), ["code 2"], "the user's row stays");
+    assert_eq!(count(conn, "t"), 3);
+    assert_eq!(count(conn, "guarded"), 3);
+    let small: i64 = conn.query_row("SELECT count(*) FROM guarded WHERE v < 3", [], |r| r.get(0)).unwrap();
+    assert_eq!(small, 0);
+    sound(conn);
+}
+
+#[test]
+fn a_missing_parent_table_or_a_broken_trigger_is_reported_not_a_panic() {
+    let s = seeded(
+        &db("PRAGMA foreign_keys = OFF;
+             CREATE TABLE orphan (id INTEGER PRIMARY KEY, gone_id INTEGER NOT NULL REFERENCES gone(id));
+             CREATE TABLE f (v TEXT NOT NULL);
+             CREATE TRIGGER broken AFTER INSERT ON f BEGIN INSERT INTO nowhere VALUES (NEW.v); END;
+             PRAGMA foreign_keys = ON;"),
+        42,
+    );
+    assert_eq!(
+        s.not_seeded,
+        [
+            NotSeeded { table: "f".into(), reason: "no such table: main.nowhere".into() },
+            NotSeeded { table: "orphan".into(), reason: "FOREIGN KEY (gone_id) REFERENCES gone (id): gone has no rows".into() },
+        ]
+    );
 }
