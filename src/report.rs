@@ -160,7 +160,8 @@ pub struct MigrationReport {
     /// Every problem found; empty when it passed.
     #[serde(serialize_with = "crate::finding::with_text")]
     pub problems: Vec<Problem>,
-    /// What the seeded rows went through (none when data checks are off).
+    /// What the seeded rows went through (none when data checks are off), with its line as `text`.
+    #[serde(serialize_with = "data_with_text")]
     pub data: Option<DataReport>,
 }
 
@@ -200,6 +201,16 @@ impl std::fmt::Display for DataWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "up of {} {}", self.version, self.loss.words(false))
     }
+}
+
+fn data_with_text<S: serde::Serializer>(data: &Option<DataReport>, s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Shown<'a> {
+        #[serde(flatten)]
+        value: &'a DataReport,
+        text: String,
+    }
+    data.as_ref().map(|value| Shown { value, text: value.line() }).serialize(s)
 }
 
 fn warnings_with_text<S: serde::Serializer>(items: &[DataWarning], s: S) -> Result<S::Ok, S::Error> {

@@ -151,6 +151,9 @@ pub struct LogLine {
     pub applied: Applied,
 }
 
+/// The seed of *Fill with sample rows*: the same rows every time.
+const SAMPLE_SEED: u64 = 42;
+
 /// What an action did, and what to show now.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
@@ -167,6 +170,8 @@ pub struct Outcome {
     pub changes: Vec<Difference>,
     /// A console run's results.
     pub console: Option<ConsoleRun>,
+    /// What *Fill with sample rows* added, and what it could not fill.
+    pub seeded: Option<crate::seed::Seeded>,
     /// The view now.
     pub view: View,
 }
@@ -251,7 +256,7 @@ impl Session {
     }
 
     fn outcome(&self, ok: bool, changed: bool, error: Option<ErrorValue>) -> Outcome {
-        Outcome { ok, changed, error, log: Vec::new(), changes: Vec::new(), console: None, view: self.view.clone() }
+        Outcome { ok, changed, error, log: Vec::new(), changes: Vec::new(), console: None, seeded: None, view: self.view.clone() }
     }
 
     /// Takes `pg` from `source` if its view can be built; else keeps everything.
@@ -416,7 +421,26 @@ impl Session {
             }
             Err(e) => error.or(Some(ErrorValue::from(&e))),
         };
-        Outcome { ok: error.is_none(), changed, error, log, changes, console, view: self.view.clone() }
+        Outcome { ok: error.is_none(), changed, error, log, changes, console, seeded: None, view: self.view.clone() }
+    }
+
+    /// Fills every table with sample rows (verify's: a few each, satisfying the
+    /// schema, the same every time), so data can be seen moving through the
+    /// steps and in the console. A table already holding that many is left alone.
+    pub fn fill_sample_rows(&mut self) -> Outcome {
+        let schema = match self.pg.schema() {
+            Ok(schema) => schema,
+            Err(e) => return self.refused(&e),
+        };
+        match crate::seed::seed(self.pg.connection(), &schema, crate::verify::SEED_ROWS, SAMPLE_SEED) {
+            Ok(seeded) => {
+                let changed = !seeded.rows.is_empty();
+                let mut outcome = self.after_change(changed, None, Vec::new(), Vec::new(), None);
+                outcome.seeded = Some(seeded);
+                outcome
+            }
+            Err(e) => self.refused(&e),
+        }
     }
 
     /// Runs ad-hoc SQL, keeping at most `max_rows` rows per statement and cutting

@@ -170,6 +170,8 @@ pub struct Actions {
     pub export: Able,
     /// Share link.
     pub share: Able,
+    /// Fill with sample rows.
+    pub fill_sample_rows: Able,
 }
 
 /// The drift line.
@@ -264,6 +266,7 @@ pub fn build(pg: &Playground, source: &Source, imported: Option<&str>) -> Result
         Ok(_) => Able::yes(),
     };
     let bundled = source.kind == SourceKind::Bundled;
+    let schema = pg.schema()?;
     let actions = Actions {
         apply_next: step(set, &applied, Target::Next, "every migration is applied"),
         revert_last: step(set, &applied, Target::Last, "nothing is applied"),
@@ -276,13 +279,13 @@ pub fn build(pg: &Playground, source: &Source, imported: Option<&str>) -> Result
         reset_database: Able::yes(),
         export: Able::yes(),
         share: Able::yes(),
+        fill_sample_rows: if crate::data::tables(&schema).next().is_none() { Able::no("there is no table to fill") } else { Able::yes() },
     };
 
     let drift = plan::drift(set, &status);
     let prefix = imported.map_or_else(|| "Drift: ".to_string(), |file| format!("Compared with {file}: "));
     let drift = DriftLine { text: format!("{prefix}{}", drift.text), bad: drift.bad, shown: drift.bad || imported.is_some() };
 
-    let schema = pg.schema()?;
     let diagram = layout(&schema);
     Ok(View {
         sqlite_version: crate::sqlite_version().to_string(),

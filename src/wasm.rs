@@ -281,6 +281,13 @@ impl JsSession {
         to_js(&outcome)
     }
 
+    /// Fills every table with a few sample rows; the outcome's `seeded` is
+    /// `{rows: [[table, n]], not_seeded: [{table, reason}]}`.
+    #[wasm_bindgen(js_name = fillSampleRows)]
+    pub fn fill_sample_rows(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.fill_sample_rows())
+    }
+
     /// Runs ad-hoc SQL; the outcome's `console` is `{outputs, error}`.
     pub fn console(&mut self, sql: &str, max_rows: usize) -> Result<JsValue, JsValue> {
         to_js(&self.inner.console(sql, max_rows))

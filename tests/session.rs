@@ -382,3 +382,19 @@ fn the_view_serializes_in_snake_case_with_rows_targets_and_actions() {
     assert_eq!(json["rows"][0]["up_file"], "20250115010000_create_tasks.up.sql");
     assert_eq!(json["limits"]["max_file_bytes"], 4 * 1024 * 1024);
 }
+
+#[test]
+fn fill_with_sample_rows_fills_every_table_once_and_says_so() {
+    let mut s = Session::bundled().unwrap();
+    assert!(s.apply_all().ok);
+    let filled = s.fill_sample_rows();
+    assert!(filled.ok && filled.changed);
+    let seeded = filled.seeded.unwrap();
+    assert_eq!(seeded.rows.len(), 6, "{seeded:?}");
+    assert!(seeded.rows.iter().all(|(_, n)| *n == 3) && seeded.not_seeded.is_empty(), "{seeded:?}");
+    let run = s.console("SELECT count(*) FROM workflow_tasks;", 10).console.unwrap();
+    assert_eq!(run.outputs[0].rows, [[migraplay::Value::Integer(3)]]);
+    let again = s.fill_sample_rows();
+    assert!(again.ok && !again.changed, "full tables get no more");
+    assert!(again.seeded.unwrap().rows.is_empty());
+}

@@ -73,7 +73,7 @@ async function start({ id = null, timeBudgetMs = 5000, memoryBudgetMib = 256, re
 
 // The operations the page may ask for, each a method of the Session that returns an outcome.
 const ACTIONS = new Set(['applyNext', 'revertLast', 'applyAll', 'revertAll', 'migrateTo', 'load', 'loadBundled', 'readAs',
-  'edit', 'paste', 'importDatabase', 'resetDatabase', 'console']);
+  'edit', 'paste', 'importDatabase', 'resetDatabase', 'console', 'fillSampleRows']);
 
 self.onmessage = async ({ data: { id, op, args = [] } }) => {
   try {

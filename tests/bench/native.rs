@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use migraplay::{verify, MigrationSet, Playground, Target};
+use migraplay::{verify_with, MigrationSet, Playground, Target};
 
 fn time(runs: usize, mut f: impl FnMut()) -> Vec<f64> {
     (0..runs)
@@ -40,13 +40,16 @@ fn main() {
             assert_eq!(pg.migrate(Target::Up(None)).unwrap().len(), set.migrations().len());
         });
         out.push(serde_json::json!({ "case": format!("apply all, {name}"), "engine": "native", "runs": apply }));
-        let check = time(*runs, || {
-            let set = MigrationSet::from_files(files.clone()).unwrap();
-            let report = verify(&set, "bench", None, &mut |_| {}).unwrap();
-            assert!(report.ok);
-            std::hint::black_box((report.to_markdown(), report.to_json()));
-        });
-        out.push(serde_json::json!({ "case": format!("verify, {name}"), "engine": "native", "runs": check }));
+        // Verify with its data checks (the default), and with the schema alone (--data off).
+        for (case, data) in [("verify", true), ("verify, schema only", false)] {
+            let check = time(*runs, || {
+                let set = MigrationSet::from_files(files.clone()).unwrap();
+                let report = verify_with(&set, "bench", None, data, &mut |_| {}).unwrap();
+                assert!(report.ok);
+                std::hint::black_box((report.to_markdown(), report.to_json()));
+            });
+            out.push(serde_json::json!({ "case": format!("{case}, {name}"), "engine": "native", "runs": check }));
+        }
     }
     println!("{}", serde_json::Value::Array(out));
 }

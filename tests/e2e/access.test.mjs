@@ -199,3 +199,25 @@ test('keyboard: the console editor and the file editor can be left with Escape, 
   assert.deepEqual(problems, []);
   await page.context().close();
 });
+
+test('axe: a stale verdict, a link offered, and the list of saved playgrounds', async () => {
+  const { page, problems, context } = await open();
+  await page.click('#verify');
+  await page.waitForFunction(() => document.querySelector('#verify-summary').matches('.pass, .fail'));
+  await page.click('#share');
+  const { hash } = new URL(await page.locator('#share-link').inputValue());
+  await page.setInputFiles('#files', fixture('rebuild_loses_constraints',
+    '1_create_accounts.up.sql', '1_create_accounts.down.sql', '2_add_plan.up.sql', '2_add_plan.down.sql'));
+  await page.waitForSelector('#verify-stale:not([hidden])');
+  const { page: other } = await open('', { context }); // a second tab saves a second playground
+  await other.click('#apply-next');
+  await progress(other, 'Apply next: 1 migration');
+  await page.bringToFront();
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  await page.waitForSelector('#link-offer:not([hidden])');
+  await page.click('#playgrounds summary');
+  await page.waitForFunction(() => document.querySelectorAll('#playground-list li').length === 2);
+  await audit(page, 'with a stale verdict, a link offered and the saved playgrounds listed');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

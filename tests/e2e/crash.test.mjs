@@ -2,15 +2,13 @@
 // (make dist-test; the product's API has no crashForTests).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, open, fixture, badges, tableNames, progress } from './harness.mjs';
+import { setup, open, loadFixture, INDEX_LEFT_BEHIND, fixture, badges, tableNames, progress } from './harness.mjs';
 
 setup({ testHooks: true });
 
 test('a panic inside wasm shows an error and a new worker keeps the set and the database', async () => {
   const { page, context } = await open('?test-hooks');
-  await page.setInputFiles('#files', fixture('index_left_behind',
-    '1_create_things.up.sql', '1_create_things.down.sql', '2_index_b.up.sql', '2_index_b.down.sql'));
-  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
+  await loadFixture(page, 'index_left_behind', INDEX_LEFT_BEHIND, 2);
   await page.click('#apply-next');
   await progress(page, 'Apply next: 1 migration');
   await page.evaluate(() => document.querySelector('#apply-all').dispatchEvent(new CustomEvent('crash-for-tests', { bubbles: true })));

@@ -92,3 +92,12 @@ export const tableNames = (page) => page.locator('#tables .table-card .name').al
 export const badges = (page) => page.locator('#migrations tbody .badge').allTextContents();
 export const progress = (page, prefix) => page.waitForFunction(
   (p) => document.querySelector('#progress').textContent.startsWith(p), prefix);
+
+/** Loads the migrations of fixture `name` (its files named) with Load files, and waits for `rows` rows. */
+export async function loadFixture(page, name, files, rows) {
+  await page.setInputFiles('#files', fixture(name, ...files));
+  await page.waitForFunction((n) => document.querySelectorAll('#migrations tbody tr').length === n, rows);
+}
+
+/** The index_left_behind fixture's four files (two migrations). */
+export const INDEX_LEFT_BEHIND = ['1_create_things.up.sql', '1_create_things.down.sql', '2_index_b.up.sql', '2_index_b.down.sql'];

@@ -3,7 +3,7 @@
 // read what the page shows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, open, fixture, fixtureDir, download as downloadBytes, total, tableNames } from './harness.mjs';
+import { setup, open, loadFixture, INDEX_LEFT_BEHIND, fixture, fixtureDir, download as downloadBytes, total, tableNames } from './harness.mjs';
 
 setup();
 
@@ -144,9 +144,7 @@ test('verify shows PASS per migration, the totals, no lint, and downloads of the
 
 test('verify in the page names the index a down forgot and the migration that made it', async () => {
   const { page } = await open();
-  await page.setInputFiles('#files', fixture('index_left_behind',
-    '1_create_things.up.sql', '1_create_things.down.sql', '2_index_b.up.sql', '2_index_b.down.sql'));
-  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
+  await loadFixture(page, 'index_left_behind', INDEX_LEFT_BEHIND, 2);
   await page.click('#verify');
   await page.waitForSelector('#verify-summary.fail');
   assert.equal(await page.locator('#verify-summary').textContent(), 'FAIL: 1 of 2 migrations failing (2), 1 passing.');

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setup, open, ctx, fixture, fixtureDir, download, total, tableNames, badges, progress } from './harness.mjs';
+import { setup, open, loadFixture, INDEX_LEFT_BEHIND, ctx, fixture, fixtureDir, download, total, tableNames, badges, progress } from './harness.mjs';
 
 setup();
 
@@ -149,9 +149,7 @@ test('importing into an edited set shows the drift sqlx would report', async () 
 
 test('a share link carries the set and opening it loads the set', async () => {
   const { page, context } = await open();
-  await page.setInputFiles('#files', fixture('index_left_behind',
-    '1_create_things.up.sql', '1_create_things.down.sql', '2_index_b.up.sql', '2_index_b.down.sql'));
-  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
+  await loadFixture(page, 'index_left_behind', INDEX_LEFT_BEHIND, 2);
   await page.click('#share');
   const link = await page.locator('#share-link').inputValue();
   assert.match(link, /#set=[A-Za-z0-9_-]+$/);

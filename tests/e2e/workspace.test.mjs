@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setup, open, fixture, badges, tableNames, progress } from './harness.mjs';
+import { setup, open, loadFixture, INDEX_LEFT_BEHIND, fixture, badges, tableNames, progress } from './harness.mjs';
 
 setup();
 
@@ -18,6 +18,18 @@ const runSql = async (page, sql, done = 'Run SQL: ') => {
   await page.click('#console-run');
   await progress(page, done);
 };
+/** The paths of `n` generated migrations (a table each, with its down), in a new folder. */
+function manyFiles(n) {
+  const dir = mkdtempSync(path.join(tmpdir(), `migraplay-${n}-`));
+  const paths = [];
+  for (let i = 1; i <= n; i += 1) {
+    for (const [suffix, sql] of [['up', `CREATE TABLE t${i} (x);\n`], ['down', `DROP TABLE t${i};\n`]]) {
+      paths.push(path.join(dir, `${i}_t${i}.${suffix}.sql`));
+      writeFileSync(paths.at(-1), sql);
+    }
+  }
+  return paths;
+}
 const able = (page, id) => page.locator(`#${id}`).getAttribute('aria-disabled').then((v) => v !== 'true');
 
 test('console writes are saved: they survive a reload and a Cancel, and show as changes', async () => {
@@ -51,9 +63,7 @@ test('console writes are saved: they survive a reload and a Cancel, and show as 
 
 test('two tabs of one origin keep their own playgrounds through reloads', async () => {
   const { page: a, context } = await open();
-  await a.setInputFiles('#files', fixture('index_left_behind',
-    '1_create_things.up.sql', '1_create_things.down.sql', '2_index_b.up.sql', '2_index_b.down.sql'));
-  await a.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
+  await loadFixture(a, 'index_left_behind', INDEX_LEFT_BEHIND, 2);
   await a.click('#apply-all');
   await progress(a, 'Apply all: 2 migrations');
 
@@ -81,9 +91,7 @@ test('two tabs of one origin keep their own playgrounds through reloads', async 
 
 test('a link never replaces saved work without asking, and a new #set= in an open tab is offered', async () => {
   const { page, context } = await open();
-  await page.setInputFiles('#files', fixture('index_left_behind',
-    '1_create_things.up.sql', '1_create_things.down.sql', '2_index_b.up.sql', '2_index_b.down.sql'));
-  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
+  await loadFixture(page, 'index_left_behind', INDEX_LEFT_BEHIND, 2);
   await page.click('#share');
   const link = await page.locator('#share-link').inputValue();
   await page.click('#load-bundled');
@@ -122,9 +130,7 @@ test('a verdict about another set is marked stale', async () => {
   await page.click('#verify');
   await page.waitForFunction(() => document.querySelector('#verify-summary').textContent.startsWith('PASS'));
   assert.equal(await page.locator('#verify-stale').isHidden(), true);
-  await page.setInputFiles('#files', fixture('index_left_behind',
-    '1_create_things.up.sql', '1_create_things.down.sql', '2_index_b.up.sql', '2_index_b.down.sql'));
-  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
+  await loadFixture(page, 'index_left_behind', INDEX_LEFT_BEHIND, 2);
   assert.equal(await page.locator('#verify-stale').isVisible(), true);
   assert.match(await page.locator('#verify-stale').textContent(), /^The set changed since this verification/);
   await page.click('#verify');
@@ -134,15 +140,8 @@ test('a verdict about another set is marked stale', async () => {
 });
 
 test('Verify while a folder is being read waits for it, then verifies the new set', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'migraplay-99-'));
-  const names = [];
-  for (let i = 1; i <= 99; i += 1) {
-    names.push(`${i}_t${i}.up.sql`, `${i}_t${i}.down.sql`);
-    writeFileSync(path.join(dir, `${i}_t${i}.up.sql`), `CREATE TABLE t${i} (x);\n`);
-    writeFileSync(path.join(dir, `${i}_t${i}.down.sql`), `DROP TABLE t${i};\n`);
-  }
   const { page, context } = await open();
-  await page.setInputFiles('#files', names.map((n) => path.join(dir, n)));
+  await page.setInputFiles('#files', manyFiles(99));
   // Clicked at once, as an impatient user would: the page is busy reading and says so.
   await page.evaluate(() => document.querySelector('#verify').click());
   assert.match(await page.locator('#progress').textContent(), /^(Verify: not now, wait until “(Reading 198 files|Load 198 files)” is done\.|Reading 198 files…|Load 198 files…)$/);
@@ -197,15 +196,8 @@ test('keyboard: focus stays on the button that acted', async () => {
 });
 
 test('Cancel while files are read loads nothing: the set you had stays', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'migraplay-many-'));
-  const names = [];
-  for (let i = 1; i <= 1500; i += 1) {
-    names.push(`${i}_t${i}.up.sql`, `${i}_t${i}.down.sql`);
-    writeFileSync(path.join(dir, `${i}_t${i}.up.sql`), `CREATE TABLE t${i} (x);\n`);
-    writeFileSync(path.join(dir, `${i}_t${i}.down.sql`), `DROP TABLE t${i};\n`);
-  }
   const { page, context } = await open();
-  await page.setInputFiles('#files', names.map((n) => path.join(dir, n)));
+  await page.setInputFiles('#files', manyFiles(1500));
   await page.evaluate(() => document.querySelector('#cancel').click());
   await page.waitForFunction(() => document.querySelector('#progress').textContent.startsWith('Cancelled.'));
   await page.waitForFunction(() => !document.body.hasAttribute('aria-busy'));

@@ -22,6 +22,7 @@ export function wire(app) {
     const version = $('target').value;
     app.run('migrateTo', `Migrate to ${version}`, [version], { done: stepped(app, `Migrate to ${version}`) });
   });
+  onClick(app, $('fill-rows'), () => app.run('fillSampleRows', 'Fill with sample rows', [], { done: (outcome) => filled(app, outcome.seeded) }));
   $('flavor').addEventListener('change', () => {
     // Like a button that cannot act: the choice goes back, and the line says why.
     if ($('flavor').getAttribute('aria-disabled') === 'true') {
@@ -32,6 +33,14 @@ export function wire(app) {
     const flavor = $('flavor').value === 'auto' ? null : $('flavor').value;
     app.run('readAs', 'Read as', [flavor], { done: () => `Read as ${app.view.flavor.flavor}, on a new database.` });
   });
+}
+
+/** The progress line after *Fill with sample rows*: how many rows went where, and what could not be filled. */
+function filled(app, { rows, not_seeded: notSeeded }) {
+  const n = rows.reduce((sum, [, count]) => sum + count, 0);
+  const added = n === 0 ? 'Fill with sample rows: every table already has its sample rows.'
+    : `Fill with sample rows: ${app.plural(n, 'row')} in ${app.plural(rows.length, 'table')}.`;
+  return [added, ...notSeeded.map((t) => `Could not fill ${t.table}: ${t.reason}.`)].join(' ');
 }
 
 export function render(app, view) {
@@ -75,6 +84,7 @@ export function update(app) {
   const actions = app.view?.actions ?? {};
   for (const [id, , key] of STEPS) setAble(app, $(id), actions[key] ?? false);
   setAble(app, $('migrate-to'), actions.migrate_to ?? false);
+  setAble(app, $('fill-rows'), actions.fill_sample_rows ?? false);
   $('target').disabled = !app.view || Boolean(app.busy);
   setAble(app, $('flavor'), actions.read_as ?? false);
 }

@@ -38,6 +38,10 @@ function show({ report, markdown, json, set_id: setId }) {
     el('td', { text: down(m) }),
     el('td', { text: again(m) }),
     el('td', {}, el('ul', { class: 'step-changes' }, ...m.changes.map((c) => el('li', { class: c.effect, text: c.text })))),
+    el('td', { class: 'data' }, ...(m.data ? [el('p', { text: m.data.text }), el('ul', { class: 'data-notes' },
+      ...m.data.up.map((w) => el('li', { class: 'warning', text: w.text })),
+      ...m.data.not_seeded.map((n) => el('li', { class: 'muted', text: n.text })),
+      ...(m.data.stopped ? [el('li', { class: 'muted', text: m.data.stopped })] : []))] : ['—'])),
     el('td', {}, el('ul', { class: 'problems' }, ...m.problems.map((p) => el('li', { class: p.kind, text: p.text })))))));
   $('verify-lint-counts').textContent = `Lint: ${report.lint_summary}.`;
   $('verify-lint').replaceChildren(...report.lint.map((w) =>

@@ -1,7 +1,7 @@
 // The browser side of `make bench`: migraplay's wasm build and sql.js in the
 // same page, on the same sets, the same way: one transaction per migration
 // with its _sqlx_migrations row. Driven by tests/bench/bench.mjs.
-import init, { Session } from './pkg/migraplay.js';
+import init, { Session } from './bench-pkg/migraplay.js';
 
 const BOOKKEEPING = `CREATE TABLE IF NOT EXISTS _sqlx_migrations (
     version BIGINT PRIMARY KEY, description TEXT NOT NULL,
