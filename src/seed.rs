@@ -16,7 +16,7 @@ use rusqlite::{Connection, ErrorCode};
 use crate::error::Result;
 use crate::history;
 use crate::schema::{Column, ForeignKey, Schema, Table};
-use crate::sqltext::{self, Kind, Sql, Token};
+use crate::sqltext::{self, quote, Kind, Sql, Token};
 
 /// What a seeding did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -100,10 +100,6 @@ impl Rng {
 /// FNV-1a of a name (lowercase), to give each table its own stream.
 fn hash(name: &str) -> u64 {
     name.to_lowercase().bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
-}
-
-fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// The tables to fill: not virtual, not a virtual table's shadow, not SQLite's,
