@@ -62,12 +62,25 @@ impl Db {
         Ok(Db { watch: Watch::new(&conn), conn, snapshots: Snapshots::default() })
     }
 
-    /// A fresh database with the first `k` migrations applied (they applied
-    /// before), each after the same seeding it had (`trail`), so the rows are
-    /// those the first run had.
-    fn rebuild(set: &MigrationSet, k: usize, budget: Option<Duration>, trail: Option<&Trail>) -> Result<Db> {
-        let mut db = Db::fresh()?;
-        for (j, m) in set.migrations()[..k].iter().enumerate() {
+    /// A database holding a copy of `bytes` (a checkpoint).
+    fn restore(bytes: &[u8]) -> Result<Db> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.deserialize_read_exact(rusqlite::MAIN_DB, bytes, bytes.len(), false)?;
+        engine::prepare(&conn)?;
+        let mut db = Db { watch: Watch::new(&conn), conn, snapshots: Snapshots::default() };
+        db.snapshots.full(&db.conn)?;
+        Ok(db)
+    }
+
+    /// A database with the first `k` migrations applied (they applied before),
+    /// each after the same seeding it had (`trail`), so the rows are those the
+    /// first run had: the nearest checkpoint at or before `k`, and the ups from there.
+    fn rebuild(set: &MigrationSet, k: usize, budget: Option<Duration>, trail: Option<&Trail>, checkpoints: &Checkpoints) -> Result<Db> {
+        let (start, mut db) = match checkpoints.nearest(k) {
+            Some((j, bytes)) => (j, Db::restore(bytes)?),
+            None => (0, Db::fresh()?),
+        };
+        for (j, m) in set.migrations()[..k].iter().enumerate().skip(start) {
             if let Some(tables) = trail.and_then(|t| t.seeded.get(j)) {
                 let (schema, _) = db.snapshot()?;
                 crate::seed::seed(&db.conn, &only(&schema, tables), SEED_ROWS, seed_for(j))?;
@@ -83,6 +96,42 @@ impl Db {
     fn snapshot(&mut self) -> Result<(Schema, Touched)> {
         let touched = self.watch.take();
         Ok((self.snapshots.update(&self.conn, &touched)?, touched))
+    }
+}
+
+/// The database as it stood at the start of step k (after up k - 1, before
+/// any seeding for up k), as bytes (`sqlite3_serialize`): a rebuild restores
+/// the nearest instead of replaying every earlier up. Kept while their total
+/// stays under `CHECKPOINT_BYTES`, and only while no migration has set a pragma
+/// (a connection's pragmas are not in its bytes).
+#[derive(Default)]
+struct Checkpoints {
+    at: std::collections::BTreeMap<usize, Vec<u8>>,
+    bytes: usize,
+    stopped: bool,
+}
+
+/// The most bytes of checkpoints one verification keeps.
+const CHECKPOINT_BYTES: usize = 64 << 20;
+
+impl Checkpoints {
+    fn keep(&mut self, k: usize, conn: &mut Connection) -> Result<()> {
+        if self.stopped || self.bytes >= CHECKPOINT_BYTES {
+            return Ok(());
+        }
+        let bytes = conn.serialize(rusqlite::MAIN_DB)?.to_vec();
+        self.bytes += bytes.len();
+        self.at.insert(k, bytes);
+        Ok(())
+    }
+
+    /// From here on, keep none (a pragma was set: replaying sets it again, a copy would not).
+    fn stop(&mut self) {
+        self.stopped = true;
+    }
+
+    fn nearest(&self, k: usize) -> Option<(usize, &[u8])> {
+        self.at.range(..=k).next_back().map(|(j, b)| (*j, b.as_slice()))
     }
 }
 
@@ -272,8 +321,10 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
     let mut db = Db::fresh()?;
     let mut snaps: Vec<Schema> = vec![db.snapshots.full(&db.conn)?];
     let mut trail = data_checks.then(Trail::default);
+    let mut checkpoints = Checkpoints::default();
     for (k, m) in migrations.iter().enumerate() {
         tick(format!("up {}", label(m)));
+        checkpoints.keep(k, &mut db.conn)?;
         if let Some(trail) = trail.as_mut() {
             // Top up the tables the last up may have changed (at first, all of them).
             let candidates: BTreeSet<String> = match k.checked_sub(1) {
@@ -293,11 +344,14 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
             // An up that fails only because of the sample rows (a new UNIQUE index
             // their values break, say) is not failed for it: it is said, and rows
             // are not checked from here on.
-            let plain = Db::rebuild(set, k, budget, None)?;
+            let plain = Db::rebuild(set, k, budget, None, &Checkpoints::default())?;
             if let Ok(a) = engine::run(&plain.conn, set, m, Direction::Up, budget) {
                 let d = reports[k].data.get_or_insert_with(DataReport::default);
                 d.stopped = Some(format!("the up fails on the sample rows ({e}) and passes without them: rows are not checked from here on"));
                 trail = None;
+                // The checkpoints hold sample rows: rebuilds replay from here on.
+                checkpoints = Checkpoints::default();
+                checkpoints.stop();
                 db = plain;
                 result = Ok(a);
             }
@@ -317,7 +371,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
                 // A failed up without migraplay's transaction leaves what it ran: the
                 // staircase starts from the schema before it, so no down is blamed for it.
                 if m.up.transaction != crate::flavor::Transaction::Wrapped {
-                    db = Db::rebuild(set, k, budget, trail.as_ref())?;
+                    db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints)?;
                 }
                 break;
             }
@@ -333,10 +387,13 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
                 for later in &mut reports[k + 1..] {
                     later.problems.push(Problem::NotTested { stage: Stage::Up, after: Stage::Up, migration: named(m) });
                 }
-                db = Db::rebuild(set, k, budget, trail.as_ref())?;
+                db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints)?;
                 break;
             }
         };
+        if touched.pragmas {
+            checkpoints.stop();
+        }
         if let Some(trail) = trail.as_mut() {
             let d = reports[k].data.get_or_insert_with(DataReport::default);
             check_up(trail, &db.conn, &snaps[k], &now, &touched, k, m.version, d)?;
@@ -357,7 +414,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
         let report = &mut reports[k];
         if m.down.is_none() {
             report.down = DownResult::None;
-            db = Db::rebuild(set, k, budget, trail.as_ref())?;
+            db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints)?;
             continue;
         }
         match engine::run(&db.conn, set, m, Direction::Down, budget) {
@@ -386,13 +443,13 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
                     report.problems.extend(lost.into_iter().map(|loss| Problem::Data { stage: Stage::Down, version: m.version, loss }));
                 }
                 if report.down == DownResult::Fail {
-                    db = Db::rebuild(set, k, budget, trail.as_ref())?;
+                    db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints)?;
                 }
             }
             Err(e) => {
                 report.down = DownResult::Error;
                 report.problems.push(Problem::failed(Stage::Down, &e));
-                db = Db::rebuild(set, k, budget, trail.as_ref())?;
+                db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints)?;
             }
         }
     }
