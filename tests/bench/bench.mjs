@@ -22,10 +22,16 @@ mkdirSync(sets, { recursive: true });
 const generated = { 100: generate(100), 1000: generate(1000) };
 for (const [n, files] of Object.entries(generated)) writeSet(sets, n, files);
 
-console.error('bench: native (cargo bench --bench native)…');
-const native = spawnSync('cargo', ['bench', '--quiet', '--bench', 'native', '--', sets], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-if (native.status !== 0) throw new Error('the native benchmark failed');
-const results = JSON.parse(native.stdout.trim().split('\n').pop());
+// The native core twice: at opt-level 3 (profile bench-o3) as `native`, the reference for
+// wasm/native; and with the shipped release profile (opt-level "s") as `native-shipped`.
+const results = [];
+for (const [engine, profile] of [['native', ['--profile', 'bench-o3']], ['native-shipped', []]]) {
+  console.error(`bench: ${engine} (cargo bench ${[...profile, '--bench', 'native'].join(' ')})…`);
+  const native = spawnSync('cargo', ['bench', '--quiet', ...profile, '--bench', 'native', '--', sets, `--engine=${engine}`],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (native.status !== 0) throw new Error(`the native benchmark failed (${engine})`);
+  results.push(...JSON.parse(native.stdout.trim().split('\n').pop()));
+}
 
 // The site: the built page, the bench page, sql.js, and the sets.
 const site = path.join(out, 'site');
@@ -80,15 +86,25 @@ try {
   }
 
   const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-  const rows = results.map((r) => ({ ...r, median_ms: median(r.runs) }));
+  const rows = results.map((r) => ({ ...r, median_ms: median(r.runs), min_ms: Math.min(...r.runs), max_ms: Math.max(...r.runs) }));
   const find = (c, e) => rows.find((r) => r.case === c && r.engine === e);
   const fmt = (x) => (x === undefined ? '—' : x < 10 ? x.toFixed(3) : x.toFixed(1));
+  const ENGINES = ['native', 'native-shipped', 'wasm', 'sql.js'];
   const cases = [...new Set(rows.map((r) => r.case))];
-  const lines = ['| case | native ms | wasm ms | sql.js ms | wasm/native | wasm/sql.js | wasm spread (min–max) |', '|---|---:|---:|---:|---:|---:|---|'];
+  const lines = ['| case | native ms (O3) | native-shipped ms (Os) | wasm ms | sql.js ms | wasm/native | wasm/sql.js | wasm spread (min–max) |',
+    '|---|---:|---:|---:|---:|---:|---:|---|'];
   for (const c of cases) {
-    const [n, w, s] = ['native', 'wasm', 'sql.js'].map((e) => find(c, e));
-    const spread = w ? `${fmt(Math.min(...w.runs))}–${fmt(Math.max(...w.runs))} (${w.runs.length} runs)` : '—';
-    lines.push(`| ${c} | ${fmt(n?.median_ms)} | ${fmt(w?.median_ms)} | ${fmt(s?.median_ms)} | ${n && w ? (w.median_ms / n.median_ms).toFixed(2) : '—'} | ${s && w ? (w.median_ms / s.median_ms).toFixed(2) : '—'} | ${spread} |`);
+    const [n, ns, w, s] = ENGINES.map((e) => find(c, e));
+    const spread = w ? `${fmt(w.min_ms)}–${fmt(w.max_ms)} (${w.runs.length} runs)` : '—';
+    lines.push(`| ${c} | ${fmt(n?.median_ms)} | ${fmt(ns?.median_ms)} | ${fmt(w?.median_ms)} | ${fmt(s?.median_ms)} | ${n && w ? (w.median_ms / n.median_ms).toFixed(2) : '—'} | ${s && w ? (w.median_ms / s.median_ms).toFixed(2) : '—'} | ${spread} |`);
+  }
+  lines.push('', 'Per case and engine (ms; warm-up runs untimed, not counted):', '',
+    '| case | engine | min | median | max | runs | warm-up |', '|---|---|---:|---:|---:|---:|---:|');
+  for (const c of cases) {
+    for (const e of ENGINES) {
+      const r = find(c, e);
+      if (r) lines.push(`| ${c} | ${e} | ${fmt(r.min_ms)} | ${fmt(r.median_ms)} | ${fmt(r.max_ms)} | ${r.runs.length} | ${r.warmup_runs} |`);
+    }
   }
   const cold = median(starts);
   const machine = `${os.cpus()[0].model}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Chromium ${browser.version()}, Node ${process.version}`;
@@ -111,7 +127,7 @@ try {
   lines.push('', 'Targets:', ...targets.map(([t, ok]) => `- ${ok ? 'met' : 'MISSED'}: ${t}`));
   console.log(lines.join('\n'));
   writeFileSync(path.join(out, 'results.json'), JSON.stringify({
-    results: rows.map(({ case: c, engine, median_ms, runs }) => ({ case: c, engine, median_ms, runs })),
+    results: rows.map(({ case: c, engine, median_ms, runs, min_ms, max_ms, warmup_runs }) => ({ case: c, engine, median_ms, runs, min_ms, max_ms, warmup_runs })),
     transfer_bytes_raw: transfer.raw, transfer_bytes_gzip: transfer.gzip, cold_start_ms: cold, cold_start_runs: starts,
     machine, targets: Object.fromEntries(targets),
   }, null, 1));

@@ -1,21 +1,34 @@
 //! The native side of `make bench`: the core (rusqlite) on the bundled set
 //! and on generated sets, timed per run. Prints JSON for tests/bench/bench.mjs:
-//! `[{"case": …, "engine": "native", "runs": [ms, …]}]`.
-//! Usage: cargo bench --bench native -- SETS_DIR (holding 100/ and 1000/).
+//! `[{"case": …, "engine": ENGINE, "runs": [ms, …], "warmup_runs": n}]`.
+//! Usage: cargo bench [--profile bench-o3] --bench native -- SETS_DIR [--engine=NAME]
+//! (SETS_DIR holding 100/ and 1000/; NAME defaults to `native`). make bench runs it twice:
+//! under the `bench-o3` profile as `native` (the reference) and under the shipped release
+//! profile (opt-level "s") as `native-shipped`.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use migraplay::{verify_with, MigrationSet, Playground, Target};
 
-fn time(runs: usize, mut f: impl FnMut()) -> Vec<f64> {
-    (0..runs)
+/// Untimed warm-up runs, then `runs` timed ones: one warm-up, and a second when the first
+/// took under 50 ms. Returns (timed runs in ms, number of warm-up runs).
+fn time(runs: usize, mut f: impl FnMut()) -> (Vec<f64>, usize) {
+    let start = Instant::now();
+    f();
+    let mut warmup = 1;
+    if start.elapsed().as_secs_f64() * 1000.0 < 50.0 {
+        f();
+        warmup += 1;
+    }
+    let timed = (0..runs)
         .map(|_| {
             let start = Instant::now();
             f();
             start.elapsed().as_secs_f64() * 1000.0
         })
-        .collect()
+        .collect();
+    (timed, warmup)
 }
 
 fn main() {
@@ -24,6 +37,9 @@ fn main() {
         eprintln!("usage: native SETS_DIR (make bench runs it with the generated sets)");
         return;
     };
+    let engine = std::env::args()
+        .find_map(|a| a.strip_prefix("--engine=").map(str::to_owned))
+        .unwrap_or_else(|| "native".to_owned());
     let sets = [
         ("bundled", MigrationSet::bundled(), 30),
         ("100", MigrationSet::from_dir(&dir.join("100")).expect("generated set 100"), 10),
@@ -34,21 +50,21 @@ fn main() {
         // Loading the set from its files (names parsed, SHA-384 computed) is timed, as it is
         // in the page, where each run builds a Playground from the files.
         let files: Vec<(String, Vec<u8>)> = set.files().into_iter().map(|(n, t)| (n, t.into_bytes())).collect();
-        let apply = time(*runs, || {
+        let (apply, warmup) = time(*runs, || {
             let mut pg = Playground::in_memory(MigrationSet::from_files(files.clone()).unwrap()).unwrap();
             pg.set_time_budget(None);
             assert_eq!(pg.migrate(Target::Up(None)).unwrap().len(), set.migrations().len());
         });
-        out.push(serde_json::json!({ "case": format!("apply all, {name}"), "engine": "native", "runs": apply }));
+        out.push(serde_json::json!({ "case": format!("apply all, {name}"), "engine": engine, "runs": apply, "warmup_runs": warmup }));
         // Verify with its data checks (the default), and with the schema alone (--data off).
         for (case, data) in [("verify", true), ("verify, schema only", false)] {
-            let check = time(*runs, || {
+            let (check, warmup) = time(*runs, || {
                 let set = MigrationSet::from_files(files.clone()).unwrap();
                 let report = verify_with(&set, "bench", None, data, &mut |_| {}).unwrap();
                 assert!(report.ok);
                 std::hint::black_box((report.to_markdown(), report.to_json()));
             });
-            out.push(serde_json::json!({ "case": format!("{case}, {name}"), "engine": "native", "runs": check }));
+            out.push(serde_json::json!({ "case": format!("{case}, {name}"), "engine": engine, "runs": check, "warmup_runs": warmup }));
         }
     }
     println!("{}", serde_json::Value::Array(out));
