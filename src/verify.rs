@@ -283,6 +283,12 @@ fn check_up(trail: &mut Trail, conn: &Connection, before: &Schema, now: &Schema,
     Ok(())
 }
 
+/// Whether down `k` runs on the schema its up left with no rows in it.
+fn runs_without_rows(set: &MigrationSet, k: usize, budget: Option<Duration>) -> Result<bool> {
+    let db = Db::rebuild(set, k + 1, budget, None, &Checkpoints::default())?;
+    Ok(engine::run(&db.conn, set, &set.migrations()[k], Direction::Down, budget).is_ok())
+}
+
 /// What down `k` lost of the rows its tables had before up `k`: the tables the
 /// up or the down may have changed are compared with their rows then.
 fn check_down(trail: &Trail, conn: &Connection, now: &Schema, touched: &Touched, k: usize) -> Result<Vec<data::TableLoss>> {
@@ -448,7 +454,15 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
             }
             Err(e) => {
                 report.down = DownResult::Error;
-                report.problems.push(Problem::failed(Stage::Down, &e));
+                let mut problem = Problem::failed(Stage::Down, &e);
+                // A down that fails with rows in its tables (dropping a parent before its
+                // children, say) fails in production too; say whether the rows are why.
+                if trail.is_some() && runs_without_rows(set, k, budget)? {
+                    if let Problem::Failed { message, .. } = &mut problem {
+                        message.push_str(" — with the sample rows in its tables; on empty tables it runs");
+                    }
+                }
+                report.problems.push(problem);
                 db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints)?;
             }
         }

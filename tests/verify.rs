@@ -369,3 +369,21 @@ fn data_checks_can_be_turned_off() {
     assert_eq!(code, Some(1));
     assert!(out.contains("down of 2 leaves sweeps empty (3 rows before)"), "{out}");
 }
+
+/// Rows are seeded into the tables that exist before an up, so the second
+/// migration is what puts rows in the first one's tables before its down.
+#[test]
+fn a_down_that_fails_only_with_rows_in_its_tables_says_so() {
+    let r = run("data_down_drops_parent_first");
+    assert_eq!(
+        problems(&r),
+        [
+            (1, vec!["down failed: 1_swaps.down.sql, statement 1 (line 2): FOREIGN KEY constraint failed \
+                — with the sample rows in its tables; on empty tables it runs (rolled back)"
+                .to_string()]),
+            (2, vec![])
+        ]
+    );
+    let set = MigrationSet::from_dir(&fixture("data_down_drops_parent_first")).unwrap();
+    assert!(migraplay::verify_with(&set, "test", None, false, &mut |_| {}).unwrap().ok, "on empty tables it passes");
+}
