@@ -47,15 +47,30 @@ pub fn read(conn: &Connection, table: &Table) -> Result<TableRows> {
     Ok(TableRows { columns: stored.iter().map(|c| c.name.to_lowercase()).collect(), key: key.into_iter().map(|(_, i)| i).collect(), rows })
 }
 
-/// The tables whose rows verify seeds and checks: not virtual tables (nor an
-/// FTS5 table's shadow tables, `<name>_data` …), whose rows are SQLite's own.
-pub fn tables(schema: &crate::schema::Schema) -> impl Iterator<Item = &Table> {
-    let virtual_tables: Vec<String> = schema.tables.iter().filter(|t| t.module.is_some()).map(|t| format!("{}_", t.name.to_lowercase())).collect();
-    schema
+/// The tables whose rows verify seeds and checks (and *Fill with sample rows*
+/// fills): not virtual tables nor their shadow tables (SQLite names those, 3.37+;
+/// their names are only a convention), not SQLite's own, not a tool's
+/// bookkeeping (`history::TABLES`); in schema order.
+pub fn tables<'s>(conn: &Connection, schema: &'s crate::schema::Schema) -> Result<Vec<&'s Table>> {
+    let mut shadows: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    if schema.tables.iter().any(|t| t.module.is_some()) {
+        let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'")?;
+        for name in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            shadows.insert(name?.to_lowercase());
+        }
+    }
+    let bookkeeping = |name: &str| crate::history::TABLES.iter().any(|t| t.eq_ignore_ascii_case(name));
+    Ok(schema
         .tables
         .iter()
         .map(|t| &**t)
-        .filter(move |t| t.module.is_none() && !virtual_tables.iter().any(|v| t.name.to_lowercase().starts_with(v.as_str())))
+        .filter(|t| {
+            t.module.is_none()
+                && !t.name.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("sqlite_"))
+                && !bookkeeping(&t.name)
+                && !shadows.contains(&t.name.to_lowercase())
+        })
+        .collect())
 }
 
 /// The tables of `schema` (lowercase names) a step that touched `touched` may
@@ -63,13 +78,15 @@ pub fn tables(schema: &crate::schema::Schema) -> impl Iterator<Item = &Table> {
 /// (foreign-key actions cascade without a statement of their own) every table
 /// whose foreign keys lead to one of those. Everything after an ALTER or a pragma.
 pub fn affected(touched: &crate::watch::Touched, schema: &crate::schema::Schema) -> std::collections::BTreeSet<String> {
-    let all = || tables(schema).map(|t| t.name.to_lowercase()).collect();
+    // Names only: whoever reads rows reads them through `tables`.
     if touched.everything || touched.pragmas {
-        return all();
+        return schema.tables.iter().map(|t| t.name.to_lowercase()).collect();
     }
     let mut out: std::collections::BTreeSet<String> = touched.names.iter().chain(&touched.written).cloned().collect();
     loop {
-        let more: Vec<String> = tables(schema)
+        let more: Vec<String> = schema
+            .tables
+            .iter()
             .filter(|t| !out.contains(&t.name.to_lowercase()) && t.foreign_keys.iter().any(|fk| out.contains(&fk.target.to_lowercase())))
             .map(|t| t.name.to_lowercase())
             .collect();

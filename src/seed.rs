@@ -14,7 +14,6 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode};
 
 use crate::error::Result;
-use crate::history;
 use crate::schema::{Column, ForeignKey, Schema, Table};
 use crate::sqltext::{self, quote, Kind, Sql, Token};
 
@@ -54,7 +53,7 @@ pub fn seed(conn: &Connection, schema: &Schema, per_table: usize, seed: u64) -> 
     if per_table == 0 {
         return Ok(out);
     }
-    let tables = seedable(conn, schema)?;
+    let tables = crate::data::tables(conn, schema)?;
     let counts = counts(conn, &tables, per_table)?;
     let needy: Vec<&Table> = tables.iter().zip(&counts).filter(|(_, &c)| c < per_table).map(|(t, _)| *t).collect();
     if needy.is_empty() {
@@ -100,32 +99,6 @@ impl Rng {
 /// FNV-1a of a name (lowercase), to give each table its own stream.
 fn hash(name: &str) -> u64 {
     name.to_lowercase().bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
-}
-
-/// The tables to fill: not virtual, not a virtual table's shadow, not SQLite's,
-/// not bookkeeping (see `history::TABLES`), in schema order.
-fn seedable<'s>(conn: &Connection, schema: &'s Schema) -> Result<Vec<&'s Table>> {
-    let mut shadows: BTreeSet<String> = BTreeSet::new();
-    if schema.tables.iter().any(|t| t.module.is_some()) {
-        // SQLite knows its shadow tables (3.37+); their names are only a convention.
-        let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'")?;
-        let names = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        for name in names {
-            shadows.insert(name?.to_lowercase());
-        }
-    }
-    let bookkeeping = |name: &str| history::TABLES.iter().any(|t| t.eq_ignore_ascii_case(name));
-    Ok(schema
-        .tables
-        .iter()
-        .map(|t| &**t)
-        .filter(|t| {
-            t.module.is_none()
-                && !t.name.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("sqlite_"))
-                && !bookkeeping(&t.name)
-                && !shadows.contains(&t.name.to_lowercase())
-        })
-        .collect())
 }
 
 /// How many rows each table has, counting no further than `cap`: one

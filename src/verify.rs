@@ -188,7 +188,7 @@ impl Trail {
 
     /// Reads the rows of the tables of `schema` named in `names` as they are at `point`.
     fn read(&mut self, conn: &Connection, schema: &Schema, names: &BTreeSet<String>, point: usize) -> Result<()> {
-        for table in data::tables(schema).filter(|t| names.contains(&t.name.to_lowercase())) {
+        for table in data::tables(conn, schema)?.into_iter().filter(|t| names.contains(&t.name.to_lowercase())) {
             self.note(&table.name, point, data::read(conn, table)?);
         }
         Ok(())
@@ -260,7 +260,7 @@ impl History {
 fn check_up(trail: &mut Trail, conn: &Connection, before: &Schema, now: &Schema, touched: &Touched, k: usize, version: i64, d: &mut DataReport) -> Result<()> {
     let mut affected = data::affected(touched, now);
     affected.extend(data::affected(touched, before));
-    for table in data::tables(before) {
+    for table in data::tables(conn, before)? {
         let name = table.name.to_lowercase();
         let Some(rows) = trail.at(&name, 2 * k) else { continue };
         if !affected.contains(&name) {
@@ -295,7 +295,7 @@ fn check_down(trail: &Trail, conn: &Connection, now: &Schema, touched: &Touched,
     let mut check = data::affected(touched, now);
     check.extend(trail.touched.get(k).into_iter().flatten().cloned());
     let mut lost = Vec::new();
-    for table in data::tables(now).filter(|t| check.contains(&t.name.to_lowercase())) {
+    for table in data::tables(conn, now)?.into_iter().filter(|t| check.contains(&t.name.to_lowercase())) {
         let Some(before) = trail.at(&table.name, 2 * k) else { continue };
         lost.extend(data::compare(&table.name, &before, &data::read(conn, table)?).losses);
     }
@@ -335,7 +335,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
             // Top up the tables the last up may have changed (at first, all of them).
             let candidates: BTreeSet<String> = match k.checked_sub(1) {
                 Some(last) => trail.touched[last].clone(),
-                None => data::tables(&snaps[0]).map(|t| t.name.to_lowercase()).collect(),
+                None => data::tables(&db.conn, &snaps[0])?.iter().map(|t| t.name.to_lowercase()).collect(),
             };
             let seeded = crate::seed::seed(&db.conn, &only(&snaps[k], &candidates), SEED_ROWS, seed_for(k))?;
             // What the seeding wrote (triggers' rows too): read as the rows before this up.

@@ -279,7 +279,7 @@ pub fn build(pg: &Playground, source: &Source, imported: Option<&str>) -> Result
         reset_database: Able::yes(),
         export: Able::yes(),
         share: Able::yes(),
-        fill_sample_rows: if crate::data::tables(&schema).next().is_none() { Able::no("there is no table to fill") } else { Able::yes() },
+        fill_sample_rows: if crate::data::tables(pg.connection(), &schema)?.is_empty() { Able::no("there is no table to fill") } else { Able::yes() },
     };
 
     let drift = plan::drift(set, &status);
