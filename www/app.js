@@ -118,7 +118,8 @@ const app = {
     if (outcome) {
       schema.showChanges(app, outcome.changes);
       app.render(outcome.view);
-      if (outcome.log.length || (!outcome.ok && !ownError)) log.append(outcome.log, outcome.ok || ownError ? null : outcome.error.message);
+      const failed = outcome.ok || ownError ? null : outcome.error.message;
+      if (outcome.log.length || failed) log.append(outcome.log, failed);
     }
     // A console run that stopped at an error shows it in the console (`ownError`), not as the page's error.
     const error = outcome && !outcome.ok ? (ownError ? null : outcome.error)

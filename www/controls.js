@@ -5,10 +5,11 @@
 /**
  * Sets whether `button` can act: `can` is the core's `{ok, why}` (or a plain
  * boolean); while the page is busy nothing can act, and the reason says so.
+ * `needsView: false` for a button that acts even when the page did not start.
  */
-export function setAble(app, button, can = true) {
+export function setAble(app, button, can = true, { needsView = true } = {}) {
   const { ok, why } = typeof can === 'boolean' ? { ok: can, why: null } : can;
-  const reason = !app.view && !app.busy ? 'the page did not start; Reset everything starts over'
+  const reason = needsView && !app.view && !app.busy ? 'the page did not start; Reset everything starts over'
     : app.busy ? `wait until “${app.busy}” is done` : ok ? null : why || 'not now';
   button.setAttribute('aria-disabled', String(reason !== null));
   button.dataset.why = reason ?? '';

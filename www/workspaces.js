@@ -47,11 +47,6 @@ function lock(id, waitMs = 0) {
   });
 }
 
-function release() {
-  held?.release();
-  held = null;
-}
-
 export const newId = () => `p-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 /**
@@ -105,4 +100,3 @@ export async function forget(id) {
   return true;
 }
 
-export { release };

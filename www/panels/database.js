@@ -57,10 +57,16 @@ export async function switchTo(app, id, { link = null, label = 'Open the playgro
   forgetScreen(app);
   app.workspace = id;
   sqlConsole.loadHistory(app);
+  await startOver(app, label, { link });
+  await listPlaygrounds(app);
+}
+
+/** A new worker started with `init` options `extra`, the page busy with `label` meanwhile. */
+async function startOver(app, label, extra) {
   app.setBusy(label);
   app.clearError();
   app.setProgress(`${label}…`);
-  const reply = await app.restart(`${label} stopped this.`, { link });
+  const reply = await app.restart(`${label} stopped this.`, extra);
   app.setBusy(null);
   if (reply.ok) {
     app.saved = reply.saved;
@@ -70,7 +76,6 @@ export async function switchTo(app, id, { link = null, label = 'Open the playgro
     app.showError(reply.error);
     app.setProgress(`${label} failed.`);
   }
-  await listPlaygrounds(app);
 }
 
 /** Lists the saved playgrounds, each with what can be done with it from this tab. */
@@ -130,18 +135,7 @@ export function wire(app) {
     forgetScreen(app);
     sqlConsole.forgetHistory(app);
     window.history.replaceState(null, '', location.pathname + location.search);
-    app.setBusy('Reset everything');
-    app.clearError();
-    app.setProgress('Reset everything…');
-    const reply = await app.restart('Reset everything stopped this.', { reset: true });
-    app.setBusy(null);
-    if (reply.ok) {
-      app.saved = reply.saved;
-      app.setProgress('Reset everything: done.');
-    } else {
-      app.showError(reply.error);
-      app.setProgress('Reset everything failed.');
-    }
+    await startOver(app, 'Reset everything', { reset: true });
   });
 
   $('memory').value = app.prefs.get('migraplay-memory') ?? '256';
@@ -171,7 +165,7 @@ export function update(app) {
   setAble(app, $('new-playground'), true);
   $('import').disabled = !app.view || Boolean(app.busy);
   // Reset needs nothing from the worker (it starts a new one): it works after any failure, unless something runs.
-  setAble({ ...app, view: app.view ?? {} }, $('reset'), true);
+  setAble(app, $('reset'), true, { needsView: false });
   const cancel = $('cancel');
   cancel.setAttribute('aria-disabled', String(!app.busy || !app.view));
   cancel.dataset.why = app.busy ? '' : 'nothing is running';
