@@ -44,7 +44,7 @@ pub fn read(conn: &Connection, table: &Table) -> Result<TableRows> {
             Ok((id, values))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(TableRows { columns: stored.iter().map(|c| c.name.to_lowercase()).collect(), key: key.into_iter().map(|(_, i)| i).collect(), rows })
+    Ok(TableRows { columns: stored.iter().map(|c| c.name.to_ascii_lowercase()).collect(), key: key.into_iter().map(|(_, i)| i).collect(), rows })
 }
 
 /// The tables whose rows verify seeds and checks (and *Fill with sample rows*
@@ -56,7 +56,7 @@ pub fn tables<'s>(conn: &Connection, schema: &'s crate::schema::Schema) -> Resul
     if schema.tables.iter().any(|t| t.module.is_some()) {
         let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'")?;
         for name in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            shadows.insert(name?.to_lowercase());
+            shadows.insert(name?.to_ascii_lowercase());
         }
     }
     let bookkeeping = |name: &str| crate::history::TABLES.iter().any(|t| t.eq_ignore_ascii_case(name));
@@ -68,7 +68,7 @@ pub fn tables<'s>(conn: &Connection, schema: &'s crate::schema::Schema) -> Resul
             t.module.is_none()
                 && !t.name.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("sqlite_"))
                 && !bookkeeping(&t.name)
-                && !shadows.contains(&t.name.to_lowercase())
+                && !shadows.contains(&t.name.to_ascii_lowercase())
         })
         .collect())
 }
@@ -80,15 +80,15 @@ pub fn tables<'s>(conn: &Connection, schema: &'s crate::schema::Schema) -> Resul
 pub fn affected(touched: &crate::watch::Touched, schema: &crate::schema::Schema) -> std::collections::BTreeSet<String> {
     // Names only: whoever reads rows reads them through `tables`.
     if touched.everything || touched.pragmas {
-        return schema.tables.iter().map(|t| t.name.to_lowercase()).collect();
+        return schema.tables.iter().map(|t| t.name.to_ascii_lowercase()).collect();
     }
     let mut out: std::collections::BTreeSet<String> = touched.names.iter().chain(&touched.written).cloned().collect();
     loop {
         let more: Vec<String> = schema
             .tables
             .iter()
-            .filter(|t| !out.contains(&t.name.to_lowercase()) && t.foreign_keys.iter().any(|fk| out.contains(&fk.target.to_lowercase())))
-            .map(|t| t.name.to_lowercase())
+            .filter(|t| !out.contains(&t.name.to_ascii_lowercase()) && t.foreign_keys.iter().any(|fk| out.contains(&fk.target.to_ascii_lowercase())))
+            .map(|t| t.name.to_ascii_lowercase())
             .collect();
         if more.is_empty() {
             return out;

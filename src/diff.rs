@@ -251,22 +251,43 @@ pub fn serialize_steps<S: serde::Serializer>(changes: &[Difference], s: S) -> Re
 /// snapshot, see `schema::Snapshots`) is skipped with its indexes and triggers.
 pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Difference> {
     let mut out = Vec::new();
-    let by_name = |s: &Schema| s.tables.iter().map(|t| (t.name.clone(), Arc::clone(t))).collect::<BTreeMap<_, _>>();
-    let (exp, act) = (by_name(expected), by_name(actual));
-    let mut changed: Vec<&String> = Vec::new();
-    for (name, e, a) in pairs(&exp, &act) {
-        match (e, a) {
-            (Some(e), Some(a)) if Arc::ptr_eq(e, a) || e == a => continue,
-            (Some(_), None) => out.push(whole(Kind::Table, name, name, Change::Missing)),
-            (None, Some(_)) => out.push(whole(Kind::Table, name, name, Change::StillThere)),
-            (Some(e), Some(a)) => table(e, a, &mut out),
-            (None, None) => {}
+    // Both sides walked in name order, side by side: a diff costs a pointer
+    // comparison per shared table, and maps are built of the changed ones only.
+    let (exp_all, act_all) = (by_name(&expected.tables), by_name(&actual.tables));
+    let (mut exp, mut act): (BTreeMap<String, Arc<Table>>, BTreeMap<String, Arc<Table>>) = (BTreeMap::new(), BTreeMap::new());
+    let (mut i, mut j) = (0, 0);
+    while i < exp_all.len() || j < act_all.len() {
+        let order = match (exp_all.get(i), act_all.get(j)) {
+            (Some(e), Some(a)) => e.name.cmp(&a.name),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let e = exp_all[i];
+                out.push(whole(Kind::Table, &e.name, &e.name, Change::Missing));
+                exp.insert(e.name.clone(), Arc::clone(e));
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                let a = act_all[j];
+                out.push(whole(Kind::Table, &a.name, &a.name, Change::StillThere));
+                act.insert(a.name.clone(), Arc::clone(a));
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                let (e, a) = (exp_all[i], act_all[j]);
+                if !(Arc::ptr_eq(e, a) || e == a) {
+                    table(e, a, &mut out);
+                    exp.insert(e.name.clone(), Arc::clone(e));
+                    act.insert(a.name.clone(), Arc::clone(a));
+                }
+                i += 1;
+                j += 1;
+            }
         }
-        changed.push(name);
     }
-    let of_changed = |side: &BTreeMap<String, Arc<Table>>| -> Vec<Arc<Table>> {
-        changed.iter().filter_map(|n| side.get(*n).cloned()).collect()
-    };
+    let of_changed = |side: &BTreeMap<String, Arc<Table>>| -> Vec<Arc<Table>> { side.values().cloned().collect() };
     renames(&exp, &act, &mut out);
     let (exp_changed, act_changed) = (of_changed(&exp), of_changed(&act));
     let indexes = |tables: &[Arc<Table>]| -> BTreeMap<String, (String, Index)> {
@@ -341,6 +362,15 @@ fn yes(b: bool) -> String {
 
 fn whole(kind: Kind, name: &str, table: &str, change: Change) -> Difference {
     Difference { kind, name: name.to_string(), detail: String::new(), change, table: table.to_string() }
+}
+
+/// `tables` in name order (a snapshot's already are: then no sorting).
+fn by_name(tables: &[Arc<Table>]) -> Vec<&Arc<Table>> {
+    let mut sorted: Vec<&Arc<Table>> = tables.iter().collect();
+    if !sorted.is_sorted_by(|a, b| a.name <= b.name) {
+        sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    sorted
 }
 
 /// Keys of both maps, each with its value on either side.

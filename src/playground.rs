@@ -242,6 +242,19 @@ mod test {
             "ALTER TABLE workflows ADD COLUMN owner TEXT;",
             "DROP VIEW open_tasks; DROP INDEX idx_title;",
             "CREATE TABLE broken (x); INSERT INTO nowhere VALUES (1);",
+            // Snapshots find sqlite_schema's rows by rowid: a drop frees the largest
+            // rowid for the next object, VACUUM renumbers them all, and a virtual
+            // table makes tables of its own that no statement names.
+            "CREATE TABLE last (x); DROP TABLE last; CREATE TABLE reused (y);",
+            "CREATE TABLE a1 (x); CREATE TABLE a2 (x); DROP TABLE a1; CREATE INDEX a2_x ON a2 (x);",
+            "VACUUM;",
+            "DROP TABLE reused; CREATE VIEW reused AS SELECT 1 AS one;",
+            "CREATE VIRTUAL TABLE notes USING fts5(body);",
+            "DROP TABLE notes;",
+            "BEGIN; DROP TABLE a2; CREATE TABLE a3 (z); ROLLBACK;",
+            // SQLite folds case in ASCII only: "Äpfel" and "äpfel" are two tables.
+            "CREATE TABLE \"Äpfel\" (x); CREATE TABLE \"äpfel\" (y); CREATE INDEX i_apfel ON \"Äpfel\" (x);",
+            "DROP INDEX i_apfel; CREATE INDEX i_apfel2 ON \"äpfel\" (y);",
         ] {
             pg.console(sql, 10);
             assert_eq!(pg.schema()?, full(&pg)?, "after {sql}");

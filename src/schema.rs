@@ -200,8 +200,8 @@ pub struct ForeignKey {
 impl ForeignKey {
     /// What compares: names in one case (SQLite's names are case-insensitive).
     fn key(&self) -> impl Ord + '_ {
-        let low = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
-        (low(&self.columns), self.target.to_lowercase(), low(&self.target_columns), &self.on_delete, &self.on_update, &self.matching, self.deferred)
+        let low = |v: &[String]| v.iter().map(|s| s.to_ascii_lowercase()).collect::<Vec<_>>();
+        (low(&self.columns), self.target.to_ascii_lowercase(), low(&self.target_columns), &self.on_delete, &self.on_update, &self.matching, self.deferred)
     }
 }
 
@@ -277,6 +277,11 @@ pub struct Totals {
 }
 
 
+/// A row of `sqlite_schema` with its rowid.
+fn object(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Object)> {
+    Ok((r.get(0)?, Object { kind: r.get(1)?, name: r.get(2)?, table: r.get(3)?, sql: r.get(4)? }))
+}
+
 /// Takes a snapshot of the schema of `conn` (tests; the product keeps `Snapshots`).
 #[cfg(test)]
 pub fn snapshot(conn: &Connection) -> Result<Schema> {
@@ -284,6 +289,7 @@ pub fn snapshot(conn: &Connection) -> Result<Schema> {
 }
 
 /// One row of `sqlite_schema`.
+#[derive(Clone)]
 struct Object {
     kind: String,
     name: String,
@@ -294,12 +300,65 @@ struct Object {
 /// Snapshots that re-read only what changed: each table is kept (shared, in
 /// an `Arc`) until a run touches it, so two snapshots share what is equal
 /// and `diff` skips it at the cost of a pointer comparison.
+///
+/// `sqlite_schema` has no index but its rowid, and a scan of it after each of
+/// 1,000 migrations cost more than the migrations: its rows are kept too, by
+/// rowid, and an update reads only the rows of what was touched (by rowid)
+/// and the rows added since (rowids above the largest seen; SQLite gives a new
+/// object the largest rowid plus one, or a rowid freed by a drop, and a drop
+/// touches what it drops). VACUUM renumbers them, but it attaches a database,
+/// and the watch says `everything` then.
 #[derive(Default)]
 pub struct Snapshots {
     tables: BTreeMap<String, Arc<Table>>,
     views: BTreeMap<String, View>,
     /// Triggers on views, by trigger name, with their view.
     view_triggers: BTreeMap<String, String>,
+    /// The rows of `sqlite_schema`.
+    objects: SchemaRows,
+}
+
+/// `sqlite_schema`'s rows by rowid, and the rowids under each (lowercase) name
+/// a row goes by, its own and its table's.
+#[derive(Default)]
+struct SchemaRows {
+    by_id: BTreeMap<i64, Object>,
+    by_name: std::collections::HashMap<String, std::collections::BTreeSet<i64>>,
+}
+
+impl SchemaRows {
+    fn names(o: &Object) -> [String; 2] {
+        [o.table.to_ascii_lowercase(), o.name.to_ascii_lowercase()]
+    }
+
+    fn insert(&mut self, id: i64, o: Object) {
+        self.remove(id);
+        for name in Self::names(&o) {
+            self.by_name.entry(name).or_default().insert(id);
+        }
+        self.by_id.insert(id, o);
+    }
+
+    fn remove(&mut self, id: i64) {
+        let Some(o) = self.by_id.remove(&id) else { return };
+        for name in Self::names(&o) {
+            if let Some(ids) = self.by_name.get_mut(&name) {
+                ids.remove(&id);
+                if ids.is_empty() {
+                    self.by_name.remove(&name);
+                }
+            }
+        }
+    }
+
+    /// The rowids of the rows of `name` (lowercase): the object, or its table.
+    fn of(&self, name: &str) -> Vec<i64> {
+        self.by_name.get(name).map(|ids| ids.iter().copied().collect()).unwrap_or_default()
+    }
+
+    fn last(&self) -> i64 {
+        self.by_id.last_key_value().map_or(0, |(id, _)| *id)
+    }
 }
 
 impl Snapshots {
@@ -315,7 +374,33 @@ impl Snapshots {
         if touched.everything || touched.pragmas {
             return self.full(conn);
         }
-        for name in &touched.names {
+        if touched.names.is_empty() {
+            return Ok(self.schema());
+        }
+        // What the bookkeeping tables do is not the user's schema (a run creates
+        // `_sqlx_migrations` if not there, so it is touched every time).
+        let bookkeeping = |name: &str| history::TABLES.iter().any(|t| t.eq_ignore_ascii_case(name));
+        let mut names: std::collections::BTreeSet<String> = touched.names.iter().filter(|n| !bookkeeping(n)).cloned().collect();
+        let old: std::collections::BTreeSet<i64> = names.iter().flat_map(|n| self.objects.of(n)).collect();
+        let last = self.objects.last();
+        let mut by_id = conn.prepare_cached("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema WHERE rowid = ?1")?;
+        for id in old {
+            self.objects.remove(id);
+            if let Some((id, o)) = by_id.query_map([id], object)?.next().transpose()? {
+                names.insert(o.table.to_ascii_lowercase());
+                self.objects.insert(id, o);
+            }
+        }
+        let mut added = conn.prepare_cached("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema WHERE rowid > ?1")?;
+        for row in added.query_map([last], object)? {
+            let (id, o) = row?;
+            // Each new object's table is read again, touched or not (what the watch
+            // cannot see, a virtual table's own tables, still shows).
+            names.insert(o.table.to_ascii_lowercase());
+            self.objects.insert(id, o);
+        }
+        names.retain(|n| !bookkeeping(n));
+        for name in &names {
             let same = |k: &String| k.eq_ignore_ascii_case(name);
             self.tables.retain(|k, _| !same(k));
             self.views.retain(|k, _| !same(k));
@@ -325,19 +410,20 @@ impl Snapshots {
         Ok(self.schema())
     }
 
-    /// Reads the objects of one table or view (all objects when `None`) into the cache.
+    /// Reads the objects of one table or view (all objects when `None`, and then
+    /// `sqlite_schema` whole again) into the cache.
     fn read(&mut self, conn: &Connection, only: Option<&str>) -> Result<()> {
-        // SQLite keeps no index on sqlite_schema: every query scans it, so filter
-        // with plain comparisons there and leave the rest to Rust.
-        let sql = match only {
-            Some(_) => "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE tbl_name = ?1 COLLATE NOCASE OR name = ?1 COLLATE NOCASE",
-            None => "SELECT type, name, tbl_name, sql FROM sqlite_schema",
-        };
-        let mut stmt = conn.prepare_cached(sql)?;
-        let map = |r: &rusqlite::Row<'_>| Ok(Object { kind: r.get(0)?, name: r.get(1)?, table: r.get(2)?, sql: r.get(3)? });
         let mut objects: Vec<Object> = match only {
-            Some(name) => stmt.query_map([name], map)?.collect::<rusqlite::Result<_>>()?,
-            None => stmt.query_map([], map)?.collect::<rusqlite::Result<_>>()?,
+            None => {
+                let mut stmt = conn.prepare_cached("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema")?;
+                self.objects = SchemaRows::default();
+                for row in stmt.query_map([], object)? {
+                    let (id, o) = row?;
+                    self.objects.insert(id, o);
+                }
+                self.objects.by_id.values().cloned().collect()
+            }
+            Some(name) => self.objects.of(&name.to_ascii_lowercase()).iter().filter_map(|id| self.objects.by_id.get(id)).cloned().collect(),
         };
         let bookkeeping = |name: &str| history::TABLES.iter().any(|t| t.eq_ignore_ascii_case(name));
         objects.retain(|o| !o.name.starts_with("sqlite_") && !bookkeeping(&o.name) && !bookkeeping(&o.table));
@@ -392,6 +478,21 @@ impl Snapshots {
         }
         self.tables.extend(tables.into_iter().map(|(k, t)| (k, Arc::new(t))));
         Ok(())
+    }
+
+    /// Shares with `schema` every table this cache holds an equal copy of: after
+    /// a rebuild or a re-read the same definitions are new values, and a later
+    /// diff against `schema` would compare each of them in full, at every step.
+    pub fn share(&mut self, schema: &Schema) {
+        let mut theirs = schema.tables.iter().peekable();
+        for (name, mine) in self.tables.iter_mut() {
+            while theirs.next_if(|t| t.name < *name).is_some() {}
+            if let Some(t) = theirs.next_if(|t| t.name == *name) {
+                if !Arc::ptr_eq(mine, t) && **mine == **t {
+                    *mine = Arc::clone(t);
+                }
+            }
+        }
     }
 
     fn schema(&self) -> Schema {

@@ -59,11 +59,11 @@ pub fn seed(conn: &Connection, schema: &Schema, per_table: usize, seed: u64) -> 
     if needy.is_empty() {
         return Ok(out);
     }
-    let count_of: BTreeMap<String, usize> = tables.iter().zip(&counts).map(|(t, &c)| (t.name.to_lowercase(), c)).collect();
+    let count_of: BTreeMap<String, usize> = tables.iter().zip(&counts).map(|(t, &c)| (t.name.to_ascii_lowercase(), c)).collect();
     let mut rng = Rng(seed);
     let mut failed: BTreeSet<String> = BTreeSet::new();
     for table in order(&needy) {
-        let have = count_of.get(&table.name.to_lowercase()).copied().unwrap_or(0);
+        let have = count_of.get(&table.name.to_ascii_lowercase()).copied().unwrap_or(0);
         // Each table draws from its own stream: whether an earlier table needed
         // more tries does not change this one's rows.
         let mut table_rng = Rng(rng.next() ^ hash(&table.name));
@@ -71,7 +71,7 @@ pub fn seed(conn: &Connection, schema: &Schema, per_table: usize, seed: u64) -> 
             Ok(0) => {}
             Ok(n) => out.rows.push((table.name.clone(), n)),
             Err(reason) => {
-                failed.insert(table.name.to_lowercase());
+                failed.insert(table.name.to_ascii_lowercase());
                 out.not_seeded.push(NotSeeded { table: table.name.clone(), reason });
             }
         }
@@ -98,7 +98,7 @@ impl Rng {
 
 /// FNV-1a of a name (lowercase), to give each table its own stream.
 fn hash(name: &str) -> u64 {
-    name.to_lowercase().bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+    name.to_ascii_lowercase().bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }
 
 /// How many rows each table has, counting no further than `cap`: one
@@ -280,7 +280,7 @@ fn fill(
             sources.push(Source::Own);
         }
         if sources.is_empty() {
-            let why = if failed.contains(&fk.target.to_lowercase()) { "could not be seeded" } else { "has no rows" };
+            let why = if failed.contains(&fk.target.to_ascii_lowercase()) { "could not be seeded" } else { "has no rows" };
             return Ok(Err(format!("{}: {} {why}", fk_text(fk), fk.target)));
         }
         groups.push(Group { cols, target_cols, self_ref, sources });

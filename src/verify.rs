@@ -75,7 +75,8 @@ impl Db {
     /// A database with the first `k` migrations applied (they applied before),
     /// each after the same seeding it had (`trail`), so the rows are those the
     /// first run had: the nearest checkpoint at or before `k`, and the ups from there.
-    fn rebuild(set: &MigrationSet, k: usize, budget: Option<Duration>, trail: Option<&Trail>, checkpoints: &Checkpoints) -> Result<Db> {
+    /// Its tables equal to those of `snaps[k]` (the schema it had then) are shared with it.
+    fn rebuild(set: &MigrationSet, k: usize, budget: Option<Duration>, trail: Option<&Trail>, checkpoints: &Checkpoints, snaps: &[Schema]) -> Result<Db> {
         let (start, mut db) = match checkpoints.nearest(k) {
             Some((j, bytes)) => (j, Db::restore(bytes)?),
             None => (0, Db::fresh()?),
@@ -89,6 +90,9 @@ impl Db {
         }
         db.watch.take();
         db.snapshots.full(&db.conn)?;
+        if let Some(then) = snaps.get(k) {
+            db.snapshots.share(then);
+        }
         Ok(db)
     }
 
@@ -150,8 +154,8 @@ fn only(schema: &Schema, names: &BTreeSet<String>) -> Schema {
         let parents: Vec<String> = schema
             .tables
             .iter()
-            .filter(|t| keep.contains(&t.name.to_lowercase()))
-            .flat_map(|t| t.foreign_keys.iter().map(|fk| fk.target.to_lowercase()))
+            .filter(|t| keep.contains(&t.name.to_ascii_lowercase()))
+            .flat_map(|t| t.foreign_keys.iter().map(|fk| fk.target.to_ascii_lowercase()))
             .filter(|p| !keep.contains(p))
             .collect();
         if parents.is_empty() {
@@ -159,7 +163,7 @@ fn only(schema: &Schema, names: &BTreeSet<String>) -> Schema {
         }
         keep.extend(parents);
     }
-    let tables: Vec<Arc<schema::Table>> = schema.tables.iter().filter(|t| keep.contains(&t.name.to_lowercase())).cloned().collect();
+    let tables: Vec<Arc<schema::Table>> = schema.tables.iter().filter(|t| keep.contains(&t.name.to_ascii_lowercase())).cloned().collect();
     Schema { tables, ..schema.clone() }
 }
 
@@ -178,17 +182,17 @@ struct Trail {
 
 impl Trail {
     fn note(&mut self, table: &str, point: usize, rows: TableRows) {
-        self.rows.entry(table.to_lowercase()).or_default().push((point, Rc::new(rows)));
+        self.rows.entry(table.to_ascii_lowercase()).or_default().push((point, Rc::new(rows)));
     }
 
     /// The rows `table` had at `point`.
     fn at(&self, table: &str, point: usize) -> Option<Rc<TableRows>> {
-        self.rows.get(&table.to_lowercase())?.iter().rev().find(|(p, _)| *p <= point).map(|(_, r)| r.clone())
+        self.rows.get(&table.to_ascii_lowercase())?.iter().rev().find(|(p, _)| *p <= point).map(|(_, r)| r.clone())
     }
 
     /// Reads the rows of the tables of `schema` named in `names` as they are at `point`.
     fn read(&mut self, conn: &Connection, schema: &Schema, names: &BTreeSet<String>, point: usize) -> Result<()> {
-        for table in data::tables(conn, schema)?.into_iter().filter(|t| names.contains(&t.name.to_lowercase())) {
+        for table in data::tables(conn, schema)?.into_iter().filter(|t| names.contains(&t.name.to_ascii_lowercase())) {
             self.note(&table.name, point, data::read(conn, table)?);
         }
         Ok(())
@@ -261,7 +265,7 @@ fn check_up(trail: &mut Trail, conn: &Connection, before: &Schema, now: &Schema,
     let mut affected = data::affected(touched, now);
     affected.extend(data::affected(touched, before));
     for table in data::tables(conn, before)? {
-        let name = table.name.to_lowercase();
+        let name = table.name.to_ascii_lowercase();
         let Some(rows) = trail.at(&name, 2 * k) else { continue };
         if !affected.contains(&name) {
             d.kept += rows.rows.len();
@@ -285,7 +289,7 @@ fn check_up(trail: &mut Trail, conn: &Connection, before: &Schema, now: &Schema,
 
 /// Whether down `k` runs on the schema its up left with no rows in it.
 fn runs_without_rows(set: &MigrationSet, k: usize, budget: Option<Duration>) -> Result<bool> {
-    let db = Db::rebuild(set, k + 1, budget, None, &Checkpoints::default())?;
+    let db = Db::rebuild(set, k + 1, budget, None, &Checkpoints::default(), &[])?;
     Ok(engine::run(&db.conn, set, &set.migrations()[k], Direction::Down, budget).is_ok())
 }
 
@@ -295,7 +299,7 @@ fn check_down(trail: &Trail, conn: &Connection, now: &Schema, touched: &Touched,
     let mut check = data::affected(touched, now);
     check.extend(trail.touched.get(k).into_iter().flatten().cloned());
     let mut lost = Vec::new();
-    for table in data::tables(conn, now)?.into_iter().filter(|t| check.contains(&t.name.to_lowercase())) {
+    for table in data::tables(conn, now)?.into_iter().filter(|t| check.contains(&t.name.to_ascii_lowercase())) {
         let Some(before) = trail.at(&table.name, 2 * k) else { continue };
         lost.extend(data::compare(&table.name, &before, &data::read(conn, table)?).losses);
     }
@@ -335,7 +339,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
             // Top up the tables the last up may have changed (at first, all of them).
             let candidates: BTreeSet<String> = match k.checked_sub(1) {
                 Some(last) => trail.touched[last].clone(),
-                None => data::tables(&db.conn, &snaps[0])?.iter().map(|t| t.name.to_lowercase()).collect(),
+                None => data::tables(&db.conn, &snaps[0])?.iter().map(|t| t.name.to_ascii_lowercase()).collect(),
             };
             let seeded = crate::seed::seed(&db.conn, &only(&snaps[k], &candidates), SEED_ROWS, seed_for(k))?;
             // What the seeding wrote (triggers' rows too): read as the rows before this up.
@@ -350,7 +354,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
             // An up that fails only because of the sample rows (a new UNIQUE index
             // their values break, say) is not failed for it: it is said, and rows
             // are not checked from here on.
-            let plain = Db::rebuild(set, k, budget, None, &Checkpoints::default())?;
+            let plain = Db::rebuild(set, k, budget, None, &Checkpoints::default(), &snaps)?;
             if let Ok(a) = engine::run(&plain.conn, set, m, Direction::Up, budget) {
                 let d = reports[k].data.get_or_insert_with(DataReport::default);
                 d.stopped = Some(format!("the up fails on the sample rows ({e}) and passes without them: rows are not checked from here on"));
@@ -377,7 +381,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
                 // A failed up without migraplay's transaction leaves what it ran: the
                 // staircase starts from the schema before it, so no down is blamed for it.
                 if m.up.transaction != crate::flavor::Transaction::Wrapped {
-                    db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints)?;
+                    db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps)?;
                 }
                 break;
             }
@@ -393,7 +397,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
                 for later in &mut reports[k + 1..] {
                     later.problems.push(Problem::NotTested { stage: Stage::Up, after: Stage::Up, migration: named(m) });
                 }
-                db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints)?;
+                db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps)?;
                 break;
             }
         };
@@ -420,7 +424,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
         let report = &mut reports[k];
         if m.down.is_none() {
             report.down = DownResult::None;
-            db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints)?;
+            db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps)?;
             continue;
         }
         match engine::run(&db.conn, set, m, Direction::Down, budget) {
@@ -449,7 +453,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
                     report.problems.extend(lost.into_iter().map(|loss| Problem::Data { stage: Stage::Down, version: m.version, loss }));
                 }
                 if report.down == DownResult::Fail {
-                    db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints)?;
+                    db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps)?;
                 }
             }
             Err(e) => {
@@ -463,7 +467,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
                     }
                 }
                 report.problems.push(problem);
-                db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints)?;
+                db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps)?;
             }
         }
     }
@@ -477,6 +481,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
                 reports[k].up_again_ms = Some(ms(&a));
                 again_log.push(a.to_string());
                 let diffs = diff::diff(&snaps[k + 1], &db.snapshot()?.0);
+                db.snapshots.share(&snaps[k + 1]);
                 for d in &diffs {
                     let origin = history.origin(d, Stage::UpAgain, k, migrations);
                     reports[k].problems.push(Problem::Differs { stage: Stage::UpAgain, difference: d.clone(), origin });

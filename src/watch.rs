@@ -75,7 +75,7 @@ pub struct Watch {
 }
 
 unsafe fn text(p: *const c_char) -> Option<String> {
-    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_string_lossy().to_lowercase())
+    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_string_lossy().to_ascii_lowercase())
 }
 
 unsafe fn exact(p: *const c_char) -> String {
@@ -105,6 +105,11 @@ extern "C" fn note(data: *mut c_void, action: c_int, a1: *const c_char, a2: *con
             // '' is a private temporary database SQLite names and deletes itself (plain
             // VACUUM attaches one): no path anybody chose, nothing left behind.
             if file == ":memory:" || file.is_empty() {
+                // VACUUM renumbers `sqlite_schema`'s rows through that database, and
+                // snapshots find objects by rowid (see schema::Snapshots): read it all again.
+                if let Ok(mut t) = unsafe { touched(data) }.try_borrow_mut() {
+                    t.everything = true;
+                }
                 return ffi::SQLITE_OK;
             }
             return refuse(format!(
