@@ -68,9 +68,25 @@ pub fn tables<'s>(conn: &Connection, schema: &'s crate::schema::Schema) -> Resul
             t.module.is_none()
                 && !t.name.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("sqlite_"))
                 && !bookkeeping(&t.name)
-                && !shadows.contains(&t.name.to_ascii_lowercase())
+                && (shadows.is_empty() || !has(&shadows, &t.name))
         })
         .collect())
+}
+
+/// Whether `names` (lowercase) holds `name`, in any case (SQLite's: ASCII).
+/// Names are mostly lowercase already: then nothing is allocated, which counts
+/// in loops over every table after every step.
+pub fn has(names: &std::collections::BTreeSet<String>, name: &str) -> bool {
+    names.contains(&*lower(name))
+}
+
+/// `name` in lowercase (ASCII, as SQLite folds names), allocated only when it is not already.
+pub fn lower(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
 }
 
 /// The tables of `schema` (lowercase names) a step that touched `touched` may
@@ -87,7 +103,7 @@ pub fn affected(touched: &crate::watch::Touched, schema: &crate::schema::Schema)
         let more: Vec<String> = schema
             .tables
             .iter()
-            .filter(|t| !out.contains(&t.name.to_ascii_lowercase()) && t.foreign_keys.iter().any(|fk| out.contains(&fk.target.to_ascii_lowercase())))
+            .filter(|t| t.foreign_keys.iter().any(|fk| has(&out, &fk.target)) && !has(&out, &t.name))
             .map(|t| t.name.to_ascii_lowercase())
             .collect();
         if more.is_empty() {

@@ -139,7 +139,7 @@ pub fn run(conn: &Connection, set: &MigrationSet, m: &Migration, direction: Dire
             Some(opened) => format!("{how}; its own transaction ({opened}) was rolled back, and statements before that stay"),
             None => format!("{how}, so statements before this one were not rolled back"),
         };
-        run.map_err(|e| Error::StatementNoTransaction { message: e.message.clone(), location: located(e), how })?;
+        run.map_err(|e| Error::StatementNoTransaction { message: e.message.clone(), running: e.running, location: located(e), how })?;
         record(start.elapsed())?;
     } else {
         if let Some((statement, line, word)) = transaction_statement(script.text()) {
@@ -153,7 +153,7 @@ pub fn run(conn: &Connection, set: &MigrationSet, m: &Migration, direction: Dire
         // Dropped without commit on any error: SQLite rolls the whole migration back.
         let tx = conn.unchecked_transaction()?;
         script::execute(&tx, script.text(), budget)
-            .map_err(|e| Error::Statement { message: e.message.clone(), location: located(e) })?;
+            .map_err(|e| Error::Statement { message: e.message.clone(), running: e.running, location: located(e) })?;
         record(start.elapsed())?;
         tx.commit()?;
     }

@@ -90,13 +90,13 @@ pub enum Error {
 
     /// A statement of a migration failed; the migration was rolled back whole.
     #[error("{location}: {message}")]
-    Statement { location: Location, message: String },
+    Statement { location: Location, message: String, running: bool },
 
     /// A migration failed in a script that runs without migraplay's transaction
     /// (`-- no-transaction`, goose's NO TRANSACTION, dbmate's transaction:false, or
     /// a set that brings its own BEGIN/COMMIT), so what ran before the failure stays.
     #[error("{location}: {message} ({how})")]
-    StatementNoTransaction { location: Location, message: String, how: String },
+    StatementNoTransaction { location: Location, message: String, how: String, running: bool },
 
     /// An applied migration's up file changed since it was applied (as sqlx reports it).
     #[error("migration {0} was previously applied but has been modified")]
@@ -177,6 +177,15 @@ pub enum Error {
     /// Any other SQLite failure (opening the database, bookkeeping, inspection).
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+}
+
+impl Error {
+    /// Whether rows in the database may be why it failed: a statement that
+    /// failed while running (a constraint, a RAISE, malformed JSON), not one
+    /// SQLite refused to read, and not a failure outside the migration's SQL.
+    pub fn may_depend_on_rows(&self) -> bool {
+        matches!(self, Error::Statement { running: true, .. } | Error::StatementNoTransaction { running: true, .. })
+    }
 }
 
 /// migraplay's result type.

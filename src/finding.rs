@@ -145,7 +145,7 @@ impl Problem {
     /// A failed script, from the error it returned.
     pub fn failed(stage: Stage, e: &Error) -> Problem {
         let (location, message, undo) = match e {
-            Error::Statement { location, message } => (Some(location.clone()), message.clone(), Undo::RolledBack),
+            Error::Statement { location, message, .. } => (Some(location.clone()), message.clone(), Undo::RolledBack),
             Error::StatementNoTransaction { location, message, .. } => (Some(location.clone()), message.clone(), Undo::Kept),
             Error::TransactionStatement { location, message } => (Some(location.clone()), message.clone(), Undo::NothingRan),
             Error::OpenTransaction { .. } => (None, e.to_string(), Undo::Kept),

@@ -289,7 +289,7 @@ pub fn snapshot(conn: &Connection) -> Result<Schema> {
 }
 
 /// One row of `sqlite_schema`.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Object {
     kind: String,
     name: String,
@@ -356,6 +356,16 @@ impl SchemaRows {
         self.by_name.get(name).map(|ids| ids.iter().copied().collect()).unwrap_or_default()
     }
 
+    /// Each name's rows (as `of` finds them), rowids aside, in order.
+    fn groups(&self) -> std::collections::HashMap<String, Vec<Object>> {
+        let rows = |ids: &std::collections::BTreeSet<i64>| {
+            let mut rows: Vec<Object> = ids.iter().filter_map(|id| self.by_id.get(id)).cloned().collect();
+            rows.sort();
+            rows
+        };
+        self.by_name.iter().map(|(name, ids)| (name.clone(), rows(ids))).collect()
+    }
+
     fn last(&self) -> i64 {
         self.by_id.last_key_value().map_or(0, |(id, _)| *id)
     }
@@ -371,8 +381,11 @@ impl Snapshots {
 
     /// Re-reads what `touched` names (everything when it says so).
     pub fn update(&mut self, conn: &Connection, touched: &Touched) -> Result<Schema> {
-        if touched.everything || touched.pragmas {
+        if touched.pragmas {
             return self.full(conn);
+        }
+        if touched.everything {
+            return self.refresh(conn);
         }
         if touched.names.is_empty() {
             return Ok(self.schema());
@@ -401,6 +414,33 @@ impl Snapshots {
         }
         names.retain(|n| !bookkeeping(n));
         for name in &names {
+            let same = |k: &String| k.eq_ignore_ascii_case(name);
+            self.tables.retain(|k, _| !same(k));
+            self.views.retain(|k, _| !same(k));
+            self.view_triggers.retain(|_, view| !same(view));
+            self.read(conn, Some(name))?;
+        }
+        Ok(self.schema())
+    }
+
+    /// After an ALTER TABLE (it may rewrite other tables, views and triggers) or a
+    /// VACUUM: `sqlite_schema` is read whole, and only the tables and views whose
+    /// rows changed are read again. A table is what SQLite makes of its rows'
+    /// SQL (its own, its indexes', its triggers'), so the same rows make the
+    /// same table. (After a pragma, `full` reads everything again.)
+    fn refresh(&mut self, conn: &Connection) -> Result<Schema> {
+        let before = self.objects.groups();
+        let mut stmt = conn.prepare_cached("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema")?;
+        self.objects = SchemaRows::default();
+        for row in stmt.query_map([], object)? {
+            let (id, o) = row?;
+            self.objects.insert(id, o);
+        }
+        let after = self.objects.groups();
+        let bookkeeping = |name: &str| history::TABLES.iter().any(|t| t.eq_ignore_ascii_case(name));
+        let mut changed: std::collections::BTreeSet<&String> = after.iter().filter(|(n, objects)| before.get(*n) != Some(objects)).map(|(n, _)| n).collect();
+        changed.extend(before.keys().filter(|n| !after.contains_key(*n)));
+        for name in changed.into_iter().filter(|n| !bookkeeping(n)) {
             let same = |k: &String| k.eq_ignore_ascii_case(name);
             self.tables.retain(|k, _| !same(k));
             self.views.retain(|k, _| !same(k));

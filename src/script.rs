@@ -22,6 +22,10 @@ pub struct StatementError {
     pub message: String,
     /// Where in the script SQLite points the error (a byte offset), when it says.
     pub offset: Option<usize>,
+    /// Whether it failed while running, not when SQLite read it: only then can
+    /// the rows in the database be why (a syntax error, a missing table or
+    /// index is found before a row is read).
+    pub running: bool,
 }
 
 /// A value read from a result row.
@@ -180,6 +184,7 @@ pub fn run(conn: &Connection, sql: &str, max_rows: Option<usize>, budget: Option
             line: line_of_first_token(sql, offset),
             message: message(db),
             offset: usize::try_from(unsafe { ffi::sqlite3_error_offset(db) }).ok().map(|o| offset + o),
+            running: false,
         };
         let Ok(len) = c_int::try_from(rest.len()) else {
             return Err(StatementError { message: "script is too large for SQLite".into(), offset: None, ..fail() });
@@ -213,7 +218,7 @@ pub fn run(conn: &Connection, sql: &str, max_rows: Option<usize>, budget: Option
                     rc => break rc,
                 }
             };
-            let error = (rc != ffi::SQLITE_DONE).then(fail);
+            let error = (rc != ffi::SQLITE_DONE).then(|| StatementError { running: true, ..fail() });
             let changed = unsafe { ffi::sqlite3_total_changes64(db) } != total_before;
             out.changes = if out.columns.is_empty() && changed { u64::try_from(unsafe { ffi::sqlite3_changes64(db) }).unwrap_or(0) } else { 0 };
             unsafe { ffi::sqlite3_finalize(stmt) };
