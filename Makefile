@@ -11,8 +11,10 @@ setup:
 	@.ci/setup
 
 # A static site in dist/: index.html, www/ and pkg/ (the wasm and its JS glue).
+# The wasm is built for size (.ci/wasm-cargo --small: opt-level "z", std rebuilt
+# with optimize_for_size and panic=immediate-abort).
 dist: setup
-	.ci/wasm-cargo build --release --lib
+	.ci/wasm-cargo --small build --release --lib
 	rm -rf dist && mkdir -p dist
 	wasm-bindgen --target web --no-typescript --out-dir dist/pkg \
 	  "$$(ls -t target/wasm*/wasm32-unknown-unknown/release/migraplay.wasm | head -n 1)"
@@ -55,7 +57,7 @@ test-e2e: dist-test
 # the release build with the test hooks (applyAllQuiet), optimized as dist's, in
 # target/dist-bench/pkg; the page's cold start and transfer are measured on dist/.
 bench: dist
-	.ci/wasm-cargo build --release --lib --features test-hooks
+	.ci/wasm-cargo --small build --release --lib --features test-hooks
 	rm -rf target/dist-bench && mkdir -p target/dist-bench
 	wasm-bindgen --target web --no-typescript --out-dir target/dist-bench/pkg \
 	  "$$(ls -t target/wasm*/wasm32-unknown-unknown/release/migraplay.wasm | head -n 1)"
