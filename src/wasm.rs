@@ -15,36 +15,35 @@ fn start() {
 /// The largest integer a JavaScript number holds exactly (2^53 - 1).
 const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
 
+/// A value as a plain JS object: serde_json writes it and JSON.parse reads it.
+/// Going through JSON text rather than serde-wasm-bindgen keeps one serializer in
+/// the wasm (serde_json, which the report needs anyway) instead of two copies of
+/// every `Serialize` impl, and one call across the boundary instead of one per field.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    match value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
-        Ok(js) => Ok(js),
-        // serde-wasm-bindgen refuses an integer beyond 2^53 (a version like
-        // 9007199254740993, a console value): go through serde_json, which keeps
-        // it exact, and hand it over as a string rather than a rounded number.
-        Err(_) => Ok(exact(&serde_json::to_value(value).map_err(error)?)),
-    }
+    let mut json = serde_json::to_value(value).map_err(error)?;
+    exact(&mut json);
+    js_sys::JSON::parse(&json.to_string())
 }
 
-/// A JSON value as JS, with integers beyond a double's exact range as strings.
-fn exact(value: &serde_json::Value) -> JsValue {
+/// Integers beyond a double's exact range (a version like 9007199254740993, a
+/// console value) as strings: JSON.parse would round them, and a rounded
+/// version names another migration.
+fn exact(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
-        Value::Null => JsValue::NULL,
-        Value::Bool(b) => JsValue::from_bool(*b),
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) if (-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&i) => JsValue::from_f64(i as f64),
-            (Some(_), _) | (None, Some(_)) => JsValue::from_str(&n.to_string()),
-            _ => JsValue::from_f64(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        Value::String(s) => JsValue::from_str(s),
-        Value::Array(items) => items.iter().map(exact).collect::<Array>().into(),
-        Value::Object(map) => {
-            let object = Object::new();
-            for (key, v) in map {
-                let _ = Reflect::set(&object, &JsValue::from_str(key), &exact(v));
+        Value::Number(n) => {
+            let unsafe_int = match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => !(-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&i),
+                (None, Some(_)) => true,
+                _ => false,
+            };
+            if unsafe_int {
+                *value = Value::String(n.to_string());
             }
-            object.into()
         }
+        Value::Array(items) => items.iter_mut().for_each(exact),
+        Value::Object(map) => map.values_mut().for_each(exact),
+        Value::Null | Value::Bool(_) | Value::String(_) => {}
     }
 }
 
@@ -149,7 +148,13 @@ impl JsSession {
     pub fn restore(saved: JsValue) -> JsValue {
         let read = || -> Result<Saved, String> {
             let field = |key: &str| Reflect::get(&saved, &key.into()).unwrap_or(JsValue::UNDEFINED);
-            let source = serde_wasm_bindgen::from_value(field("source")).map_err(|e| format!("the saved source is not readable: {e}"))?;
+            // Read as JSON, like every value the facade hands over (see `to_js`).
+            let source = js_sys::JSON::stringify(&field("source"))
+                .ok()
+                .and_then(|text| text.as_string())
+                .and_then(|text| serde_json::from_str(&text).ok())
+                .unwrap_or(serde_json::Value::Null);
+            let source = serde_json::from_value(source).map_err(|e| format!("the saved source is not readable: {e}"))?;
             let files = texts_from_js(&Array::from(&field("files")))?;
             let database = field("database");
             if !database.is_instance_of::<Uint8Array>() {
@@ -290,7 +295,25 @@ impl JsSession {
 
     /// Runs ad-hoc SQL; the outcome's `console` is `{outputs, error}`.
     pub fn console(&mut self, sql: &str, max_rows: usize) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.console(sql, max_rows))
+        let outcome = self.inner.console(sql, max_rows);
+        let js = to_js(&outcome)?;
+        // JSON has no Infinity (serde_json writes null): a REAL that is ±Inf
+        // (`SELECT 1e999`) goes back in as the number it is.
+        let outputs = outcome.console.iter().flat_map(|run| run.outputs.iter().enumerate());
+        for (o, output) in outputs {
+            for (r, row) in output.rows.iter().enumerate() {
+                for (c, value) in row.iter().enumerate() {
+                    if let crate::Value::Real(x) = value {
+                        if !x.is_finite() {
+                            let path = [JsValue::from_str("console"), "outputs".into(), (o as u32).into(), "rows".into(), (r as u32).into()];
+                            let row = path.iter().try_fold(js.clone(), |at, key| Reflect::get(&at, key))?;
+                            Reflect::set(&row, &(c as u32).into(), &JsValue::from_f64(*x))?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(js)
     }
 
     /// Verifies the set on a new in-memory database: `{ok: true, verified:
