@@ -165,6 +165,9 @@ for (const panel of [migrations, sets, fileEditor, verify, database, sqlConsole,
   let shared = null;
   // What went wrong on the way in, said after the start (the demo's first step would clear it).
   const startErrors = [];
+  // This tab's playground, and which are saved, asked at once and while the link is read:
+  // each waits on the browser (Web Locks, IndexedDB), not on the others.
+  const claimed = app.demo ? null : Promise.all([workspaces.claim(), storage.list()]);
   try {
     shared = await decodeSet(location.hash);
   } catch (e) {
@@ -174,10 +177,11 @@ for (const panel of [migrations, sets, fileEditor, verify, database, sqlConsole,
   if (app.demo) {
     app.demoLink = shared;
   } else {
-    app.workspace = await workspaces.claim();
+    const [workspace, saved] = await claimed;
+    app.workspace = workspace;
     sqlConsole.loadHistory(app);
     // A link opens at once only where it replaces nothing saved; otherwise it is offered.
-    const hasSaved = (await storage.list()).some((p) => p.id === app.workspace);
+    const hasSaved = saved.some((p) => p.id === app.workspace);
     if (shared && !hasSaved) openLink = shared;
   }
   const reply = await client.call('init', [app.init({ link: app.demo ? app.demoLink : openLink })]);

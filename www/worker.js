@@ -9,6 +9,14 @@ let session;
 let workspace = null; // the saved playground's id; null: nothing is saved (demo, storage refused)
 
 const ready = init();
+// The bundled set on a new database, made while the page is still choosing its
+// playground (Web Locks, IndexedDB): most starts open exactly this, and the
+// page then waits for nothing but the reply. A start that restores or loads
+// something else drops it.
+const prepared = ready.then(() => {
+  const fresh = new Session();
+  return { session: fresh, view: fresh.view() };
+}).catch(() => null);
 // Every action waits for the first `init` to have set the session up.
 let markStarted;
 const started = new Promise((resolve) => { markStarted = resolve; });
@@ -58,9 +66,17 @@ async function start({ id = null, timeBudgetMs = 5000, memoryBudgetMib = 256, re
         + 'What was saved stays saved until you change something; Reset everything forgets it.');
     }
   }
+  let view;
+  const ahead = await prepared;
+  if (ahead && !ahead.taken) {
+    // Taken once (each worker starts once); a start that restored something else frees it.
+    ahead.taken = true;
+    if (session) ahead.session.free();
+    else ({ session, view } = ahead);
+  }
   session ??= new Session();
   session.setTimeBudget(timeBudgetMs);
-  let outcome = { view: session.view(), changed: false };
+  let outcome = { view: view ?? session.view(), changed: false };
   if (link) {
     outcome = session.load(link, null, 'link');
     if (!outcome.ok) problems.push(`This link's set was not loaded: ${outcome.error.message}`);
