@@ -9,17 +9,17 @@ import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generate, writeSet } from './generate.mjs';
+import { generate, generateRealShaped, writeSet } from './generate.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tooling = path.join(root, 'tests/e2e/node_modules');
 const { chromium } = await import(path.join(tooling, 'playwright-core/index.mjs'));
 const out = path.join(root, 'target/bench');
 const sets = path.join(out, 'sets');
-const RUNS = { bundled: 30, 100: 10, 1000: 3 };
+const RUNS = { bundled: 30, 100: 10, 1000: 3, 'real-shaped 200': 10 };
 
 mkdirSync(sets, { recursive: true });
-const generated = { 100: generate(100), 1000: generate(1000) };
+const generated = { 100: generate(100), 1000: generate(1000), real200: generateRealShaped(200) };
 for (const [n, files] of Object.entries(generated)) writeSet(sets, n, files);
 
 // The native core twice: at opt-level 3 (profile bench-o3) as `native`, the reference for
@@ -42,6 +42,8 @@ cpSync(path.join(root, 'dist'), site, { recursive: true });
 cpSync(path.join(root, 'target/dist-bench/pkg'), path.join(site, 'bench-pkg'), { recursive: true });
 cpSync(path.join(root, 'tests/bench/page'), site, { recursive: true });
 for (const f of ['sql-wasm.js', 'sql-wasm.wasm']) cpSync(path.join(tooling, 'sql.js/dist', f), path.join(site, f));
+// The reference for the cold start: a blank page from the same server, loaded the same way.
+writeFileSync(path.join(site, 'blank.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title></head><body></body></html>\n');
 
 const port = await new Promise((resolve) => {
   const s = createServer();
@@ -62,13 +64,21 @@ try {
   await page.goto(`${base}bench.html`);
   await page.waitForSelector('body[data-ready="true"]');
   results.push(...await page.evaluate(([s, r]) => window.runBench(s, r),
-    [{ bundled: null, 100: generated[100], 1000: generated[1000] }, RUNS]));
+    [{ bundled: null, 100: generated[100], 1000: generated[1000], 'real-shaped 200': generated.real200 }, RUNS]));
   await page.close();
 
   console.error('bench: cold start of the page…');
   const starts = [];
+  const blanks = [];
   let transfer = null;
   for (let i = 0; i < 7; i++) {
+    // A blank page's navigation first, in a fresh context too: what any page costs here.
+    const blankContext = await browser.newContext();
+    const blank = await blankContext.newPage();
+    await blank.goto(`${base}blank.html`);
+    await blank.waitForLoadState('load');
+    blanks.push(await blank.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd));
+    await blankContext.close();
     const context = await browser.newContext();
     const p = await context.newPage();
     const bodies = [];
@@ -107,8 +117,9 @@ try {
     }
   }
   const cold = median(starts);
+  const blankNavigation = median(blanks);
   const machine = `${os.cpus()[0].model}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Chromium ${browser.version()}, Node ${process.version}`;
-  lines.push('', `Page cold start (navigation to migrations listed and buttons enabled): median ${cold.toFixed(1)} ms over ${starts.length} loads (${starts.map((x) => x.toFixed(0)).join(', ')}).`);
+  lines.push('', `Page cold start (navigation to migrations listed and buttons enabled): median ${cold.toFixed(1)} ms over ${starts.length} loads (${starts.map((x) => x.toFixed(0)).join(', ')}); a blank page's navigation, for reference: median ${blankNavigation.toFixed(1)} ms (${blanks.map((x) => x.toFixed(0)).join(', ')}).`);
   lines.push(`Page transfer: ${transfer.raw} bytes raw, ${transfer.gzip} bytes gzip -9 (${transfer.files.length} files; largest: ${transfer.files.sort((a, b) => b[2] - a[2]).slice(0, 3).map(([f, , g]) => `${f} ${g}`).join(', ')}).`);
   lines.push(`Machine: ${machine}.`);
 
@@ -129,6 +140,7 @@ try {
   writeFileSync(path.join(out, 'results.json'), JSON.stringify({
     results: rows.map(({ case: c, engine, median_ms, runs, min_ms, max_ms, warmup_runs }) => ({ case: c, engine, median_ms, runs, min_ms, max_ms, warmup_runs })),
     transfer_bytes_raw: transfer.raw, transfer_bytes_gzip: transfer.gzip, cold_start_ms: cold, cold_start_runs: starts,
+    blank_navigation_ms: blankNavigation, blank_navigation_runs: blanks,
     machine, targets: Object.fromEntries(targets),
   }, null, 1));
   writeFileSync(path.join(out, 'table.md'), `${lines.join('\n')}\n`);
