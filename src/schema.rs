@@ -423,12 +423,13 @@ impl Snapshots {
         Ok(self.schema())
     }
 
-    /// After an ALTER TABLE (it may rewrite other tables, views and triggers) or a
-    /// VACUUM: `sqlite_schema` is read whole, and only the tables and views whose
+    /// After an ALTER TABLE (it may rewrite other tables, views and triggers), a
+    /// VACUUM, or on another connection (a copy of the database in another state):
+    /// `sqlite_schema` is read whole, and only the tables and views whose
     /// rows changed are read again. A table is what SQLite makes of its rows'
     /// SQL (its own, its indexes', its triggers'), so the same rows make the
     /// same table. (After a pragma, `full` reads everything again.)
-    fn refresh(&mut self, conn: &Connection) -> Result<Schema> {
+    pub fn refresh(&mut self, conn: &Connection) -> Result<Schema> {
         let before = self.objects.groups();
         let mut stmt = conn.prepare_cached("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema")?;
         self.objects = SchemaRows::default();

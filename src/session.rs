@@ -462,7 +462,12 @@ impl Session {
 
     /// Verifies the set on a new in-memory database (the session's is untouched).
     pub fn verify(&self, ran_on: &str, style_lint: bool, progress: &mut dyn FnMut(&Progress)) -> Result<Verified> {
-        let mut report = crate::verify(self.pg.set(), ran_on, self.budget, progress)?;
+        self.verify_with(ran_on, style_lint, true, progress)
+    }
+
+    /// `verify`, with its data checks on or off (`--data off`; the benchmarks' `verify, schema only`).
+    pub fn verify_with(&self, ran_on: &str, style_lint: bool, data: bool, progress: &mut dyn FnMut(&Progress)) -> Result<Verified> {
+        let mut report = crate::verify_with(self.pg.set(), ran_on, self.budget, data, progress)?;
         report.set_style_lint(style_lint);
         Ok(Verified { markdown: report.to_markdown(), json: report.to_json(), report, set_id: self.view.set_id.clone() })
     }

@@ -67,20 +67,23 @@ impl Db {
         let mut conn = Connection::open_in_memory()?;
         conn.deserialize_read_exact(rusqlite::MAIN_DB, bytes, bytes.len(), false)?;
         engine::prepare(&conn)?;
-        let mut db = Db { watch: Watch::new(&conn), conn, snapshots: Snapshots::default() };
-        db.snapshots.full(&db.conn)?;
-        Ok(db)
+        Ok(Db { watch: Watch::new(&conn), conn, snapshots: Snapshots::default() })
     }
 
     /// A database with the first `k` migrations applied (they applied before),
     /// each after the same seeding it had (`trail`), so the rows are those the
     /// first run had: the nearest checkpoint at or before `k`, and the ups from there.
     /// Its tables equal to those of `snaps[k]` (the schema it had then) are shared with it.
-    fn rebuild(set: &MigrationSet, k: usize, budget: Option<Duration>, trail: Option<&Trail>, checkpoints: &Checkpoints, snaps: &[Schema]) -> Result<Db> {
+    /// `reuse` is the snapshot cache of the database it replaces: what is the same
+    /// in both is not read again.
+    #[allow(clippy::too_many_arguments)]
+    fn rebuild(set: &MigrationSet, k: usize, budget: Option<Duration>, trail: Option<&Trail>, checkpoints: &Checkpoints, snaps: &[Schema], reuse: Snapshots) -> Result<Db> {
         let (start, mut db) = match checkpoints.nearest(k) {
             Some((j, bytes)) => (j, Db::restore(bytes)?),
             None => (0, Db::fresh()?),
         };
+        db.snapshots = reuse;
+        db.snapshots.refresh(&db.conn)?;
         for (j, m) in set.migrations()[..k].iter().enumerate().skip(start) {
             if let Some(tables) = trail.and_then(|t| t.seeded.get(j)) {
                 let (schema, _) = db.snapshot()?;
@@ -88,8 +91,7 @@ impl Db {
             }
             engine::run(&db.conn, set, m, Direction::Up, budget)?;
         }
-        db.watch.take();
-        db.snapshots.full(&db.conn)?;
+        db.snapshot()?;
         if let Some(then) = snaps.get(k) {
             db.snapshots.share(then);
         }
@@ -111,7 +113,7 @@ impl Db {
 /// than `every` ups. Only while no migration has set a pragma (a connection's
 /// pragmas are not in its bytes).
 struct Checkpoints {
-    at: std::collections::BTreeMap<usize, Vec<u8>>,
+    at: std::collections::BTreeMap<usize, DbBytes>,
     bytes: usize,
     every: usize,
     stopped: bool,
@@ -123,6 +125,22 @@ impl Default for Checkpoints {
     }
 }
 
+/// A database's bytes, as `sqlite3_serialize` gave them.
+enum DbBytes {
+    Sqlite(rusqlite::serialize::OwnedData),
+    Copy(Vec<u8>),
+}
+
+impl std::ops::Deref for DbBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            DbBytes::Sqlite(owned) => owned,
+            DbBytes::Copy(bytes) => bytes,
+        }
+    }
+}
+
 /// The most bytes of checkpoints one verification keeps.
 const CHECKPOINT_BYTES: usize = 64 << 20;
 
@@ -131,7 +149,11 @@ impl Checkpoints {
         if self.stopped || !k.is_multiple_of(self.every) {
             return Ok(());
         }
-        let bytes = conn.serialize(rusqlite::MAIN_DB)?.to_vec();
+        // SQLite's own copy, kept as it is: copying it again cost as much as taking it.
+        let bytes = match conn.serialize(rusqlite::MAIN_DB)? {
+            rusqlite::serialize::Data::Owned(owned) => DbBytes::Sqlite(owned),
+            shared => DbBytes::Copy(shared.to_vec()),
+        };
         self.bytes += bytes.len();
         self.at.insert(k, bytes);
         while self.bytes > CHECKPOINT_BYTES && self.at.len() > 1 {
@@ -151,7 +173,7 @@ impl Checkpoints {
     }
 
     fn nearest(&self, k: usize) -> Option<(usize, &[u8])> {
-        self.at.range(..=k).next_back().map(|(j, b)| (*j, b.as_slice()))
+        self.at.range(..=k).next_back().map(|(j, b)| (*j, &**b))
     }
 }
 
@@ -304,7 +326,7 @@ fn check_up(trail: &mut Trail, conn: &Connection, before: &Schema, now: &Schema,
 
 /// Whether down `k` runs on the schema its up left with no rows in it.
 fn runs_without_rows(set: &MigrationSet, k: usize, budget: Option<Duration>) -> Result<bool> {
-    let db = Db::rebuild(set, k + 1, budget, None, &Checkpoints::default(), &[])?;
+    let db = Db::rebuild(set, k + 1, budget, None, &Checkpoints::default(), &[], Snapshots::default())?;
     Ok(engine::run(&db.conn, set, &set.migrations()[k], Direction::Down, budget).is_ok())
 }
 
@@ -369,7 +391,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
             // An up that fails only because of the sample rows (a new UNIQUE index
             // their values break, say) is not failed for it: it is said, and rows
             // are not checked from here on.
-            let plain = Db::rebuild(set, k, budget, None, &Checkpoints::default(), &snaps)?;
+            let plain = Db::rebuild(set, k, budget, None, &Checkpoints::default(), &snaps, Snapshots::default())?;
             if let Ok(a) = engine::run(&plain.conn, set, m, Direction::Up, budget) {
                 let d = reports[k].data.get_or_insert_with(DataReport::default);
                 d.stopped = Some(format!("the up fails on the sample rows ({e}) and passes without them: rows are not checked from here on"));
@@ -396,7 +418,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
                 // A failed up without migraplay's transaction leaves what it ran: the
                 // staircase starts from the schema before it, so no down is blamed for it.
                 if m.up.transaction != crate::flavor::Transaction::Wrapped {
-                    db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps)?;
+                    db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps, std::mem::take(&mut db.snapshots))?;
                 }
                 break;
             }
@@ -412,7 +434,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
                 for later in &mut reports[k + 1..] {
                     later.problems.push(Problem::NotTested { stage: Stage::Up, after: Stage::Up, migration: named(m) });
                 }
-                db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps)?;
+                db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps, std::mem::take(&mut db.snapshots))?;
                 break;
             }
         };
@@ -439,7 +461,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
         let report = &mut reports[k];
         if m.down.is_none() {
             report.down = DownResult::None;
-            db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps)?;
+            db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps, std::mem::take(&mut db.snapshots))?;
             continue;
         }
         match engine::run(&db.conn, set, m, Direction::Down, budget) {
@@ -468,7 +490,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
                     report.problems.extend(lost.into_iter().map(|loss| Problem::Data { stage: Stage::Down, version: m.version, loss }));
                 }
                 if report.down == DownResult::Fail {
-                    db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps)?;
+                    db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps, std::mem::take(&mut db.snapshots))?;
                 }
             }
             Err(e) => {
@@ -482,7 +504,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
                     }
                 }
                 report.problems.push(problem);
-                db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps)?;
+                db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps, std::mem::take(&mut db.snapshots))?;
             }
         }
     }
