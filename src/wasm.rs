@@ -318,14 +318,15 @@ impl JsSession {
 
     /// Verifies the set on a new in-memory database: `{ok: true, verified:
     /// {report, markdown, json, set_id}}` or `{ok: false, error}`.
-    /// `onProgress({done, total, step})` hears of each step.
-    pub fn verify(&self, ran_on: &str, style_lint: bool, on_progress: &js_sys::Function) -> Result<JsValue, JsValue> {
+    /// `onProgress({done, total, step})` hears of each step. `data` (default
+    /// true) turns the data checks off when false, as the CLI's `--data off`.
+    pub fn verify(&self, ran_on: &str, style_lint: bool, on_progress: &js_sys::Function, data: Option<bool>) -> Result<JsValue, JsValue> {
         let mut progress = |p: &crate::Progress| {
             if let Ok(p) = to_js(p) {
                 let _ = on_progress.call1(&JsValue::NULL, &p);
             }
         };
-        match self.inner.verify(ran_on, style_lint, &mut progress) {
+        match self.inner.verify_with(ran_on, style_lint, data.unwrap_or(true), &mut progress) {
             Ok(verified) => Ok(object(&[("ok", JsValue::TRUE), ("verified", to_js(&verified)?)])),
             Err(e) => Ok(object(&[("ok", JsValue::FALSE), ("error", to_js(&ErrorValue::from(&e))?)])),
         }

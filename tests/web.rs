@@ -208,7 +208,7 @@ macro_rules! fixture {
 /// Verifies `s`'s set; the outcome must be `ok`, and this is its `verified`.
 fn verify(s: &Session) -> JsValue {
     let progress = js_sys::Function::new_no_args("");
-    let out = s.verify("wasm-bindgen-test", true, &progress).unwrap();
+    let out = s.verify("wasm-bindgen-test", true, &progress, None).unwrap();
     assert!(truthy(&out, &["ok"]), "{}", text(&out, &["error", "message"]));
     get(&out, "verified")
 }
@@ -226,7 +226,7 @@ fn verify_passes_the_bundled_set_in_the_browser() {
     let calls = Array::new();
     let progress: js_sys::Function =
         js_sys::Function::new_with_args("calls, p", "calls.push(p)").bind1(&JsValue::NULL, &calls).unchecked_into();
-    let out = s.verify("wasm-bindgen-test", true, &progress).unwrap();
+    let out = s.verify("wasm-bindgen-test", true, &progress, None).unwrap();
     assert!(truthy(&out, &["ok"]), "{}", text(&out, &["error", "message"]));
     let v = get(&out, "verified");
     let report = get(&v, "report");
@@ -242,6 +242,12 @@ fn verify_passes_the_bundled_set_in_the_browser() {
     let view = s.view().unwrap();
     assert_eq!(text(&v, &["set_id"]), text(&view, &["set_id"]), "the verdict is for this set");
     assert_eq!(tables(&view), 0.0, "the session's own database is untouched");
+    assert!(md.contains("- Data: 3 rows seeded"), "data checks are on by default");
+    // With data checks off (the benchmarks' `verify, schema only`), the same verdict and no Data lines.
+    let off = s.verify("wasm-bindgen-test", true, &progress, Some(false)).unwrap();
+    let md = text(&get(&off, "verified"), &["markdown"]);
+    assert!(md.contains("- **Verdict**: PASS: all 7 migrations apply, revert and re-apply cleanly."));
+    assert!(!md.contains("- Data:"), "{md}");
 }
 
 #[wasm_bindgen_test]
