@@ -123,17 +123,23 @@ try {
   lines.push(`Page transfer: ${transfer.raw} bytes raw, ${transfer.gzip} bytes gzip -9 (${transfer.files.length} files; largest: ${transfer.files.sort((a, b) => b[2] - a[2]).slice(0, 3).map(([f, , g]) => `${f} ${g}`).join(', ')}).`);
   lines.push(`Machine: ${machine}.`);
 
-  const v100 = find('verify, 100', 'wasm').median_ms;
-  const v1000 = find('verify, 1000', 'wasm').median_ms;
-  const applyB = find('apply all, bundled', 'wasm').median_ms;
+  // The targets of issue 14, each at every size, with the figure that decides it.
+  const SIZES = ['bundled', '100', '1000', 'real-shaped 200'];
+  const ms = (c, e) => find(c, e)?.median_ms;
+  const ratio = (x, y) => (x === undefined || y === undefined ? NaN : x / y);
+  const everySize = (label, limit, f) => {
+    const worst = SIZES.map((n) => [n, f(n)]).sort((a, b) => b[1] - a[1])[0];
+    return [`${label} at every size (worst: ${worst[1].toFixed(2)}, ${worst[0]})`, SIZES.every((n) => f(n) <= limit)];
+  };
   const targets = [
-    ['apply all (bundled) in Chromium within 1.3× of native', applyB / find('apply all, bundled', 'native').median_ms <= 1.3],
-    ['apply all (bundled) in Chromium at most 0.6× of sql.js', applyB / find('apply all, bundled', 'sql.js').median_ms <= 0.6],
-    ['full verify of the bundled set under 25 ms in Chromium', find('verify, bundled', 'wasm').median_ms < 25],
-    ['1,000 migrations verified in under 3 s in Chromium', v1000 < 3000],
-    ['verify 1,000 no more than 12× verify 100', v1000 / v100 <= 12],
-    ['page transfer under 400 KB gzip', transfer.gzip < 400 * 1024],
-    ['cold start under 150 ms', cold < 150],
+    everySize('apply all in Chromium ≤ 1.3× native (opt-level 3)', 1.3, (n) => ratio(ms(`apply all, ${n}`, 'wasm'), ms(`apply all, ${n}`, 'native'))),
+    everySize('apply all in Chromium ≤ 0.6× sql.js', 0.6, (n) => ratio(ms(`apply all, ${n}`, 'wasm'), ms(`apply all, ${n}`, 'sql.js'))),
+    everySize('verify (data checks off) ≤ 3.5× apply all, in Chromium', 3.5, (n) => ratio(ms(`verify, schema only, ${n}`, 'wasm'), ms(`apply all, ${n}`, 'wasm'))),
+    everySize('verify (data checks off) ≤ 3.5× apply all, native', 3.5, (n) => ratio(ms(`verify, schema only, ${n}`, 'native'), ms(`apply all, ${n}`, 'native'))),
+    [`verify of 1,000 generated migrations ≤ 3 s in Chromium (${ms('verify, 1000', 'wasm').toFixed(0)} ms with data checks, ${ms('verify, schema only, 1000', 'wasm').toFixed(0)} ms without)`, ms('verify, 1000', 'wasm') <= 3000],
+    [`verify of the real-shaped 200 ≤ 1 s in Chromium (${ms('verify, real-shaped 200', 'wasm').toFixed(0)} ms with data checks, ${ms('verify, schema only, real-shaped 200', 'wasm').toFixed(0)} ms without)`, ms('verify, real-shaped 200', 'wasm') <= 1000],
+    [`page transfer ≤ 400 KB gzip (${transfer.gzip} bytes)`, transfer.gzip <= 400 * 1024],
+    [`cold start ≤ 150 ms median (${cold.toFixed(1)} ms)`, cold <= 150],
   ];
   lines.push('', 'Targets:', ...targets.map(([t, ok]) => `- ${ok ? 'met' : 'MISSED'}: ${t}`));
   console.log(lines.join('\n'));
