@@ -289,7 +289,7 @@ pub fn snapshot(conn: &Connection) -> Result<Schema> {
 }
 
 /// One row of `sqlite_schema`.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Object {
     kind: String,
     name: String,
@@ -316,6 +316,11 @@ pub struct Snapshots {
     view_triggers: BTreeMap<String, String>,
     /// The rows of `sqlite_schema`.
     objects: SchemaRows,
+    /// Each table read so far, by the rows it was read from (its own, its indexes' and
+    /// its triggers'): the same rows make the same table, so an up run again, or a
+    /// down that recreates what was there, costs no pragma query (each is prepared
+    /// again after every schema change).
+    made: std::collections::HashMap<Vec<Object>, Arc<Table>>,
 }
 
 /// `sqlite_schema`'s rows by rowid, and the rowids under each (lowercase) name
@@ -470,7 +475,24 @@ impl Snapshots {
         objects.retain(|o| !o.name.starts_with("sqlite_") && !bookkeeping(&o.name) && !bookkeeping(&o.table));
         objects.sort_by(|a, b| a.name.cmp(&b.name));
         let mut tables: BTreeMap<String, Table> = BTreeMap::new();
+        // Each table's rows; a table made from the very same rows before is taken as it was.
+        let rows_of = |t: &Object| -> Vec<Object> {
+            let own = |o: &&Object| match o.kind.as_str() {
+                "table" => o.name == t.name,
+                "index" | "trigger" => o.table == t.name,
+                _ => false,
+            };
+            objects.iter().filter(own).cloned().collect()
+        };
+        let mut rows: BTreeMap<String, Vec<Object>> = BTreeMap::new();
+        let mut remembered: BTreeMap<String, Arc<Table>> = BTreeMap::new();
         for o in objects.iter().filter(|o| o.kind == "table") {
+            let key = rows_of(o);
+            if let Some(table) = self.made.get(&key) {
+                remembered.insert(o.name.clone(), Arc::clone(table));
+                continue;
+            }
+            rows.insert(o.name.clone(), key);
             let def = o.sql.as_deref().map(sqltext::table_definition).unwrap_or_default();
             let columns = columns(conn, &o.name, &def)?;
             let mut checks = def.checks;
@@ -497,6 +519,9 @@ impl Snapshots {
         }
         for o in &objects {
             let Some(sql) = &o.sql else { continue };
+            if remembered.contains_key(&o.table) {
+                continue;
+            }
             match (o.kind.as_str(), tables.get_mut(&o.table)) {
                 ("index", Some(t)) => {
                     let ix = index(conn, &o.name, sql, &t.columns)?;
@@ -517,7 +542,14 @@ impl Snapshots {
                 _ => {}
             }
         }
-        self.tables.extend(tables.into_iter().map(|(k, t)| (k, Arc::new(t))));
+        for (name, table) in tables {
+            let table = Arc::new(table);
+            if let Some(key) = rows.remove(&name) {
+                self.made.insert(key, Arc::clone(&table));
+            }
+            self.tables.insert(name, table);
+        }
+        self.tables.extend(remembered);
         Ok(())
     }
 
@@ -554,7 +586,10 @@ impl Snapshots {
 pub fn integrity(conn: &Connection, touched: Option<&Touched>) -> Result<Vec<String>> {
     if let Some(t) = touched.filter(|t| !t.everything && !t.pragmas) {
         let mut out = Vec::new();
-        for name in &t.names {
+        // The bookkeeping table is touched by every run (created if not there): it is
+        // migraplay's, and only a pragma (checked whole, below) could damage it.
+        let bookkeeping = |name: &str| history::TABLES.iter().any(|b| b.eq_ignore_ascii_case(name));
+        for name in t.names.iter().filter(|n| !bookkeeping(n)) {
             // pragma_table_info looks the name up in SQLite's schema hash: no scan.
             let exists: i64 = conn.query_row("SELECT count(*) FROM pragma_table_info(?1)", [name], |r| r.get(0))?;
             if exists > 0 {
