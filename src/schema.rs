@@ -277,6 +277,11 @@ pub struct Totals {
 }
 
 
+/// Whether `name` is one of the migration tools' bookkeeping tables (not the user's schema).
+fn bookkeeping(name: &str) -> bool {
+    history::TABLES.iter().any(|t| t.eq_ignore_ascii_case(name))
+}
+
 /// A row of `sqlite_schema` with its rowid.
 fn object(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Object)> {
     Ok((r.get(0)?, Object { kind: r.get(1)?, name: r.get(2)?, table: r.get(3)?, sql: r.get(4)? }))
@@ -397,7 +402,6 @@ impl Snapshots {
         }
         // What the bookkeeping tables do is not the user's schema (a run creates
         // `_sqlx_migrations` if not there, so it is touched every time).
-        let bookkeeping = |name: &str| history::TABLES.iter().any(|t| t.eq_ignore_ascii_case(name));
         let mut names: std::collections::BTreeSet<String> = touched.names.iter().filter(|n| !bookkeeping(n)).cloned().collect();
         let old: std::collections::BTreeSet<i64> = names.iter().flat_map(|n| self.objects.of(n)).collect();
         let last = self.objects.last();
@@ -417,8 +421,13 @@ impl Snapshots {
             names.insert(o.table.to_ascii_lowercase());
             self.objects.insert(id, o);
         }
-        names.retain(|n| !bookkeeping(n));
-        for name in &names {
+        self.reread(conn, names.iter())
+    }
+
+    /// Forgets the tables and views of `names` and reads them again (the
+    /// bookkeeping tables aside: they are not the user's schema).
+    fn reread<'a>(&mut self, conn: &Connection, names: impl Iterator<Item = &'a String>) -> Result<Schema> {
+        for name in names.filter(|n| !bookkeeping(n)) {
             let same = |k: &String| k.eq_ignore_ascii_case(name);
             self.tables.retain(|k, _| !same(k));
             self.views.retain(|k, _| !same(k));
@@ -443,17 +452,9 @@ impl Snapshots {
             self.objects.insert(id, o);
         }
         let after = self.objects.groups();
-        let bookkeeping = |name: &str| history::TABLES.iter().any(|t| t.eq_ignore_ascii_case(name));
         let mut changed: std::collections::BTreeSet<&String> = after.iter().filter(|(n, objects)| before.get(*n) != Some(objects)).map(|(n, _)| n).collect();
         changed.extend(before.keys().filter(|n| !after.contains_key(*n)));
-        for name in changed.into_iter().filter(|n| !bookkeeping(n)) {
-            let same = |k: &String| k.eq_ignore_ascii_case(name);
-            self.tables.retain(|k, _| !same(k));
-            self.views.retain(|k, _| !same(k));
-            self.view_triggers.retain(|_, view| !same(view));
-            self.read(conn, Some(name))?;
-        }
-        Ok(self.schema())
+        self.reread(conn, changed.into_iter())
     }
 
     /// Reads the objects of one table or view (all objects when `None`, and then
@@ -471,7 +472,6 @@ impl Snapshots {
             }
             Some(name) => self.objects.of(&name.to_ascii_lowercase()).iter().filter_map(|id| self.objects.by_id.get(id)).cloned().collect(),
         };
-        let bookkeeping = |name: &str| history::TABLES.iter().any(|t| t.eq_ignore_ascii_case(name));
         objects.retain(|o| !o.name.starts_with("sqlite_") && !bookkeeping(&o.name) && !bookkeeping(&o.table));
         objects.sort_by(|a, b| a.name.cmp(&b.name));
         let mut tables: BTreeMap<String, Table> = BTreeMap::new();
@@ -588,7 +588,6 @@ pub fn integrity(conn: &Connection, touched: Option<&Touched>) -> Result<Vec<Str
         let mut out = Vec::new();
         // The bookkeeping table is touched by every run (created if not there): it is
         // migraplay's, and only a pragma (checked whole, below) could damage it.
-        let bookkeeping = |name: &str| history::TABLES.iter().any(|b| b.eq_ignore_ascii_case(name));
         for name in t.names.iter().filter(|n| !bookkeeping(n)) {
             // pragma_table_info looks the name up in SQLite's schema hash: no scan.
             let exists: i64 = conn.query_row("SELECT count(*) FROM pragma_table_info(?1)", [name], |r| r.get(0))?;
