@@ -10,6 +10,19 @@ PORT ?= 8080
 setup:
 	@.ci/setup
 
+# The page into $(1), after wasm-bindgen has written $(1)/pkg: index.html, and
+# www/ with app.js (the page) and worker.js (the SQLite worker, with
+# wasm-bindgen's glue) each bundled with its imports into one file by esbuild,
+# so the browser fetches and evaluates one module, not a graph of them;
+# boot.js (a classic script), the stylesheet and the icon as they are. The
+# sources are staged in target/page/ beside the glue, where worker.js finds it.
+define page
+	rm -rf target/page && mkdir -p target/page/pkg $(1)/www && cp -r www target/page/ && cp $(1)/pkg/migraplay.js target/page/pkg/
+	cp index.html $(1)/ && cp www/boot.js www/style.css www/favicon.svg $(1)/www/
+	tests/e2e/node_modules/.bin/esbuild target/page/www/app.js target/page/www/worker.js --bundle --format=esm \
+	  --outdir=$(1)/www --log-level=warning
+endef
+
 # A static site in dist/: index.html, www/ and pkg/ (the wasm and its JS glue).
 # The wasm is built for size (.ci/wasm-cargo --small: opt-level "z", std rebuilt
 # with optimize_for_size and panic=immediate-abort).
@@ -20,7 +33,7 @@ dist: setup
 	  "$$(ls -t target/wasm*/wasm32-unknown-unknown/release/migraplay.wasm | head -n 1)"
 	tests/e2e/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
 	  --enable-sign-ext --enable-mutable-globals dist/pkg/migraplay_bg.wasm -o dist/pkg/migraplay_bg.wasm
-	cp index.html dist/ && cp -r www dist/www
+	$(call page,dist)
 	@echo "dist/ is ready: $$(du -sh dist | cut -f1), wasm $$(gzip -9c dist/pkg/migraplay_bg.wasm | wc -c) bytes gzipped"
 
 # The same page with the test hooks (crashForTests, applyAllQuiet; cargo feature
@@ -31,7 +44,7 @@ dist-test: setup
 	rm -rf target/dist-test && mkdir -p target/dist-test
 	wasm-bindgen --target web --no-typescript --out-dir target/dist-test/pkg \
 	  "$$(ls -t target/wasm*/wasm32-unknown-unknown/debug/migraplay.wasm | head -n 1)"
-	cp index.html target/dist-test/ && cp -r www target/dist-test/www
+	$(call page,target/dist-test)
 
 serve: dist
 	cargo run --release --quiet -- serve --port $(PORT) --root dist

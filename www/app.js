@@ -167,24 +167,28 @@ for (const panel of [migrations, sets, fileEditor, verify, database, sqlConsole,
   const startErrors = [];
   // This tab's playground, and which are saved, asked at once and while the link is read:
   // each waits on the browser (Web Locks, IndexedDB), not on the others.
-  const claimed = app.demo ? null : Promise.all([workspaces.claim(), storage.list()]);
+  const listed = app.demo ? null : storage.list();
+  const claimed = app.demo ? null : Promise.all([workspaces.claim(listed), listed]);
   try {
     shared = await decodeSet(location.hash);
   } catch (e) {
     startErrors.push(e.message);
   }
   let openLink = null;
+  let unsaved = false;
   if (app.demo) {
     app.demoLink = shared;
   } else {
-    const [workspace, saved] = await claimed;
-    app.workspace = workspace;
+    const [{ id, fresh }, saved] = await claimed;
+    app.workspace = id;
+    // A new playground has nothing saved to restore: the worker need not look.
+    unsaved = fresh;
     sqlConsole.loadHistory(app);
     // A link opens at once only where it replaces nothing saved; otherwise it is offered.
     const hasSaved = saved.some((p) => p.id === app.workspace);
     if (shared && !hasSaved) openLink = shared;
   }
-  const reply = await client.call('init', [app.init({ link: app.demo ? app.demoLink : openLink })]);
+  const reply = await client.call('init', [app.init({ link: app.demo ? app.demoLink : openLink, unsaved })]);
   app.busy = null;
   if (!reply.ok) {
     // Reset everything stays enabled: the way out of any failure.

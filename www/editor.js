@@ -28,6 +28,13 @@ export const MAX_HIGHLIGHT_CHARS = 2_000_000;
  */
 export const MAX_EDIT_LINES = 100_000;
 
+/**
+ * `n` with its thousands grouped as English writes them (100,000): what
+ * `toLocaleString('en')` says, without its first call's cost (setting up the
+ * locale's data took 20–50 ms, at every page start).
+ */
+const grouped = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 /** The number of lines of `text`, counting no further than `limit + 1`. */
 function countLines(text, limit) {
   let lines = 1;
@@ -86,7 +93,7 @@ export function createEditor(container, { label = 'SQL', onInput = () => {} } = 
   // The text when it is too long to edit (the textarea is then empty and disabled).
   let refused = null;
   const tooLong = (text) => countLines(text, MAX_EDIT_LINES) > MAX_EDIT_LINES;
-  const refusal = `This text has more than ${MAX_EDIT_LINES.toLocaleString('en')} lines: too many to edit here `
+  const refusal = `This text has more than ${grouped(MAX_EDIT_LINES)} lines: too many to edit here `
     + '(the page would freeze). Edit it in a text editor and load it again.';
 
   function render() {
@@ -104,8 +111,8 @@ export function createEditor(container, { label = 'SQL', onInput = () => {} } = 
     frame.classList.toggle('plain', plain);
     note.hidden = !plain;
     if (plain) {
-      note.textContent = `Highlighting and line numbers are off: this text is over ${MAX_HIGHLIGHT_LINES.toLocaleString('en')} lines `
-        + `or ${MAX_HIGHLIGHT_CHARS.toLocaleString('en')} characters.${marked ? ` Line ${marked} is selected.` : ''}`;
+      note.textContent = `Highlighting and line numbers are off: this text is over ${grouped(MAX_HIGHLIGHT_LINES)} lines `
+        + `or ${grouped(MAX_HIGHLIGHT_CHARS)} characters.${marked ? ` Line ${marked} is selected.` : ''}`;
       gutter.replaceChildren();
       code.replaceChildren();
       return;
@@ -114,7 +121,10 @@ export function createEditor(container, { label = 'SQL', onInput = () => {} } = 
       el('div', { class: i + 1 === marked ? 'marked' : '', 'data-line': i + 1, text: String(i + 1) })));
     // A trailing newline needs a line of its own in the copy, or the two drift apart.
     code.replaceChildren(highlight(text.endsWith('\n') ? `${text} ` : text));
-    sync();
+    // In the next frame: reading the textarea's scroll position here would lay
+    // the page out at once (at the start, before anything is drawn, a whole
+    // layout of its own).
+    requestAnimationFrame(sync);
   }
   function sync() {
     code.scrollTop = textarea.scrollTop;
@@ -127,7 +137,7 @@ export function createEditor(container, { label = 'SQL', onInput = () => {} } = 
     if (!tooLong(pasted)) return;
     e.preventDefault();
     note.hidden = false;
-    note.textContent = `The pasted text was not added: it has more than ${MAX_EDIT_LINES.toLocaleString('en')} lines, too many to edit here.`;
+    note.textContent = `The pasted text was not added: it has more than ${grouped(MAX_EDIT_LINES)} lines, too many to edit here.`;
   });
   textarea.addEventListener('scroll', sync);
   // Tab indents, so a keyboard user would be kept in the editor: after Escape, the next

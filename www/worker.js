@@ -2,13 +2,23 @@
 // freezes the page, and it saves the playground after every action the core
 // says changed the set or the database. It only relays: every decision about
 // migrations is the Rust core's, and every reply is a value.
-import init, { Session } from '../pkg/migraplay.js';
-import * as storage from './storage.js';
+
+// The wasm is fetched and compiled first, while this worker's modules load
+// (static imports would hold it back until they had); the modules are
+// imported dynamically for that. A compile that fails here leaves it to the
+// glue's own fetch, which says why.
+const wasm = WebAssembly.compileStreaming(fetch(new URL('../pkg/migraplay_bg.wasm', import.meta.url))).catch(() => null);
+let Session;
+let storage;
+const ready = Promise.all([import('../pkg/migraplay.js'), import('./storage.js')]).then(async ([glue, store]) => {
+  await glue.default({ module_or_path: (await wasm) ?? new URL('../pkg/migraplay_bg.wasm', import.meta.url) });
+  ({ Session } = glue);
+  storage = store;
+});
 
 let session;
 let workspace = null; // the saved playground's id; null: nothing is saved (demo, storage refused)
 
-const ready = init();
 // The bundled set on a new database, made while the page is still choosing its
 // playground (Web Locks, IndexedDB): most starts open exactly this, and the
 // page then waits for nothing but the reply. A start that restores or loads
@@ -50,12 +60,13 @@ function savedState() {
 // over it when asked. What cannot be loaded is said in `problems`, and the
 // start goes on: a saved playground that fails stays saved (until the next
 // change) under the bundled set; a link that fails leaves the playground as it was.
-async function start({ id = null, timeBudgetMs = 5000, memoryBudgetMib = 256, reset = false, link = null } = {}) {
+// `unsaved`: `id` is a playground the page has just made, so nothing is saved under it to restore.
+async function start({ id = null, timeBudgetMs = 5000, memoryBudgetMib = 256, reset = false, link = null, unsaved = false } = {}) {
   workspace = id;
   Session.setMemoryBudget(memoryBudgetMib);
   const problems = [];
   if (reset && id !== null) await storage.remove(id).catch(() => {});
-  const stored = id !== null && !reset ? await storage.load(id) : undefined;
+  const stored = id !== null && !reset && !unsaved ? await storage.load(id) : undefined;
   session = undefined;
   if (stored) {
     const restored = Session.restore(stored);

@@ -51,26 +51,32 @@ export const newId = () => `p-${Date.now().toString(36)}-${Math.random().toStrin
 
 /**
  * Picks and locks this tab's playground: the one it had before a reload, else
- * the most recently saved one no other tab holds, else a new one. Returns its id.
+ * the most recently saved one no other tab holds, else a new one. Returns
+ * `{id, fresh}`, `fresh` when the playground is new (nothing is saved under
+ * it). `saved` is the list of saved playgrounds (`storage.list()`), when the
+ * caller asked for it already. The note that a playground was opened
+ * (`touch`) is not waited for: only the next tab's start reads it.
  */
-export async function claim() {
+export async function claim(saved = storage.list()) {
   const mine = session.get();
   if (mine && await lock(mine, 1000)) {
-    await storage.touch(mine);
-    return mine;
+    storage.touch(mine);
+    return { id: mine, fresh: false };
   }
-  const busy = await heldElsewhere();
-  for (const { id } of await storage.list()) {
+  const list = await saved;
+  // Which locks other tabs hold matters only when there is a saved playground to take.
+  const busy = list.length ? await heldElsewhere() : new Set();
+  for (const { id } of list) {
     if (!busy.has(id) && await lock(id)) {
       session.set(id);
-      await storage.touch(id);
-      return id;
+      storage.touch(id);
+      return { id, fresh: false };
     }
   }
   const id = newId();
   await lock(id);
   session.set(id);
-  return id;
+  return { id, fresh: true };
 }
 
 /** Switches this tab to playground `id`; false (keeping the current one) when another tab holds it. */
