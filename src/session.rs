@@ -472,11 +472,6 @@ impl Session {
         Ok(Verified { markdown: report.to_markdown(), json: report.to_json(), report, set_id: self.view.set_id.clone() })
     }
 
-    /// Applies every pending migration without snapshots or a view (for
-    /// benchmarks); how many ran.
-    pub fn apply_all_quiet(&mut self) -> Result<usize> {
-        self.pg.migrate(Target::Up(None)).map(|log| log.len()).map_err(|e| e.error)
-    }
 }
 
 /// Files (name, text) read back into a set as `kind` says: the bundle, or the files read as `flavor`.

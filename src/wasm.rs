@@ -369,12 +369,17 @@ impl JsSession {
         crate::sqlite_version().to_string()
     }
 
-    /// Applies every pending migration without snapshots or a view (for
-    /// benchmarks); returns how many ran. Throws on failure.
+    /// What the native benchmark times as "apply all": a set from `files` (names
+    /// parsed, SHA-384 computed), a new in-memory database, every migration
+    /// applied; no Session and no view. Returns how many ran. Throws on failure.
     #[cfg(feature = "test-hooks")]
-    #[wasm_bindgen(js_name = applyAllQuiet)]
-    pub fn apply_all_quiet(&mut self) -> Result<usize, JsValue> {
-        self.inner.apply_all_quiet().map_err(error)
+    #[wasm_bindgen(js_name = applyAllFiles)]
+    pub fn apply_all_files(files: &Array) -> Result<usize, JsValue> {
+        let files = texts_from_js(files).map_err(error)?;
+        let set = crate::MigrationSet::from_files(files.into_iter().map(|(n, t)| (n, t.into_bytes()))).map_err(error)?;
+        let mut pg = crate::Playground::in_memory(set).map_err(error)?;
+        pg.set_time_budget(None);
+        pg.migrate(crate::Target::Up(None)).map(|log| log.len()).map_err(|e| error(e.error))
     }
 
     /// Panics inside wasm, so tests can check the page recovers from a crash.

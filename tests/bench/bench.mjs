@@ -37,7 +37,7 @@ for (const [engine, profile] of [['native', ['--profile', 'bench-o3']], ['native
 const site = path.join(out, 'site');
 rmSync(site, { recursive: true, force: true });
 // The page is the product (dist/: its cold start and transfer are measured); the bench page
-// imports the same wasm built with the test hooks (applyAllQuiet), optimized the same way.
+// imports the same wasm built with the test hooks (applyAllFiles), optimized the same way.
 cpSync(path.join(root, 'dist'), site, { recursive: true });
 cpSync(path.join(root, 'target/dist-bench/pkg'), path.join(site, 'bench-pkg'), { recursive: true });
 cpSync(path.join(root, 'tests/bench/page'), site, { recursive: true });
