@@ -36,7 +36,7 @@ dist: setup
 	$(call page,dist)
 	@echo "dist/ is ready: $$(du -sh dist | cut -f1), wasm $$(gzip -9c dist/pkg/migraplay_bg.wasm | wc -c) bytes gzipped"
 
-# The same page with the test hooks (crashForTests, applyAllQuiet; cargo feature
+# The same page with the test hooks (crashForTests, applyAllFiles; cargo feature
 # test-hooks) in target/dist-test/, for the crash test only: the product's API
 # has no hooks. A debug build, so it reuses what make test-wasm compiled.
 dist-test: setup
@@ -67,7 +67,7 @@ test-e2e: dist-test
 
 # Benchmarks (not part of make test): native, wasm in Chromium, and sql.js side by side;
 # prints a table and writes target/bench/results.json and table.md. The wasm is
-# the release build with the test hooks (applyAllQuiet), optimized as dist's, in
+# the release build with the test hooks (applyAllFiles), optimized as dist's, in
 # target/dist-bench/pkg; the page's cold start and transfer are measured on dist/.
 bench: dist
 	.ci/wasm-cargo --small build --release --lib --features test-hooks
