@@ -53,9 +53,9 @@ window.runBench = async (sets, runsFor, failing) => {
     const list = files ? files : null;
     // As natively: from the files (names parsed, SHA-384 computed) to a database with
     // every migration applied, with no Session and no view around it.
-    const files = list || new Session().view().files.map(({ name, text }) => ({ name, text }));
+    const sources = list || new Session().view().files.map(({ name: file, text }) => ({ name: file, text }));
     results.push({ case: `apply all, ${name}`, engine: 'wasm', ...time(runs, () => {
-      if (Session.applyAllFiles(files) === 0) throw new Error(`nothing applied of ${name}`);
+      if (Session.applyAllFiles(sources) === 0) throw new Error(`nothing applied of ${name}`);
     }) });
     // Verify as the page runs it (the report handed to JavaScript) on a session made
     // beforehand, with its data checks (the page's) and with the schema alone (--data off).
