@@ -255,6 +255,12 @@ mod test {
             // SQLite folds case in ASCII only: "Äpfel" and "äpfel" are two tables.
             "CREATE TABLE \"Äpfel\" (x); CREATE TABLE \"äpfel\" (y); CREATE INDEX i_apfel ON \"Äpfel\" (x);",
             "DROP INDEX i_apfel; CREATE INDEX i_apfel2 ON \"äpfel\" (y);",
+            // A table made again from the very same rows is taken from the snapshots' memo;
+            // one made from other rows under the same name is read again.
+            "CREATE TABLE again (a INTEGER PRIMARY KEY, b TEXT UNIQUE); CREATE INDEX again_b ON again (b);",
+            "DROP TABLE again;",
+            "CREATE TABLE again (a INTEGER PRIMARY KEY, b TEXT UNIQUE); CREATE INDEX again_b ON again (b);",
+            "DROP TABLE again; CREATE TABLE again (a INTEGER PRIMARY KEY, b TEXT); CREATE INDEX again_b ON again (b);",
         ] {
             pg.console(sql, 10);
             assert_eq!(pg.schema()?, full(&pg)?, "after {sql}");
