@@ -59,7 +59,6 @@ pub fn tables<'s>(conn: &Connection, schema: &'s crate::schema::Schema) -> Resul
             shadows.insert(name?.to_ascii_lowercase());
         }
     }
-    let bookkeeping = |name: &str| crate::history::TABLES.iter().any(|t| t.eq_ignore_ascii_case(name));
     Ok(schema
         .tables
         .iter()
@@ -67,7 +66,7 @@ pub fn tables<'s>(conn: &Connection, schema: &'s crate::schema::Schema) -> Resul
         .filter(|t| {
             t.module.is_none()
                 && !t.name.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("sqlite_"))
-                && !bookkeeping(&t.name)
+                && !crate::history::is_bookkeeping(&t.name)
                 && (shadows.is_empty() || !has(&shadows, &t.name))
         })
         .collect())

@@ -19,6 +19,11 @@ pub const TABLE: &str = "_sqlx_migrations";
 /// Every tool's table: left out of the user's schema.
 pub const TABLES: [&str; 3] = [TABLE, "schema_migrations", "goose_db_version"];
 
+/// Whether `name` is one of `TABLES`, in any case.
+pub fn is_bookkeeping(name: &str) -> bool {
+    TABLES.iter().any(|t| t.eq_ignore_ascii_case(name))
+}
+
 /// The bookkeeping table of a flavor.
 pub fn table(flavor: Flavor) -> &'static str {
     match flavor {

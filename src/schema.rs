@@ -277,11 +277,6 @@ pub struct Totals {
 }
 
 
-/// Whether `name` is one of the migration tools' bookkeeping tables (not the user's schema).
-fn bookkeeping(name: &str) -> bool {
-    history::TABLES.iter().any(|t| t.eq_ignore_ascii_case(name))
-}
-
 /// A row of `sqlite_schema` with its rowid.
 fn object(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Object)> {
     Ok((r.get(0)?, Object { kind: r.get(1)?, name: r.get(2)?, table: r.get(3)?, sql: r.get(4)? }))
@@ -337,6 +332,17 @@ struct SchemaRows {
 }
 
 impl SchemaRows {
+    /// Every row of `sqlite_schema`.
+    fn all(conn: &Connection) -> Result<SchemaRows> {
+        let mut rows = SchemaRows::default();
+        let mut stmt = conn.prepare_cached("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema")?;
+        for row in stmt.query_map([], object)? {
+            let (id, o) = row?;
+            rows.insert(id, o);
+        }
+        Ok(rows)
+    }
+
     fn names(o: &Object) -> [String; 2] {
         [o.table.to_ascii_lowercase(), o.name.to_ascii_lowercase()]
     }
@@ -402,7 +408,7 @@ impl Snapshots {
         }
         // What the bookkeeping tables do is not the user's schema (a run creates
         // `_sqlx_migrations` if not there, so it is touched every time).
-        let mut names: std::collections::BTreeSet<String> = touched.names.iter().filter(|n| !bookkeeping(n)).cloned().collect();
+        let mut names: std::collections::BTreeSet<String> = touched.names.iter().filter(|n| !history::is_bookkeeping(n)).cloned().collect();
         let old: std::collections::BTreeSet<i64> = names.iter().flat_map(|n| self.objects.of(n)).collect();
         let last = self.objects.last();
         let mut by_id = conn.prepare_cached("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema WHERE rowid = ?1")?;
@@ -427,7 +433,7 @@ impl Snapshots {
     /// Forgets the tables and views of `names` and reads them again (the
     /// bookkeeping tables aside: they are not the user's schema).
     fn reread<'a>(&mut self, conn: &Connection, names: impl Iterator<Item = &'a String>) -> Result<Schema> {
-        for name in names.filter(|n| !bookkeeping(n)) {
+        for name in names.filter(|n| !history::is_bookkeeping(n)) {
             let same = |k: &String| k.eq_ignore_ascii_case(name);
             self.tables.retain(|k, _| !same(k));
             self.views.retain(|k, _| !same(k));
@@ -445,12 +451,7 @@ impl Snapshots {
     /// same table. (After a pragma, `full` reads everything again.)
     pub fn refresh(&mut self, conn: &Connection) -> Result<Schema> {
         let before = self.objects.groups();
-        let mut stmt = conn.prepare_cached("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema")?;
-        self.objects = SchemaRows::default();
-        for row in stmt.query_map([], object)? {
-            let (id, o) = row?;
-            self.objects.insert(id, o);
-        }
+        self.objects = SchemaRows::all(conn)?;
         let after = self.objects.groups();
         let mut changed: std::collections::BTreeSet<&String> = after.iter().filter(|(n, objects)| before.get(*n) != Some(objects)).map(|(n, _)| n).collect();
         changed.extend(before.keys().filter(|n| !after.contains_key(*n)));
@@ -462,17 +463,12 @@ impl Snapshots {
     fn read(&mut self, conn: &Connection, only: Option<&str>) -> Result<()> {
         let mut objects: Vec<Object> = match only {
             None => {
-                let mut stmt = conn.prepare_cached("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema")?;
-                self.objects = SchemaRows::default();
-                for row in stmt.query_map([], object)? {
-                    let (id, o) = row?;
-                    self.objects.insert(id, o);
-                }
+                self.objects = SchemaRows::all(conn)?;
                 self.objects.by_id.values().cloned().collect()
             }
             Some(name) => self.objects.of(&name.to_ascii_lowercase()).iter().filter_map(|id| self.objects.by_id.get(id)).cloned().collect(),
         };
-        objects.retain(|o| !o.name.starts_with("sqlite_") && !bookkeeping(&o.name) && !bookkeeping(&o.table));
+        objects.retain(|o| !o.name.starts_with("sqlite_") && !history::is_bookkeeping(&o.name) && !history::is_bookkeeping(&o.table));
         objects.sort_by(|a, b| a.name.cmp(&b.name));
         let mut tables: BTreeMap<String, Table> = BTreeMap::new();
         // Each table's rows; a table made from the very same rows before is taken as it was.
@@ -588,7 +584,7 @@ pub fn integrity(conn: &Connection, touched: Option<&Touched>) -> Result<Vec<Str
         let mut out = Vec::new();
         // The bookkeeping table is touched by every run (created if not there): it is
         // migraplay's, and only a pragma (checked whole, below) could damage it.
-        for name in t.names.iter().filter(|n| !bookkeeping(n)) {
+        for name in t.names.iter().filter(|n| !history::is_bookkeeping(n)) {
             // pragma_table_info looks the name up in SQLite's schema hash: no scan.
             let exists: i64 = conn.query_row("SELECT count(*) FROM pragma_table_info(?1)", [name], |r| r.get(0))?;
             if exists > 0 {
