@@ -23,10 +23,10 @@ The file format (`N_name.up.sql`/`.down.sql`, goose/dbmate markers, opting out
 of the transaction) and running a script are oracle.py's, which shares no code
 with migraplay either.
 """
-import json, os, re, sqlite3, sys
+import os, re, sqlite3, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from oracle import BOOKKEEPING, diff, fresh, load, run_script, snapshot  # noqa: E402
+from oracle import BOOKKEEPING, cli, diff, fresh, load, run_script, snapshot  # noqa: E402
 
 ROWS = 3
 VARIANTS = 7
@@ -256,15 +256,7 @@ def verify(path):
     return {"set": os.path.basename(os.path.normpath(path)), "migrations": res, "not_seeded": not_seeded}
 
 
-def main():
-    args = [a for a in sys.argv[1:] if a != "--json"]
-    if len(args) != 1:
-        sys.exit(__doc__)
-    out = verify(args[0])
-    if "--json" in sys.argv:
-        print(json.dumps(out, indent=1))
-        return
-    print(f"set {out['set']}: {len(out['migrations'])} migrations")
+def show(out):
     for r in out["migrations"]:
         print(f"{r['version']:>16} {r.get('skipped') or ('pass' if not r['down_data'] else 'fail')}")
         for s in r["down_data"]:
@@ -274,4 +266,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    cli(verify, show, __doc__)

@@ -330,15 +330,20 @@ def verify(path):
     return {"set": os.path.basename(os.path.normpath(path)), "migrations": res}
 
 
-def main():
+def cli(verify, show, usage):
+    """An oracle's command line: `DIR [--json]`, the result as JSON or as `show` prints it."""
     args = [a for a in sys.argv[1:] if a != "--json"]
     if len(args) != 1:
-        sys.exit(__doc__)
+        sys.exit(usage)
     out = verify(args[0])
     if "--json" in sys.argv:
         print(json.dumps(out, indent=1))
         return
     print(f"set {out['set']}: {len(out['migrations'])} migrations")
+    show(out)
+
+
+def show(out):
     for r in out["migrations"]:
         print(f"{r['version']:>16} {r['description'][:40]:40} up={r['up'][:60]:12} down={r['down'][:70]}")
         for d in r["differences"]:
@@ -346,4 +351,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    cli(verify, show, __doc__)
