@@ -60,7 +60,7 @@ export const newId = () => `p-${Date.now().toString(36)}-${Math.random().toStrin
 export async function claim(saved = storage.list()) {
   const mine = session.get();
   if (mine && await lock(mine, 1000)) {
-    storage.touch(mine);
+    storage.touch(mine).catch(() => {}); // only the next tab's choice reads it
     return { id: mine, fresh: false };
   }
   const list = await saved;
@@ -69,7 +69,7 @@ export async function claim(saved = storage.list()) {
   for (const { id } of list) {
     if (!busy.has(id) && await lock(id)) {
       session.set(id);
-      storage.touch(id);
+      storage.touch(id).catch(() => {}); // only the next tab's choice reads it
       return { id, fresh: false };
     }
   }
