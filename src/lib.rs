@@ -4,6 +4,7 @@
 //! The core (everything but `wasm`) knows nothing of the browser and is
 //! tested natively; `wasm` is a thin facade that only converts types.
 
+mod compare;
 mod console;
 mod data;
 mod diagram;
@@ -19,6 +20,7 @@ mod plan;
 mod playground;
 mod report;
 mod schema;
+mod schema_sql;
 mod seed;
 mod script;
 mod session;
@@ -36,6 +38,7 @@ pub mod wasm_api {
     pub use crate::wasm::JsSession as Session;
 }
 
+pub use compare::{compare, CompareError, Comparison, ObjectSql};
 pub use console::{ConsoleError, ConsoleRun, TEXT_CHARS as CONSOLE_TEXT_CHARS};
 pub use diagram::{layout, BoxRow, Diagram, Edge, TableBox};
 pub use diff::{diff, Aspect, Change, Changed, Difference, Effect, Kind};
@@ -53,6 +56,7 @@ pub use report::{Created, DataReport, DataWarning, DownResult, MigrationReport, 
 pub use script::{memory_budget, set_memory_budget, Output, Value, DEFAULT_MEMORY_BUDGET};
 pub use seed::{seed, NotSeeded, Seeded};
 pub use schema::{Column, ForeignKey, Generated, Index, Key, Schema, Table, Totals, Trigger, Unique, View};
+pub use schema_sql::{schema_sql, statements as schema_statements, Statement as SchemaStatement};
 pub use sqltext::Sql;
 pub use session::{Content, ErrorValue, Item, LoadKind, LogLine, Outcome as SessionOutcome, Saved, Session, Source, SourceKind, Verified};
 pub use source::{input_kind, InputKind, MigrationSet};

@@ -472,6 +472,17 @@ impl Session {
         Ok(Verified { markdown: report.to_markdown(), json: report.to_json(), report, set_id: self.view.set_id.clone() })
     }
 
+    /// The database's schema as SQL, exactly as the sqlite3 shell's `.schema` prints it.
+    pub fn schema_sql(&self) -> Result<String> {
+        crate::schema_sql::schema_sql(self.pg.connection())
+    }
+
+    /// Versions `from` and `to` (`0` or any of `view.targets`) compared, each
+    /// built on a new in-memory database (the session's is untouched). The error
+    /// names the version that could not be built, and the file and line of a failing up.
+    pub fn compare(&self, from: &str, to: &str) -> std::result::Result<crate::compare::Comparison, ErrorValue> {
+        crate::compare::compare(self.pg.set(), from, to, self.budget).map_err(|e| ErrorValue { message: e.to_string(), ..ErrorValue::from(&e.error) })
+    }
 }
 
 /// Files (name, text) read back into a set as `kind` says: the bundle, or the files read as `flavor`.

@@ -332,6 +332,31 @@ impl JsSession {
         }
     }
 
+    /// The schema as SQL, as the sqlite3 shell's `.schema` prints it: `{ok: true,
+    /// sql}` or `{ok: false, error}`.
+    #[wasm_bindgen(js_name = schemaSql)]
+    pub fn schema_sql(&self) -> Result<JsValue, JsValue> {
+        match self.inner.schema_sql() {
+            Ok(sql) => Ok(object(&[("ok", JsValue::TRUE), ("sql", JsValue::from_str(&sql))])),
+            Err(e) => Ok(object(&[("ok", JsValue::FALSE), ("error", to_js(&ErrorValue::from(&e))?)])),
+        }
+    }
+
+    /// Versions `from` and `to` (a target's `value`) compared on new databases:
+    /// `{ok: true, comparison: {from, to, differences, objects, from_sql, to_sql}}`
+    /// or `{ok: false, error}`.
+    pub fn compare(&self, from: JsValue, to: JsValue) -> Result<JsValue, JsValue> {
+        // A number beyond 2^53 was rounded on its way here: no version the user chose.
+        let asked = version_text(&from).and_then(|from| Ok((from, version_text(&to)?)));
+        let compared = asked
+            .map_err(|shown| ErrorValue::from(&crate::Error::NotAVersion(shown)))
+            .and_then(|(from, to)| self.inner.compare(&from, &to));
+        match compared {
+            Ok(comparison) => Ok(object(&[("ok", JsValue::TRUE), ("comparison", to_js(&comparison)?)])),
+            Err(error) => Ok(object(&[("ok", JsValue::FALSE), ("error", to_js(&error)?)])),
+        }
+    }
+
     /// How long one migration (or console run) may take, in milliseconds; 0 for no limit. Default: 5000.
     #[wasm_bindgen(js_name = setTimeBudget)]
     pub fn set_time_budget(&mut self, ms: f64) {
