@@ -126,6 +126,17 @@ self.onmessage = async ({ data: { id, op, args = [] } }) => {
       self.postMessage({ id, ok: true, kinds: args[0].map((name) => Session.fileKind(name)) });
       return;
     }
+    // Read-only questions (nothing to save): the schema as SQL, and two versions compared on new databases.
+    if (op === 'schemaSql') {
+      const { ok, sql, error } = session.schemaSql();
+      self.postMessage({ id, ok, sql, error: error?.message });
+      return;
+    }
+    if (op === 'compare') {
+      const { ok, comparison, error } = session.compare(args[0], args[1]);
+      self.postMessage({ id, ok, comparison, error: error?.message });
+      return;
+    }
     if (op === 'exportDatabase') {
       self.postMessage({ id, ok: true, bytes: session.exportDatabase() });
       return;
