@@ -13,7 +13,7 @@ import { setup, open, ctx, root, fixture, fixtureDir, total, tableNames, badges,
 
 setup();
 
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; base-uri 'none'";
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob:; object-src 'none'; base-uri 'none'";
 
 test('the page is served with the CSP, carries it as a meta tag, and a whole session violates nothing', async () => {
   const res = await fetch(ctx.base);

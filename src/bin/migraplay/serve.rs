@@ -15,8 +15,9 @@ const MAX_CONNECTIONS: usize = 64;
 const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
 
 /// The Content-Security-Policy every response carries: the page runs only its own scripts and wasm.
+/// Images may also come from `blob:` URLs: the diagram's PNG export draws its SVG through an image.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-                       object-src 'none'; base-uri 'none'";
+                       img-src 'self' blob:; object-src 'none'; base-uri 'none'";
 
 /// Serves `root` on http://127.0.0.1:`port` until the process is stopped.
 ///
