@@ -16,6 +16,9 @@ import * as verify from './panels/verify.js';
 import * as database from './panels/database.js';
 import * as sqlConsole from './panels/console.js';
 import * as link from './panels/link.js';
+import * as theme from './theme.js';
+import * as embed from './embed.js';
+import * as diagram from './panels/diagram.js';
 
 const params = new URLSearchParams(location.search);
 
@@ -154,7 +157,9 @@ client.connect((message) => {
   app.setProgress('');
 });
 
-for (const panel of [migrations, sets, fileEditor, verify, database, sqlConsole, link]) panel.wire(app);
+for (const panel of [migrations, sets, fileEditor, verify, database, sqlConsole, link, diagram]) panel.wire(app);
+theme.wire(app);
+if (app.demo) embed.start(app);
 
 // --- start -------------------------------------------------------------------------
 

@@ -59,9 +59,51 @@ function assertReadable(ratios) {
   assert.deepEqual(ratios.filter((r) => r.ratio < 4.5), [], 'disabled buttons keep a 4.5:1 contrast');
 }
 
-test('axe: the page after load', async () => {
-  const { page, problems } = await open();
-  await audit(page, 'on the page after load');
+/**
+ * Contrast of the text of every visible element matching `selector` on the first background behind it
+ * that is not transparent. For what axe cannot judge: the editor's highlighted tokens lie under a
+ * transparent textarea, so axe leaves them out.
+ */
+async function textContrast(page, selector) {
+  return page.evaluate((sel) => {
+    const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+    const lum = (c) => {
+      const [r, g, b] = rgb(c).map((v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const background = (e) => {
+      for (let n = e; n; n = n.parentElement) {
+        const c = getComputedStyle(n).backgroundColor;
+        if (!/^rgba\(.*, 0\)$/.test(c) && c !== 'transparent') return c;
+      }
+      return getComputedStyle(document.documentElement).backgroundColor;
+    };
+    return [...document.querySelectorAll(sel)].filter((e) => e.checkVisibility()).map((e) => {
+      const [hi, lo] = [lum(getComputedStyle(e).color), lum(background(e))].sort((a, b) => b - a);
+      return { what: `${e.className} ${e.textContent.slice(0, 20)}`, ratio: Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100 };
+    });
+  }, selector);
+}
+
+/** The page at `url`, in the light or dark theme as the system says (`scheme`). */
+async function openIn(scheme, url = '') {
+  const opened = await open(url);
+  await opened.page.emulateMedia({ colorScheme: scheme });
+  if (!new URL(url, 'http://x').searchParams.has('theme')) {
+    assert.equal(await background(opened.page), BACKGROUND[scheme], `the page is drawn ${scheme}`);
+  }
+  return opened;
+}
+
+const BACKGROUND = { light: 'rgb(247, 248, 251)', dark: 'rgb(17, 20, 26)' };
+const background = (page) => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+
+const TOKENS = '#editor .tok-keyword, #editor .tok-string, #editor .tok-comment, #editor .tok-number, #editor .tok-ident';
+
+for (const scheme of ['light', 'dark']) {
+test(`axe: the page after load (${scheme})`, async () => {
+  const { page, problems } = await openIn(scheme);
+  await audit(page, `on the page after load (${scheme})`);
   // The console's own Cancel and status line are in the markup (app.js wires them).
   assert.equal(await page.locator('#console-run + #console-cancel.danger[aria-disabled="true"]').count(), 1);
   assert.equal(await page.locator('#console-status[role="status"][aria-live="polite"]').count(), 1);
@@ -70,8 +112,8 @@ test('axe: the page after load', async () => {
   await page.context().close();
 });
 
-test('axe: a loaded set stepped through, with the file editor, console results and history, and every scroll region full', async () => {
-  const { page, problems } = await open();
+test(`axe: a loaded set stepped through, with the file editor, console results and history, and every scroll region full (${scheme})`, async () => {
+  const { page, problems } = await openIn(scheme);
   // Enough steps on the bundled set that the log scrolls (the fixture's down is defective:
   // a second revert of it fails), then the set a reviewer loads, applied.
   for (let i = 0; i < 2; i++) {
@@ -100,35 +142,38 @@ test('axe: a loaded set stepped through, with the file editor, console results a
   const scrolls = await page.evaluate(() => ['#log', '#console-history', '#console-results']
     .filter((s) => { const e = document.querySelector(s); return e.scrollHeight > e.clientHeight || e.scrollWidth > e.clientWidth; }));
   assert.deepEqual(scrolls, ['#log', '#console-history', '#console-results'], 'the log, the history and the results scroll');
-  const passes = await audit(page, 'with a loaded set stepped through');
+  const passes = await audit(page, `with a loaded set stepped through (${scheme})`);
   assert.ok(passes.includes('scrollable-region-focusable'), 'axe checked the scroll regions');
+  const tokens = await textContrast(page, TOKENS);
+  assert.ok(tokens.length > 5, 'the editor shows highlighted tokens');
+  assert.deepEqual(tokens.filter((t) => t.ratio < 4.5), [], 'the editor\'s tokens keep a 4.5:1 contrast');
   assert.deepEqual(problems, []);
   await page.context().close();
 });
 
-test('axe: the verify result', async () => {
-  const { page, problems } = await open();
+test(`axe: the verify result (${scheme})`, async () => {
+  const { page, problems } = await openIn(scheme);
   await page.setInputFiles('#files', fixture('rebuild_loses_constraints',
     '1_create_accounts.up.sql', '1_create_accounts.down.sql', '2_add_plan.up.sql', '2_add_plan.down.sql'));
   await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
   await page.click('#verify');
   await page.waitForFunction(() => document.querySelector('#verify-summary').textContent.length > 0
     && document.querySelector('#verify-summary').matches('.pass, .fail'));
-  await audit(page, 'on the verify result');
+  await audit(page, `on the verify result (${scheme})`);
   assert.deepEqual(problems, []);
   await page.context().close();
 });
 
-test('axe: the demo view', async () => {
-  const { page, problems } = await open('?demo');
-  await audit(page, 'in the demo view');
+test(`axe: the demo view (${scheme})`, async () => {
+  const { page, problems } = await openIn(scheme, '?demo');
+  await audit(page, `in the demo view (${scheme})`);
   assertReadable(await disabledButtonContrast(page));
   assert.deepEqual(problems, []);
   await page.context().close();
 });
 
-test('axe: a failing migration (error, marked line), a console error, the share box and the paste form', async () => {
-  const { page, problems } = await open();
+test(`axe: a failing migration (error, marked line), a console error, the share box and the paste form (${scheme})`, async () => {
+  const { page, problems } = await openIn(scheme);
   await page.setInputFiles('#files', fixture('broken_third_statement',
     '1_create_authors.up.sql', '1_create_authors.down.sql', '2_create_books.up.sql', '2_create_books.down.sql'));
   await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
@@ -142,9 +187,39 @@ test('axe: a failing migration (error, marked line), a console error, the share 
   await page.waitForSelector('#share-box:not([hidden])');
   await page.click('#paste summary');
   await page.waitForSelector('#paste-form:visible');
-  await audit(page, 'with errors, the share box and the paste form');
+  await audit(page, `with errors, the share box and the paste form (${scheme})`);
   assert.deepEqual(problems, []);
   await page.context().close();
+});
+}
+
+test('axe: the dark theme chosen with the toggle, on a light system: verify result, badges, errors, editor and demo tabs', async () => {
+  const { page, problems } = await openIn('light');
+  await page.click('#theme'); // system → light
+  await page.click('#theme'); // light → dark
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.equal(await background(page), BACKGROUND.dark, 'the page is drawn dark');
+  await page.click('#verify');
+  await page.waitForFunction(() => document.querySelector('#verify-summary').matches('.pass, .fail'));
+  await page.setInputFiles('#files', fixture('broken_third_statement',
+    '1_create_authors.up.sql', '1_create_authors.down.sql', '2_create_books.up.sql', '2_create_books.down.sql'));
+  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
+  await page.click('#apply-all');
+  await page.waitForSelector('#error:not([hidden])');
+  await page.waitForSelector('#editor .gutter .marked');
+  await audit(page, 'in the dark theme chosen with the toggle');
+  assertReadable(await disabledButtonContrast(page));
+  const tokens = await textContrast(page, TOKENS);
+  assert.ok(tokens.length > 5, 'the editor shows highlighted tokens');
+  assert.deepEqual(tokens.filter((t) => t.ratio < 4.5), [], 'the editor\'s tokens keep a 4.5:1 contrast');
+  assert.deepEqual(problems, []);
+  await page.context().close();
+
+  const demo = await openIn('light', '?demo&theme=dark&view=schema');
+  assert.equal(await background(demo.page), BACKGROUND.dark, 'the demo is drawn dark');
+  await audit(demo.page, 'in the demo view forced dark, on its schema tab');
+  assert.deepEqual(demo.problems, []);
+  await demo.page.context().close();
 });
 
 /** Tab indents in `selector`'s textarea until Escape; then Tab and Shift+Tab move focus on. */
