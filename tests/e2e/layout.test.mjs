@@ -81,6 +81,9 @@ for (const set of ['bundled', 'sixty']) {
       // The diagram, however large, scrolls inside its panel, which stays in the window.
       const panel = await page.locator('#diagram-panel').boundingBox();
       assert.ok(panel.x >= 0 && panel.x + panel.width <= inner, `the diagram panel spans ${panel.x}..${panel.x + panel.width}`);
+      // What apply all changed (120 objects for the 60 tables) scrolls in its own box under the diagram.
+      const changes = await page.locator('#changes').evaluate((ul) => ({ items: ul.children.length, height: ul.clientHeight, scroll: ul.scrollHeight, sideways: ul.scrollWidth > ul.clientWidth }));
+      if (set === 'sixty') assert.ok(changes.items === 120 && changes.height < 400 && changes.scroll > changes.height && !changes.sideways, `the changes list: ${JSON.stringify(changes)}`);
       assert.deepEqual(problems, []);
       await context.close();
     });

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { setup, open, fixtureDir, progress, root } from './harness.mjs';
+import { setup, open, fixtureDir, progress, root, ctx } from './harness.mjs';
+import { generateRealShaped } from '../bench/generate.mjs';
 
 setup();
 const out = path.join(root, 'tests/e2e/screenshots');
@@ -29,4 +30,37 @@ test('reviewer walk-through screenshots', async () => {
   await progress(page, 'Run SQL');
   await shot(page.locator('#console-panel'), '4-console');
   await context.close();
+});
+
+test('the demo embedded at 800 px, and the page at 400 px', async () => {
+  // What a documentation page's <iframe src="…/?demo&view=diagram" width="800" height="600"> shows.
+  const embed = await ctx.browser.newContext({ viewport: { width: 800, height: 600 } });
+  const { page } = await open('?demo&view=diagram', { context: embed });
+  await progress(page, 'Migrate to the latest');
+  await page.screenshot({ path: path.join(out, '5-embed-800px.png') });
+  await embed.close();
+
+  const phone = await ctx.browser.newContext({ viewport: { width: 400, height: 900 } });
+  const { page: narrow } = await open('', { context: phone });
+  await narrow.click('#apply-all');
+  await progress(narrow, 'Apply all');
+  await shot(narrow.locator('#migrations-panel'), '6-page-400px');
+  await phone.close();
+});
+
+test('a real-sized schema: 58 tables fitted, then one table found, in the dark theme', async () => {
+  // generateRealShaped(220) makes 58 tables with foreign keys, rebuilds, renames, views and triggers.
+  const files = generateRealShaped(220, 0).map((f) => ({ name: f.name, mimeType: 'text/plain', buffer: Buffer.from(f.text) }));
+  const wide = await ctx.browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const { page } = await open('', { context: wide });
+  await page.setInputFiles('#files', files);
+  await page.waitForFunction((n) => document.querySelectorAll('#migrations tbody tr').length === n, files.length / 2);
+  await page.click('#apply-all');
+  await progress(page, 'Apply all:');
+  await shot(page.locator('#diagram-panel'), '7-diagram-58-tables');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.fill('#diagram-search', 't0001');
+  await page.click('#diagram-find');
+  await shot(page.locator('#diagram-panel'), '8-diagram-dark-found');
+  await wide.close();
 });

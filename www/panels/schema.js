@@ -176,7 +176,7 @@ function renderComparison(app, c) {
     ? `Versions ${c.from} and ${c.to} have the same schema.`
     : `From ${c.from} to ${c.to}: ${app.plural(c.differences.length, 'difference')}.` });
   if (c.differences.length === 0) return [head];
-  const words = el('ul', { class: 'changes compare-words' }, ...c.differences.map((d) => el('li', { class: d.effect, text: d.text })));
+  const words = el('ul', { class: 'changes compare-words', tabindex: '0', 'aria-label': 'Differences' }, ...c.differences.map((d) => el('li', { class: d.effect, text: d.text })));
   const side = (title, sql) => el('div', { class: 'side' }, el('h5', { text: title }),
     sql === null || sql === undefined ? el('p', { class: 'muted', text: 'not there' }) : el('pre', { class: 'sql', text: sql }));
   const objects = c.objects.map((o) => el('section', { class: `compare-object ${o.effect}`, 'data-object': `${o.kind} ${o.name}` },
