@@ -93,16 +93,18 @@ pub fn compare(set: &MigrationSet, from: &str, to: &str, budget: Option<Duration
     let built = |v: i64| build(set, v, budget).map_err(|error| CompareError { version: Some(v.to_string()), error });
     let (schema_a, statements_a) = built(a)?;
     let (schema_b, statements_b) = if a == b { (schema_a.clone(), statements_a.clone()) } else { built(b)? };
-    let differences = diff::diff(&schema_a, &schema_b);
-    let objects = objects(&differences, &statements_a, &statements_b);
-    Ok(Comparison {
-        from: a.to_string(),
-        to: b.to_string(),
-        differences,
-        objects,
-        from_sql: schema_sql::text(&statements_a),
-        to_sql: schema_sql::text(&statements_b),
-    })
+    Ok(Comparison::of(a.to_string(), b.to_string(), (&schema_a, &statements_a), (&schema_b, &statements_b)))
+}
+
+impl Comparison {
+    /// Two schemas already built (each with its `.schema` statements) compared as
+    /// `from` → `to`: what `compare` does for two versions of one set, and a review
+    /// for the final schemas of two sets.
+    pub fn of(from: String, to: String, a: (&Schema, &[Statement]), b: (&Schema, &[Statement])) -> Comparison {
+        let differences = diff::diff(a.0, b.0);
+        let objects = objects(&differences, a.1, b.1);
+        Comparison { from, to, differences, objects, from_sql: schema_sql::text(a.1), to_sql: schema_sql::text(b.1) }
+    }
 }
 
 /// The objects the differences are about, once each in the order first named:

@@ -107,6 +107,11 @@ pub enum Problem {
         difference: Difference,
         /// Where the object comes from.
         origin: Option<Origin>,
+        /// The statement a reader should look at (see `annotation::statement_about`):
+        /// the one in the down (or up again) that made or dropped the object, else
+        /// the up's statement that created what the down left behind.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        location: Option<Location>,
     },
     /// `integrity_check` or `foreign_key_check` found something after a stage.
     Integrity {
@@ -129,6 +134,9 @@ pub enum Problem {
         version: i64,
         /// What the table lost.
         loss: crate::data::TableLoss,
+        /// The down's last statement about the table, when it has one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        location: Option<Location>,
     },
     /// A stage could not run because an earlier one failed.
     NotTested {
@@ -188,7 +196,7 @@ impl std::fmt::Display for Problem {
                     (Undo::NothingRan, _) => f.write_str(" (refused before it ran)"),
                 }
             }
-            Problem::Differs { stage, difference, origin } => {
+            Problem::Differs { stage, difference, origin, .. } => {
                 // What the stage itself made was never "still there": it is new.
                 if let (Change::StillThere, Some(Origin::TheDown | Origin::TheUpAgain)) = (&difference.change, origin) {
                     return write!(f, "{}: {} is new ({})", stage.word(), difference.object(), origin.as_ref().map(Origin::to_string).unwrap_or_default());
@@ -201,7 +209,7 @@ impl std::fmt::Display for Problem {
             }
             Problem::EmptyDown { file } => write!(f, "down: {file} has no statement (only comments or blanks), so it reverted nothing"),
             Problem::Integrity { stage, message } => write!(f, "{}: {message}", stage.word()),
-            Problem::Data { stage, version, loss } => write!(f, "{} of {version} {}", stage.word(), loss.words(*stage == Stage::Down)),
+            Problem::Data { stage, version, loss, .. } => write!(f, "{} of {version} {}", stage.word(), loss.words(*stage == Stage::Down)),
             Problem::NotTested { stage, after, migration } => {
                 let which = if *stage == Stage::Up { String::new() } else { format!("{} ", stage.word()) };
                 write!(f, "{which}not tested: the {} of {migration} failed before it", after.word())

@@ -4,6 +4,9 @@
 //! The core (everything but `wasm`) knows nothing of the browser and is
 //! tested natively; `wasm` is a thin facade that only converts types.
 
+// Annotations are typed values on every target; their renderers (GitHub, SARIF,
+// JUnit) and the crates they use are native-only, so the page's wasm does not grow.
+mod annotation;
 mod compare;
 mod console;
 mod data;
@@ -19,6 +22,7 @@ mod migration;
 mod plan;
 mod playground;
 mod report;
+mod review;
 mod schema;
 mod schema_sql;
 mod seed;
@@ -38,6 +42,9 @@ pub mod wasm_api {
     pub use crate::wasm::JsSession as Session;
 }
 
+#[cfg(not(target_arch = "wasm32"))]
+pub use annotation::render;
+pub use annotation::{from_report, Annotation, Level, OutputFormat};
 pub use compare::{compare, CompareError, Comparison, ObjectSql};
 pub use console::{ConsoleError, ConsoleRun, TEXT_CHARS as CONSOLE_TEXT_CHARS};
 pub use diagram::{layout, BoxRow, Diagram, Edge, TableBox};
@@ -55,10 +62,11 @@ pub use data::{Loss, TableLoss};
 pub use report::{Created, DataReport, DataWarning, DownResult, MigrationReport, Outcome, Phase, Report, Status, Summary, TableCount, Tests};
 pub use script::{memory_budget, set_memory_budget, Output, Value, DEFAULT_MEMORY_BUDGET};
 pub use seed::{seed, NotSeeded, Seeded};
+pub use review::{review, Defect, Review, SchemaChange, SetChange, Side, ToolDoes, Verdict};
 pub use schema::{Column, ForeignKey, Generated, Index, Key, Schema, Table, Totals, Trigger, Unique, View};
 pub use schema_sql::{schema_sql, statements as schema_statements, Statement as SchemaStatement};
 pub use sqltext::Sql;
-pub use session::{Content, ErrorValue, Item, LoadKind, LogLine, Outcome as SessionOutcome, Saved, Session, Source, SourceKind, Verified};
+pub use session::{Content, ErrorValue, Item, LoadKind, LogLine, Outcome as SessionOutcome, Reviewed, Saved, Session, Source, SourceKind, Verified};
 pub use source::{input_kind, InputKind, MigrationSet};
 pub use verify::{verify, verify_with, Progress, SEED_ROWS};
 pub use view::{Able, Actions, DriftLine, Limits, Row, SetFile, SourceView, TargetOption, View as SessionView};

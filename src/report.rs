@@ -195,6 +195,9 @@ pub struct DataWarning {
     /// What the table lost.
     #[serde(flatten)]
     pub loss: crate::data::TableLoss,
+    /// The up's last statement about the table, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<crate::error::Location>,
 }
 
 impl std::fmt::Display for DataWarning {

@@ -189,6 +189,19 @@ pub struct Verified {
     pub set_id: String,
 }
 
+/// A review of the set against a base (*Compare with…*).
+#[derive(Debug, Clone, Serialize)]
+pub struct Reviewed {
+    /// The review: the changes, the verdict, verify on the set, the schema change.
+    pub review: crate::review::Review,
+    /// The review as Markdown (as `migraplay review` writes it).
+    pub markdown: String,
+    /// The review as JSON.
+    pub json: String,
+    /// The set it reviewed as the head: stale once the view's `set_id` differs.
+    pub set_id: String,
+}
+
 /// A playground and what the page knows about it.
 pub struct Session {
     pg: Playground,
@@ -470,6 +483,22 @@ impl Session {
         let mut report = crate::verify_with(self.pg.set(), ran_on, self.budget, data, progress)?;
         report.set_style_lint(style_lint);
         Ok(Verified { markdown: report.to_markdown(), json: report.to_json(), report, set_id: self.view.set_id.clone() })
+    }
+
+    /// A review's base: `items` read exactly as `load` reads a set (set files and
+    /// link payloads expanded, other files left out, the same limits), as the
+    /// flavor asked for the set on screen (*Read as*), or as the files say.
+    pub fn base_set(&self, items: Vec<Item>, kind: LoadKind) -> Result<MigrationSet> {
+        from_items(expand(items, kind)?, self.source.flavor)
+    }
+
+    /// The set (the head) reviewed against the base read from `items` (see
+    /// `base_set`), on new in-memory databases (the session's is untouched). A
+    /// base that cannot be loaded is an error value saying so, in the command's words.
+    pub fn review(&self, items: Vec<Item>, kind: LoadKind, ran_on: &str, progress: &mut dyn FnMut(&crate::Progress)) -> std::result::Result<Reviewed, ErrorValue> {
+        let base = self.base_set(items, kind).map_err(|e| ErrorValue { message: format!("the base set cannot be loaded: {e}"), ..ErrorValue::from(&e) })?;
+        let review = crate::review::review(&base, self.pg.set(), ran_on, self.budget, true, progress).map_err(|e| ErrorValue::from(&e))?;
+        Ok(Reviewed { markdown: review.to_markdown(), json: review.to_json(), review, set_id: self.view.set_id.clone() })
     }
 
     /// The database's schema as SQL, exactly as the sqlite3 shell's `.schema` prints it.

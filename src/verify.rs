@@ -20,6 +20,8 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use crate::diff::{self, Change, Difference, Kind};
+use crate::annotation::{statement_about, Statements};
+use crate::error::Location;
 use crate::finding::{Named, Origin, Problem, Stage};
 use crate::engine::{self, Applied};
 use crate::error::Result;
@@ -294,11 +296,21 @@ impl History {
     }
 }
 
+/// The last statement of `script` that creates, drops, alters or renames the
+/// object of a difference (for a column or a constraint: its table).
+fn difference_location(script: &crate::migration::Script, d: &Difference) -> Option<Location> {
+    let name = match d.kind {
+        Kind::Table | Kind::Index | Kind::Trigger | Kind::View => d.name.as_str(),
+        Kind::Column | Kind::ForeignKey | Kind::Check | Kind::Unique => d.table.as_str(),
+    };
+    statement_about(script, &[name], Statements::Ddl)
+}
+
 /// What up `k` did to the rows: every table it may have changed is read again
 /// and compared with its rows before the up (point 2k); tables it left alone
 /// kept theirs. Notes the new rows (point 2k + 1) and what the up touched.
 #[allow(clippy::too_many_arguments)]
-fn check_up(trail: &mut Trail, conn: &Connection, before: &Schema, now: &Schema, touched: &Touched, k: usize, version: i64, d: &mut DataReport) -> Result<()> {
+fn check_up(trail: &mut Trail, conn: &Connection, before: &Schema, now: &Schema, touched: &Touched, k: usize, script: &crate::migration::Script, version: i64, d: &mut DataReport) -> Result<()> {
     let mut affected = data::affected(touched, now);
     affected.extend(data::affected(touched, before));
     for table in data::tables(conn, before)? {
@@ -315,7 +327,10 @@ fn check_up(trail: &mut Trail, conn: &Connection, before: &Schema, now: &Schema,
         d.kept += c.kept;
         d.changed += c.changed;
         d.removed += c.removed;
-        d.up.extend(c.losses.into_iter().map(|loss| DataWarning { version, loss }));
+        d.up.extend(c.losses.into_iter().map(|loss| {
+            let location = statement_about(script, &[&loss.table], Statements::Any);
+            DataWarning { version, loss, location }
+        }));
         trail.note(&name, 2 * k + 1, after);
     }
     let new: BTreeSet<String> = affected.iter().filter(|n| trail.at(n, 2 * k).is_none()).cloned().collect();
@@ -443,7 +458,7 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
         }
         if let Some(trail) = trail.as_mut() {
             let d = reports[k].data.get_or_insert_with(DataReport::default);
-            check_up(trail, &db.conn, &snaps[k], &now, &touched, k, m.version, d)?;
+            check_up(trail, &db.conn, &snaps[k], &now, &touched, k, &m.up, m.version, d)?;
         }
         let changes = diff::diff(&snaps[k], &now);
         history.note(k, &changes);
@@ -477,7 +492,13 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
                 }
                 for d in &diffs {
                     let origin = history.origin(d, Stage::Down, k, migrations);
-                    report.problems.push(Problem::Differs { stage: Stage::Down, difference: d.clone(), origin });
+                    // The down's statement about the object; else, for what it left behind, the
+                    // up's statement that made it (what the down should have undone).
+                    let location = difference_location(down, d).or_else(|| match (&d.change, &origin) {
+                        (Change::StillThere, Some(Origin::Up(by))) if by.version == m.version => difference_location(&m.up, d),
+                        _ => None,
+                    });
+                    report.problems.push(Problem::Differs { stage: Stage::Down, difference: d.clone(), origin, location });
                 }
                 // The schema is back: are the rows? (A down that loses them fails; the
                 // database is then rebuilt, so the loss is blamed on this down alone.)
@@ -487,7 +508,10 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
                 };
                 if !lost.is_empty() {
                     report.down = DownResult::Fail;
-                    report.problems.extend(lost.into_iter().map(|loss| Problem::Data { stage: Stage::Down, version: m.version, loss }));
+                    report.problems.extend(lost.into_iter().map(|loss| {
+                        let location = statement_about(down, &[&loss.table], Statements::Any);
+                        Problem::Data { stage: Stage::Down, version: m.version, loss, location }
+                    }));
                 }
                 if report.down == DownResult::Fail {
                     db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps, std::mem::take(&mut db.snapshots))?;
@@ -521,7 +545,8 @@ pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, d
                 db.snapshots.share(&snaps[k + 1]);
                 for d in &diffs {
                     let origin = history.origin(d, Stage::UpAgain, k, migrations);
-                    reports[k].problems.push(Problem::Differs { stage: Stage::UpAgain, difference: d.clone(), origin });
+                    let location = difference_location(&m.up, d);
+                    reports[k].problems.push(Problem::Differs { stage: Stage::UpAgain, difference: d.clone(), origin, location });
                 }
                 reports[k].up_again = if diffs.is_empty() { Outcome::Pass } else { Outcome::Fail };
             }

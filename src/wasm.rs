@@ -357,6 +357,26 @@ impl JsSession {
         }
     }
 
+    /// The set (the head) reviewed against a base given as `load` takes a set
+    /// (`kind`: `files`, default, or `link`), read as the set's flavor was asked:
+    /// `{ok: true, reviewed: {review, markdown, json, set_id}}` or `{ok: false,
+    /// error}` (a base that cannot be loaded says so). Changes nothing.
+    pub fn review(&self, items: Array, kind: Option<String>, ran_on: &str, on_progress: &js_sys::Function) -> Result<JsValue, JsValue> {
+        let kind = if kind.as_deref() == Some("link") { LoadKind::Link } else { LoadKind::Files };
+        let mut progress = |p: &crate::Progress| {
+            if let Ok(p) = to_js(p) {
+                let _ = on_progress.call1(&JsValue::NULL, &p);
+            }
+        };
+        let reviewed = items_from_js(&items)
+            .map_err(|message| ErrorValue::from(&crate::Error::NotASet(format!("the base set cannot be loaded: {message}"))))
+            .and_then(|items| self.inner.review(items, kind, ran_on, &mut progress));
+        match reviewed {
+            Ok(reviewed) => Ok(object(&[("ok", JsValue::TRUE), ("reviewed", to_js(&reviewed)?)])),
+            Err(error) => Ok(object(&[("ok", JsValue::FALSE), ("error", to_js(&error)?)])),
+        }
+    }
+
     /// How long one migration (or console run) may take, in milliseconds; 0 for no limit. Default: 5000.
     #[wasm_bindgen(js_name = setTimeBudget)]
     pub fn set_time_budget(&mut self, ms: f64) {

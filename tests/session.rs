@@ -398,3 +398,49 @@ fn fill_with_sample_rows_fills_every_table_once_and_says_so() {
     assert!(again.ok && !again.changed, "full tables get no more");
     assert!(again.seeded.unwrap().rows.is_empty());
 }
+
+/// The files of `tests/fixtures/review-page/<side>` as items, by name.
+fn review_items(side: &str) -> Vec<Item> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/review-page").join(side);
+    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    names.iter().map(|n| Item { name: n.clone(), content: Content::Bytes(std::fs::read(dir.join(n)).unwrap()) }).collect()
+}
+
+#[test]
+fn compare_with_reviews_the_loaded_set_against_a_base_read_as_a_load_reads_it_and_changes_nothing() {
+    let mut s = Session::bundled().unwrap();
+    assert!(s.load(review_items("head"), None, LoadKind::Files).ok);
+    let before = s.view();
+    // A README in the folder is left out, as a load leaves it out.
+    let mut base = review_items("base");
+    base.push(item("README.md", "not a migration"));
+    // Verify of the head reports its steps, as verify alone does (the page's progress bar).
+    let mut steps = Vec::new();
+    let reviewed = s.review(base, LoadKind::Files, "test", &mut |p| steps.push((p.done, p.total))).unwrap();
+    let r = &reviewed.review;
+    assert!(!steps.is_empty() && steps.iter().all(|&(done, total)| done <= total), "{steps:?}");
+    let rules: Vec<&str> = r.changes.iter().map(|c| c.rule()).collect();
+    assert_eq!(rules, ["removed", "added", "out-of-order", "modified-after-merge", "renamed", "added"]);
+    assert_eq!(
+        r.changes[3].to_string(),
+        "modified after merge: 5 create tags (5_create_tags.up.sql line 1): sqlx refuses to migrate a database that ran the base: \"migration 5 was previously applied but has been modified\""
+    );
+    assert_eq!(r.verdict.headline, "FAIL: 1 migration modified after merge (5); 1 migration removed (3); 1 migration failing verify (7).");
+    assert!(!r.ok());
+    assert_eq!(reviewed.set_id, before.set_id);
+    assert_eq!(s.view().set_id, before.set_id);
+    assert_eq!(s.view().rows.len(), before.rows.len(), "the playground is untouched");
+
+    // A base that cannot be loaded says so, naming the file.
+    let e = s.review(review_items("broken_base"), LoadKind::Files, "test", &mut |_| {}).unwrap_err();
+    assert_eq!(e.message, "the base set cannot be loaded: 2_orphan.down.sql has no matching up migration; add 2_orphan.up.sql");
+    assert_eq!(e.file.as_deref(), Some("2_orphan.down.sql"));
+
+    // The base is read as the set is asked to be read: golang-migrate's rules then speak.
+    assert!(s.read_as(Some(Flavor::GolangMigrate)).ok);
+    let reviewed = s.review(review_items("base"), LoadKind::Files, "test", &mut |_| {}).unwrap();
+    let out_of_order = reviewed.review.changes.iter().find(|c| c.rule() == "out-of-order").unwrap().to_string();
+    assert!(out_of_order.starts_with("out of order: 4 create likes is older than the base's newest (6): golang-migrate "), "{out_of_order}");
+    assert_eq!(reviewed.review.base_flavor, None, "both read as golang-migrate");
+}

@@ -19,6 +19,7 @@ import * as link from './panels/link.js';
 import * as theme from './theme.js';
 import * as embed from './embed.js';
 import * as diagram from './panels/diagram.js';
+import * as review from './panels/review.js';
 
 const params = new URLSearchParams(location.search);
 
@@ -92,6 +93,7 @@ const app = {
     sqlConsole.update(app);
     verify.update(app);
     link.update(app);
+    review.update(app);
   },
 
   /** Marks the page busy with `label` (null: idle) and says so. */
@@ -157,7 +159,7 @@ client.connect((message) => {
   app.setProgress('');
 });
 
-for (const panel of [migrations, sets, fileEditor, verify, database, sqlConsole, link, diagram]) panel.wire(app);
+for (const panel of [migrations, sets, fileEditor, verify, database, sqlConsole, link, diagram, review]) panel.wire(app);
 theme.wire(app);
 if (app.demo) embed.start(app);
 

@@ -137,6 +137,13 @@ self.onmessage = async ({ data: { id, op, args = [] } }) => {
       self.postMessage({ id, ok, comparison, error: error?.message });
       return;
     }
+    // Read-only too: the set on screen reviewed against a base read from `args[0]` (items, as `load` takes them).
+    if (op === 'review') {
+      const onProgress = (progress) => self.postMessage({ id, progress });
+      const { ok, reviewed, error } = session.review(args[0], args[1], self.navigator.userAgent, onProgress);
+      self.postMessage({ id, ok, reviewed, error: error?.message });
+      return;
+    }
     if (op === 'exportDatabase') {
       self.postMessage({ id, ok: true, bytes: session.exportDatabase() });
       return;

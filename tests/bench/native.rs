@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use migraplay::{verify_with, MigrationSet, Playground, Target};
+use migraplay::{layout, verify_with, MigrationSet, Playground, Target};
 
 /// Untimed warm-up runs, then `runs` timed ones: one warm-up, and a second when the first
 /// took under 50 ms. Returns (timed runs in ms, number of warm-up runs).
@@ -58,6 +58,15 @@ fn main() {
             assert_eq!(pg.migrate(Target::Up(None)).unwrap().len(), set.migrations().len());
         });
         out.push(serde_json::json!({ "case": format!("apply all, {name}"), "engine": engine, "runs": apply, "warmup_runs": warmup }));
+        // The diagram's layout of the set's final schema (1000: 1,000 tables; real-shaped 200: 54 with foreign keys).
+        let mut pg = Playground::in_memory(set.clone()).unwrap();
+        pg.set_time_budget(None);
+        pg.migrate(Target::Up(None)).unwrap();
+        let schema = pg.schema().unwrap();
+        let (laid, warmup) = time(*runs, || {
+            std::hint::black_box(layout(&schema));
+        });
+        out.push(serde_json::json!({ "case": format!("diagram layout, {name} ({} tables)", schema.tables.len()), "engine": engine, "runs": laid, "warmup_runs": warmup }));
         // Verify with its data checks (the default), and with the schema alone (--data off).
         for (case, data) in [("verify", true), ("verify, schema only", false)] {
             let (check, warmup) = time(*runs, || {

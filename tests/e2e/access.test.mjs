@@ -164,6 +164,19 @@ test(`axe: the verify result (${scheme})`, async () => {
   await page.context().close();
 });
 
+test(`axe: Compare versions' result, every statement readable without a scroll box (${scheme})`, async () => {
+  const { page, problems } = await openIn(scheme);
+  await page.click('#compare-details > summary');
+  const last = await page.locator('#compare-to option').last().getAttribute('value');
+  await page.selectOption('#compare-from', '0');
+  await page.selectOption('#compare-to', last);
+  await page.click('#compare-run');
+  await page.waitForSelector('#compare-result:not([hidden]) .compare-object');
+  await audit(page, `on Compare versions' result (${scheme})`);
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
 test(`axe: the demo view (${scheme})`, async () => {
   const { page, problems } = await openIn(scheme, '?demo');
   await audit(page, `in the demo view (${scheme})`);

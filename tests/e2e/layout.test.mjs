@@ -127,6 +127,22 @@ test('at 360 px the verify results scroll inside their own box, and the page doe
     return { scrolls: scroller.scrollWidth > scroller.clientWidth, right: scroller.getBoundingClientRect().right };
   });
   assert.equal(box.scrolls, true, 'the nine columns scroll sideways in their box');
+  // Squeezed to its narrowest, the table used to split its numbers and words ("0. / 64 / 0 / ms", "sche ma").
+  const split = await page.evaluate(() => [...document.querySelectorAll('#verify-results tbody td')]
+    .filter((td) => [1, 3, 4, 5, 6].includes(td.cellIndex + 1))
+    .filter((td) => {
+      // The line boxes of the cell's text: more than one top means the text was split.
+      const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+      const tops = new Set();
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const r = document.createRange();
+        r.selectNodeContents(n);
+        for (const x of r.getClientRects()) tops.add(Math.round(x.top));
+      }
+      return tops.size > 1;
+    })
+    .map((td) => td.textContent));
+  assert.deepEqual(split, [], 'no version, result or timing is split over lines');
   const { scroll, inner, past } = await pageWidth(page);
   assert.ok(scroll <= inner && box.right <= inner, `the page is ${scroll} px wide in a ${inner} px window (past its edge: ${past})`);
   assert.deepEqual(problems, []);
@@ -228,5 +244,20 @@ test('the demo view\'s theme toggle works but saves nothing', async () => {
   await page.click('#theme');
   assert.equal((await theme(page)).forced, 'light');
   assert.equal(await page.evaluate(() => localStorage.getItem('migraplay-theme')), null);
+  await context.close();
+});
+
+test('at 360 px Compare versions fits: its selects shrink with the row, and a long name wraps', async () => {
+  const { page, problems, context } = await openAt(360);
+  await applied(page, 'bundled');
+  await page.click('#compare-details > summary');
+  const last = await page.locator('#compare-to option').last().getAttribute('value');
+  await page.selectOption('#compare-from', '0');
+  await page.selectOption('#compare-to', last);
+  await page.click('#compare-run');
+  await page.waitForSelector('#compare-result:not([hidden]) .compare-object');
+  const { scroll, inner, past } = await pageWidth(page);
+  assert.ok(scroll <= inner, `the page is ${scroll} px wide in a ${inner} px window (past its edge: ${past})`);
+  assert.deepEqual(problems, []);
   await context.close();
 });

@@ -51,7 +51,7 @@ test('the demo embedded at 800 px, and the page at 400 px', async () => {
 test('a real-sized schema: 58 tables fitted, then one table found, in the dark theme', async () => {
   // generateRealShaped(220) makes 58 tables with foreign keys, rebuilds, renames, views and triggers.
   const files = generateRealShaped(220, 0).map((f) => ({ name: f.name, mimeType: 'text/plain', buffer: Buffer.from(f.text) }));
-  const wide = await ctx.browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const wide = await ctx.browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const { page } = await open('', { context: wide });
   await page.setInputFiles('#files', files);
   await page.waitForFunction((n) => document.querySelectorAll('#migrations tbody tr').length === n, files.length / 2);

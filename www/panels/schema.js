@@ -171,7 +171,8 @@ async function compare(app, from, to, { busy }) {
   $('compare-result').hidden = false;
 }
 
-function renderComparison(app, c) {
+/** A comparison's words and each object's SQL at both ends (the review panel shows its schema change so too). */
+export function renderComparison(app, c) {
   const head = el('p', { class: 'compare-head', text: c.differences.length === 0
     ? `Versions ${c.from} and ${c.to} have the same schema.`
     : `From ${c.from} to ${c.to}: ${app.plural(c.differences.length, 'difference')}.` });
@@ -183,5 +184,5 @@ function renderComparison(app, c) {
     el('h4', {}, el('span', { class: 'kind', text: `${o.kind} ` }), el('span', { class: 'name', text: o.name }),
       el('span', { class: `effect ${o.effect}`, text: ` ${o.effect}` })),
     el('div', { class: 'sides' }, side(`at ${c.from}`, o.before), side(`at ${c.to}`, o.after))));
-  return [head, words, el('h4', { text: 'As SQL' }), ...objects];
+  return [head, words, el('h3', { text: 'As SQL' }), ...objects];
 }

@@ -9,9 +9,10 @@ import * as fileEditor from './file-editor.js';
 /**
  * Reads what the core wants of `list` (File objects): migration files and set
  * files, as `{name, bytes}`; a file over the core's limits as `{name, size}`,
- * unread, for the core to refuse by its size.
+ * unread, for the core to refuse by its size. Null when cancelled. (Review reads
+ * a base set with it too.)
  */
-async function readFiles(app, list) {
+export async function readFiles(app, list) {
   const { max_file_bytes: maxFile, max_total_bytes: maxTotal } = app.view.limits;
   const names = list.map((f) => f.relativePath || f.webkitRelativePath || f.name);
   const kinds = await client.call('fileKinds', [names]);

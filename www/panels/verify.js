@@ -16,21 +16,13 @@ function setDownload(id, text, type) {
   $(id).href = url;
 }
 
-function show({ report, markdown, json, set_id: setId }) {
-  for (const url of reportUrls) URL.revokeObjectURL(url);
-  reportUrls = [];
-  verifiedSetId = setId;
-  const { summary } = report;
-  $('verify-summary').className = `verdict ${report.ok ? 'pass' : 'fail'}`;
-  $('verify-summary').textContent = summary.headline;
-  $('verify-failing').replaceChildren(...report.load_problems.map((p) => el('li', { text: `could not load: ${p}` })),
-    ...summary.failing.map((f) => el('li', { text: f.text })));
-  $('verify-counts').textContent = report.counts;
+/** Each migration's row of the results table, from the core's report (the review panel shows them too). */
+export function resultRows(report) {
   const ms = (t) => (t === null || t === undefined ? '—' : `${t.toFixed(3)} ms`);
   const WORDS = { pass: 'PASS', fail: 'FAIL', not_tested: 'NOT TESTED' };
   const down = (m) => ({ none: 'irreversible', not_tested: 'not tested', error: 'error' }[m.down] ?? ms(m.down_ms));
   const again = (m) => ({ pass: 'same schema', fail: 'differs', not_tested: 'not tested' }[m.up_again]);
-  $('verify-results').tBodies[0].replaceChildren(...report.migrations.map((m) => el('tr', { class: m.status, 'data-version': m.version },
+  return report.migrations.map((m) => el('tr', { class: m.status, 'data-version': m.version },
     el('td', { text: String(m.version) }),
     el('td', { text: m.description }),
     el('td', {}, el('span', { class: `badge ${m.status}`, text: WORDS[m.status] })),
@@ -42,7 +34,20 @@ function show({ report, markdown, json, set_id: setId }) {
       ...m.data.up.map((w) => el('li', { class: 'warning', text: w.text })),
       ...m.data.not_seeded.map((n) => el('li', { class: 'muted', text: n.text })),
       ...(m.data.stopped ? [el('li', { class: 'muted', text: m.data.stopped })] : []))] : ['—'])),
-    el('td', {}, el('ul', { class: 'problems' }, ...m.problems.map((p) => el('li', { class: p.kind, text: p.text })))))));
+    el('td', {}, el('ul', { class: 'problems' }, ...m.problems.map((p) => el('li', { class: p.kind, text: p.text }))))));
+}
+
+function show({ report, markdown, json, set_id: setId }) {
+  for (const url of reportUrls) URL.revokeObjectURL(url);
+  reportUrls = [];
+  verifiedSetId = setId;
+  const { summary } = report;
+  $('verify-summary').className = `verdict ${report.ok ? 'pass' : 'fail'}`;
+  $('verify-summary').textContent = summary.headline;
+  $('verify-failing').replaceChildren(...report.load_problems.map((p) => el('li', { text: `could not load: ${p}` })),
+    ...summary.failing.map((f) => el('li', { text: f.text })));
+  $('verify-counts').textContent = report.counts;
+  $('verify-results').tBodies[0].replaceChildren(...resultRows(report));
   $('verify-lint-counts').textContent = `Lint: ${report.lint_summary}.`;
   $('verify-lint').replaceChildren(...report.lint.map((w) =>
     el('li', { class: w.category }, el('code', { text: w.code }), ` ${w.file}:${w.line} — ${w.message}`)));

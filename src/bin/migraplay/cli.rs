@@ -31,10 +31,41 @@ struct Args {
     command: Command,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+/// `verify`'s report formats.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
+    /// The Markdown report, for people.
     Md,
+    /// The whole report as JSON.
     Json,
+    /// GitHub Actions workflow commands: annotations on the PR's lines.
+    Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML, for test dashboards.
+    Junit,
+}
+
+impl Format {
+    /// With no `--format`: `github` inside GitHub Actions (`GITHUB_ACTIONS=true`), else
+    /// `md`. yamllint's default format does the same (its docs: it "auto-detects when
+    /// it's running inside of GitHub Actions"); sqlfluff asks for an explicit
+    /// `--format github-annotation-native`, and squawk's action comments on the PR instead.
+    fn chosen(given: Option<Format>) -> Format {
+        given.unwrap_or(if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") { Format::Github } else { Format::Md })
+    }
+}
+
+impl From<Format> for migraplay::OutputFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Md => migraplay::OutputFormat::Md,
+            Format::Json => migraplay::OutputFormat::Json,
+            Format::Github => migraplay::OutputFormat::Github,
+            Format::Sarif => migraplay::OutputFormat::Sarif,
+            Format::Junit => migraplay::OutputFormat::Junit,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -65,9 +96,11 @@ enum Command {
     Verify {
         /// Folder of migrations (default: --dir, else the bundled set).
         dir: Option<PathBuf>,
-        /// Report format.
-        #[arg(long, value_enum, default_value_t = Format::Md)]
-        format: Format,
+        /// Report format [default: github when GITHUB_ACTIONS=true, else md]. Under
+        /// GitHub Actions, `--format md` (or any other) switches the annotations off;
+        /// with `github` the Markdown report is also appended to $GITHUB_STEP_SUMMARY.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
         /// Write the report to this file instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -76,6 +109,30 @@ enum Command {
         lint: String,
         /// Data checks: seed a few rows into every table before each up, and check
         /// they live through the up and come back after the down. `off` checks the schema only.
+        #[arg(long, value_name = "on|off", default_value = "on", value_parser = ["on", "off"])]
+        data: String,
+    },
+    /// What a pull request changes in a migration set: BASE (the target branch's
+    /// folder) against HEAD (the pull request's): added, removed, renamed,
+    /// modified after merge, out of order; verify on the head; the schema change.
+    ///
+    /// Exit 0 when nothing is to worry about, 1 for a defect in the pull request's
+    /// migrations or a change the tool refuses or loses, 2 when either set cannot be loaded.
+    Review {
+        /// The base set's folder (the migrations as merged).
+        base: PathBuf,
+        /// The head set's folder (the migrations of the pull request).
+        head: PathBuf,
+        /// Output format [default: github when GITHUB_ACTIONS=true, else md], as verify's.
+        /// md and json are the review's own; github, sarif and junit are the head's
+        /// findings with the review's. With `github` the Markdown review is also
+        /// appended to $GITHUB_STEP_SUMMARY.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Write the review to this file instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Data checks in the head's verify (`off`: the schema only).
         #[arg(long, value_name = "on|off", default_value = "on", value_parser = ["on", "off"])]
         data: String,
     },
@@ -121,6 +178,9 @@ fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     migraplay::set_memory_budget((args.memory > 0).then(|| args.memory.saturating_mul(1024 * 1024)));
     match &args.command {
         Command::Serve { port, root } => return crate::serve::serve(root, *port).map(|()| ExitCode::SUCCESS),
+        Command::Review { base, head, format, out, data } => {
+            return review(base, head, args.flavor, Format::chosen(*format), out.as_ref(), data == "on", budget(args.timeout)?);
+        }
         Command::Verify { dir, format, out, lint, data } => {
             let checks = Checks { style_lint: lint == "style=on", data: data == "on" };
             return verify(dir.as_ref().or(args.dir.as_ref()), args.flavor, *format, out.as_ref(), checks, budget(args.timeout)?);
@@ -163,7 +223,7 @@ fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         Command::Down { to } => migrate(&mut pg, Target::Down(to), &mut out)?,
         Command::Schema { json: true } => writeln!(out, "{}", serde_json::to_string_pretty(&pg.schema()?)?)?,
         Command::Schema { json: false } => print_schema(&pg.schema()?, &mut out)?,
-        Command::Serve { .. } | Command::Verify { .. } => unreachable!("handled above"),
+        Command::Serve { .. } | Command::Verify { .. } | Command::Review { .. } => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -191,28 +251,31 @@ struct Checks {
 fn verify(
     dir: Option<&PathBuf>,
     flavor: Option<migraplay::Flavor>,
-    format: Format,
+    format: Option<Format>,
     out: Option<&PathBuf>,
     checks: Checks,
     budget: Option<Duration>,
 ) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let format = Format::chosen(format);
     let set = match load(dir, flavor) {
         Ok(set) => set,
         Err(e) => {
-            eprintln!("error: {e}");
+            cannot_load(&e.to_string(), format);
             return Ok(ExitCode::from(2));
         }
     };
     let ran_on = format!("native ({} {}, migraplay CLI)", std::env::consts::OS, std::env::consts::ARCH);
     let mut report = migraplay::verify_with(&set, &ran_on, budget, checks.data, &mut |_| {})?;
     report.set_style_lint(checks.style_lint);
-    let text = match format {
-        Format::Md => report.to_markdown(),
-        Format::Json => report.to_json(),
-    };
+    // File paths as given on the command line, so annotations land on the PR's files.
+    let folder = dir.map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
+    let text = migraplay::render(format.into(), &report, &[], &folder, &report.summary.headline);
     match out {
         Some(path) => std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?,
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    if format == Format::Github {
+        append_step_summary(&report.to_markdown());
     }
     // A closed stderr (`2>&1 | head -1`) must not turn a verdict into a panic.
     let mut err = std::io::stderr().lock();
@@ -226,6 +289,76 @@ fn verify(
         }
     }
     Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Appends `markdown` to the job summary GitHub Actions shows, when
+/// $GITHUB_STEP_SUMMARY names its file (GitHub expects appends: other steps write there too).
+/// A summary that cannot be written is said on stderr; it does not change the verdict.
+/// A set that cannot be loaded (exit 2): said on stderr, and under `github` as an
+/// annotation too (no file: the whole set failed), escaped as GitHub's `escapeData`.
+fn cannot_load(message: &str, format: Format) {
+    eprintln!("error: {message}");
+    if format == Format::Github {
+        println!("::error title=cannot load the set::{}", message.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A"));
+    }
+}
+
+fn append_step_summary(markdown: &str) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else { return };
+    let written = std::fs::OpenOptions::new().create(true).append(true).open(&path).and_then(|mut f| f.write_all(markdown.as_bytes()));
+    if let Err(e) = written {
+        let _ = writeln!(std::io::stderr(), "warning: could not write the step summary {}: {e}", PathBuf::from(path).display());
+    }
+}
+
+fn review(
+    base: &std::path::Path,
+    head: &std::path::Path,
+    flavor: Option<migraplay::Flavor>,
+    format: Format,
+    out: Option<&PathBuf>,
+    data: bool,
+    budget: Option<Duration>,
+) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let load = |dir: &std::path::Path, side: &str| MigrationSet::from_dir_as(dir, flavor).map_err(|e| format!("the {side} set cannot be loaded: {e}"));
+    let (base_set, head_set) = match (load(base, "base"), load(head, "head")) {
+        (Ok(b), Ok(h)) => (b, h),
+        (b, h) => {
+            for e in [b.err(), h.err()].into_iter().flatten() {
+                cannot_load(&e, format);
+            }
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let ran_on = format!("native ({} {}, migraplay CLI)", std::env::consts::OS, std::env::consts::ARCH);
+    let review = migraplay::review(&base_set, &head_set, &ran_on, budget, data, &mut |_| {})?;
+    let folder = head.to_string_lossy();
+    let text = match format {
+        Format::Md => review.to_markdown(),
+        Format::Json => review.to_json(),
+        other => migraplay::render(other.into(), &review.report, &review.annotations(), &folder, &review.verdict.headline),
+    };
+    match out {
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?,
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    if format == Format::Github {
+        append_step_summary(&review.to_markdown());
+    }
+    // What fails it, one line each, for the CI log (a closed stderr is no panic).
+    let mut err = std::io::stderr().lock();
+    for c in review.changes.iter().filter(|c| c.level() == Some(migraplay::Level::Error)) {
+        let _ = writeln!(err, "FAIL {c}");
+    }
+    for d in &review.verdict.defects {
+        for p in &d.problems {
+            let _ = writeln!(err, "FAIL {} {}: {p}", d.version, d.description);
+        }
+    }
+    for p in &review.verdict.load_problems {
+        let _ = writeln!(err, "FAIL could not load {p}");
+    }
+    Ok(if review.ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn migrate(pg: &mut Playground, target: Target, out: &mut impl std::io::Write) -> Result<(), Box<dyn std::error::Error>> {

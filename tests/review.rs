@@ -1,0 +1,240 @@
+//! `migraplay review BASE HEAD` as a user runs it: what a pull request changes
+//! in a migration set, the exact lines printed and the exit code, per change kind
+//! (fixtures in tests/fixtures/review/<case>/{base,head}).
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::fixture;
+
+fn review(case: &str, extra: &[&str]) -> Output {
+    let dir = fixture("review").join(case);
+    let (base, head) = (dir.join("base"), dir.join("head"));
+    let mut args = vec!["review", base.to_str().unwrap(), head.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    Command::new(env!("CARGO_BIN_EXE_migraplay")).args(&args).output().expect("migraplay runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn has_line(text: &str, line: &str) -> bool {
+    text.lines().any(|l| l == line)
+}
+
+const SQLX: &str = "- **Flavor**: sqlx (`up/down files fit sqlx and golang-migrate alike; sqlx is the default`)";
+
+#[test]
+fn an_added_migration_passes_with_its_verify_and_its_schema_in_words_and_sql() {
+    let o = review("added", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    let expected = [
+        "# Migration review",
+        "",
+        "- **Verdict**: PASS: nothing to worry about.",
+        SQLX,
+        "- **Changes**: 1 added, 0 removed, 0 renamed, 0 modified after merge, 0 with a changed down, 0 out of order; 1 the same",
+        "",
+        "## Changes",
+        "",
+        "- added: `2 create books` (`2_create_books.up.sql`, `2_create_books.down.sql`)",
+        "",
+        "## Verify (head)",
+        "",
+        "- **Head**: PASS: all 2 migrations apply, revert and re-apply cleanly.",
+        "- **This pull request's migrations** (from 2 on, 1 migration):",
+        "  - `2 create books`: PASS",
+        "",
+        "## Schema change (base → head)",
+        "",
+        "- `table books added`",
+        "- `index idx_books_author added`",
+        "",
+        "```sql",
+        "-- table books: added",
+        "CREATE TABLE books (",
+        "    id INTEGER PRIMARY KEY,",
+        "    author_id INTEGER NOT NULL REFERENCES authors(id),",
+        "    title TEXT NOT NULL",
+        ");",
+        "-- index idx_books_author: added",
+        "CREATE INDEX idx_books_author ON books(author_id);",
+        "```",
+    ];
+    assert_eq!(stdout(&o).lines().collect::<Vec<_>>(), expected);
+}
+
+#[test]
+fn a_removed_merged_migration_fails_in_sqlx_s_words() {
+    let o = review("removed", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(has_line(&out, "- **Verdict**: FAIL: 1 migration removed (2)."), "{out}");
+    assert!(has_line(&out, "- **This pull request's migrations** (from 2 on): none in the head"), "{out}");
+    assert!(has_line(&out, "-- table books: removed (it was:)"), "{out}");
+    assert_eq!(
+        stderr(&o),
+        "FAIL removed: 2 create books (2_create_books.up.sql, 2_create_books.down.sql): sqlx refuses to migrate a database that ran the base: \
+         \"migration 2 was previously applied but is missing in the resolved migrations\" (unless run with \"--ignore-missing\")\n"
+    );
+}
+
+#[test]
+fn a_renamed_migration_with_the_same_up_is_a_notice_and_passes() {
+    let o = review("renamed", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(has_line(
+        &out,
+        "- renamed: `2 create book` → `create books` (`2_create_book.up.sql`, `2_create_book.down.sql` → `2_create_books.up.sql`, `2_create_books.down.sql`): \
+         the same up; sqlx matches it by version: a database that applied it sees no change"
+    ), "{out}");
+    assert!(has_line(&out, "None: both end in the same schema."), "{out}");
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn a_modified_merged_migration_fails_with_sqlx_s_checksum_error_and_its_line() {
+    let o = review("modified_sqlx", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(has_line(&out, "- **Verdict**: FAIL: 1 migration modified after merge (2)."), "{out}");
+    assert!(has_line(&out, "- `column books.isbn added`"), "{out}");
+    assert!(has_line(&out, "-- table books: changed; before:"), "{out}");
+    assert!(has_line(&out, "    isbn TEXT"), "{out}");
+    assert_eq!(
+        stderr(&o),
+        "FAIL modified after merge: 2 create books (2_create_books.up.sql line 4): sqlx refuses to migrate a database that ran the base: \
+         \"migration 2 was previously applied but has been modified\"\n"
+    );
+}
+
+#[test]
+fn a_modified_merged_goose_migration_fails_because_production_keeps_the_old_one() {
+    let o = review("modified_goose", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(has_line(&stdout(&o), "- **Flavor**: goose (`2 files have '-- +goose Up' sections`)"), "{}", stdout(&o));
+    assert_eq!(
+        stderr(&o),
+        "FAIL modified after merge: 2 create books (2_create_books.sql line 5): goose keeps no checksum: it would silently not run it again, \
+         so every database that applied it (production) keeps the old version\n"
+    );
+}
+
+#[test]
+fn an_out_of_order_version_is_a_warning_for_sqlx_and_fails_for_golang_migrate() {
+    let o = review("out_of_order", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(has_line(&out, "- **Verdict**: PASS with 1 warning (nothing fails)."), "{out}");
+    assert!(has_line(
+        &out,
+        "- **warning** out of order: `2 create tags` is older than the base's newest (3): sqlx applies it on a database already at 3, after 3 (new databases run it before)"
+    ), "{out}");
+    assert!(has_line(&out, "- **This pull request's migrations** (from 2 on, 2 migrations):"), "{out}");
+    assert_eq!(stderr(&o), "");
+
+    let o = review("out_of_order", &["--flavor", "golang-migrate"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "FAIL out of order: 2 create tags is older than the base's newest (3): golang-migrate never runs it on a database already at 3 \
+         (it reads only the versions after the current one): renumber it above 3\n"
+    );
+}
+
+#[test]
+fn an_out_of_order_goose_version_fails_with_goose_s_error() {
+    let o = review("out_of_order_goose", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "FAIL out of order: 2 create tags is older than the base's newest (3): goose refuses to migrate a database that ran the base: \
+         \"error: found 1 missing migrations before current version 3\" (unless run with \"-allow-missing\")\n"
+    );
+}
+
+#[test]
+fn a_head_whose_new_down_leaves_an_index_fails_on_that_migration() {
+    let o = review("breaks_down", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(has_line(&out, "- **Verdict**: FAIL: 1 migration failing verify (3)."), "{out}");
+    assert!(has_line(&out, "  - `3 index books title`: FAIL: `down: index idx_books_title is still there (created by 3 index books title)`"), "{out}");
+    assert_eq!(stderr(&o), "FAIL 3 index books title: down: index idx_books_title is still there (created by 3 index books title)\n");
+}
+
+#[test]
+fn identical_sets_say_no_change_and_pass() {
+    let dir = fixture("review").join("breaks_down").join("base");
+    let dir = dir.to_str().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_migraplay")).args(["review", dir, dir]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(has_line(&out, "- **Verdict**: PASS: no change."), "{out}");
+    assert!(has_line(&out, "- **Changes**: no change (2 migrations the same)"), "{out}");
+    assert!(has_line(&out, "- **This pull request's migrations**: none"), "{out}");
+    assert!(has_line(&out, "None: both end in the same schema."), "{out}");
+    assert!(!out.contains("## Changes"), "{out}");
+}
+
+#[test]
+fn a_base_that_cannot_be_loaded_exits_2_naming_it() {
+    let empty = tempfile::tempdir().unwrap();
+    let head = fixture("review").join("added").join("head");
+    let o = Command::new(env!("CARGO_BIN_EXE_migraplay"))
+        .args(["review", empty.path().to_str().unwrap(), head.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o), format!("error: the base set cannot be loaded: no migrations found in {}\n", empty.path().display()));
+}
+
+#[test]
+fn the_json_is_the_typed_review_with_each_change_s_words() {
+    let o = review("modified_sqlx", &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(json["verdict"]["ok"], false);
+    assert_eq!(json["verdict"]["from_version"], 2);
+    assert_eq!(json["verdict"]["headline"], "FAIL: 1 migration modified after merge (2).");
+    assert_eq!(json["flavor"]["flavor"], "sqlx");
+    assert_eq!(json["unchanged"], 1);
+    let c = &json["changes"][0];
+    assert_eq!(c["kind"], "modified_after_merge");
+    assert_eq!(c["migration"]["version"], 2);
+    assert_eq!(c["migration"]["files"], serde_json::json!(["2_create_books.up.sql", "2_create_books.down.sql"]));
+    assert_eq!((c["file"].as_str(), c["line"].as_u64()), (Some("2_create_books.up.sql"), Some(4)));
+    assert_eq!(c["tool"], serde_json::json!({"does": "refuses", "tool": "sqlx", "error": "migration 2 was previously applied but has been modified", "unless": null}));
+    assert_eq!(c["base_checksum"].as_str().map(str::len), Some(96), "SHA-384 as hex");
+    assert_ne!(c["base_checksum"], c["head_checksum"]);
+    assert!(c["text"].as_str().unwrap().starts_with("modified after merge: 2 create books (2_create_books.up.sql line 4): sqlx refuses"));
+    assert_eq!(json["schema"]["status"], "compared");
+    assert_eq!((json["schema"]["from"].as_str(), json["schema"]["to"].as_str()), (Some("2"), Some("2")));
+    assert_eq!(json["schema"]["differences"][0]["text"], "column books.isbn added");
+    assert_eq!(json["report"]["ok"], true, "the head itself verifies");
+    assert_eq!(json["report"]["migrations"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn github_format_puts_the_modified_migration_on_its_line_in_the_head_folder() {
+    let o = review("modified_sqlx", &["--format", "github"]);
+    assert_eq!(o.status.code(), Some(1));
+    let head = fixture("review").join("modified_sqlx").join("head");
+    let line = format!(
+        "::error file={}/2_create_books.up.sql,line=4,title=2 modified after merge::modified after merge: 2 create books (2_create_books.up.sql line 4): \
+         sqlx refuses to migrate a database that ran the base: \"migration 2 was previously applied but has been modified\"",
+        head.display()
+    );
+    assert!(has_line(&stdout(&o), &line), "{}", stdout(&o));
+    // The last line is the review's verdict, not the head report's (which passes: the head alone is fine).
+    assert_eq!(stdout(&o).lines().last(), Some("FAIL: 1 migration modified after merge (2)."), "{}", stdout(&o));
+}
