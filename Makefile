@@ -81,7 +81,10 @@ bench: dist
 
 # Fuzzing with cargo fuzz (nightly): the loader, verify, lint, diff, and opening a database file.
 FUZZ_SECONDS ?= 60
+# Generated sets the differential test (staircase against a plain replay) runs; make test runs 300.
+FUZZ_CASES ?= 5000
 fuzz:
+	MIGRAPLAY_FUZZ_CASES=$(FUZZ_CASES) MIGRAPLAY_FUZZ_SEED=1000 cargo test --release --test differential
 	@command -v cargo-fuzz >/dev/null || cargo install -q cargo-fuzz
 	cargo build --quiet --bin migraplay && python3 tests/fuzz/make_database_seeds.py
 	cargo +nightly fuzz run --fuzz-dir tests/fuzz loader -- -max_total_time=$(FUZZ_SECONDS)

@@ -63,7 +63,7 @@ pub use report::{Created, DataReport, DataWarning, DownResult, MigrationReport, 
 pub use script::{memory_budget, set_memory_budget, Output, Value, DEFAULT_MEMORY_BUDGET};
 pub use seed::{seed, NotSeeded, Seeded};
 pub use review::{review, Defect, Review, SchemaChange, SetChange, Side, ToolDoes, Verdict};
-pub use schema::{Column, ForeignKey, Generated, Index, Key, Schema, Table, Totals, Trigger, Unique, View};
+pub use schema::{snapshot as read_schema, Column, ForeignKey, Generated, Index, Key, Schema, Table, Totals, Trigger, Unique, View};
 pub use schema_sql::{schema_sql, statements as schema_statements, Statement as SchemaStatement};
 pub use sqltext::Sql;
 pub use session::{Content, ErrorValue, Item, LoadKind, LogLine, Outcome as SessionOutcome, Reviewed, Saved, Session, Source, SourceKind, Verified};

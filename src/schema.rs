@@ -283,7 +283,8 @@ fn object(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Object)> {
 }
 
 /// Takes a snapshot of the schema of `conn` (tests; the product keeps `Snapshots`).
-#[cfg(test)]
+/// The whole schema, read plainly: no cache, nothing remembered from an
+/// earlier read (the slow twin the tests hold the snapshots against).
 pub fn snapshot(conn: &Connection) -> Result<Schema> {
     Snapshots::default().full(conn)
 }
@@ -304,9 +305,9 @@ struct Object {
 /// `sqlite_schema` has no index but its rowid, and a scan of it after each of
 /// 1,000 migrations cost more than the migrations: its rows are kept too, by
 /// rowid, and an update reads only the rows of what was touched (by rowid)
-/// and the rows added since (rowids above the largest seen; SQLite gives a new
-/// object the largest rowid plus one, or a rowid freed by a drop, and a drop
-/// touches what it drops). VACUUM renumbers them, but it attaches a database,
+/// and the rows above the largest rowid of what was not touched (SQLite gives
+/// a new object the largest rowid plus one, which may be a rowid an earlier
+/// drop freed once the rows above it are dropped; a drop touches what it drops). VACUUM renumbers them, but it attaches a database,
 /// and the watch says `everything` then.
 #[derive(Default)]
 pub struct Snapshots {
@@ -381,10 +382,6 @@ impl SchemaRows {
         };
         self.by_name.iter().map(|(name, ids)| (name.clone(), rows(ids))).collect()
     }
-
-    fn last(&self) -> i64 {
-        self.by_id.last_key_value().map_or(0, |(id, _)| *id)
-    }
 }
 
 impl Snapshots {
@@ -410,17 +407,24 @@ impl Snapshots {
         // `_sqlx_migrations` if not there, so it is touched every time).
         let mut names: std::collections::BTreeSet<String> = touched.names.iter().filter(|n| !history::is_bookkeeping(n)).cloned().collect();
         let old: std::collections::BTreeSet<i64> = names.iter().flat_map(|n| self.objects.of(n)).collect();
-        let last = self.objects.last();
+        // A new row's rowid is one above the largest at its creation, and an untouched
+        // row stayed throughout: so everything new lies above the largest untouched
+        // rowid. (Not above the largest before the run: drop the top rows and SQLite
+        // counts on from the next one down, reusing a rowid an earlier drop freed.)
+        let low = self.objects.by_id.keys().rev().find(|id| !old.contains(id)).copied().unwrap_or(0);
         let mut by_id = conn.prepare_cached("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema WHERE rowid = ?1")?;
         for id in old {
             self.objects.remove(id);
+            if id > low {
+                continue;
+            }
             if let Some((id, o)) = by_id.query_map([id], object)?.next().transpose()? {
                 names.insert(o.table.to_ascii_lowercase());
                 self.objects.insert(id, o);
             }
         }
         let mut added = conn.prepare_cached("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema WHERE rowid > ?1")?;
-        for row in added.query_map([last], object)? {
+        for row in added.query_map([low], object)? {
             let (id, o) = row?;
             // Each new object's table is read again, touched or not (what the watch
             // cannot see, a virtual table's own tables, still shows).
@@ -585,8 +589,10 @@ pub fn integrity(conn: &Connection, touched: Option<&Touched>) -> Result<Vec<Str
         // The bookkeeping table is touched by every run (created if not there): it is
         // migraplay's, and only a pragma (checked whole, below) could damage it.
         for name in t.names.iter().filter(|n| !history::is_bookkeeping(n)) {
-            // pragma_table_info looks the name up in SQLite's schema hash: no scan.
-            let exists: i64 = conn.query_row("SELECT count(*) FROM pragma_table_info(?1)", [name], |r| r.get(0))?;
+            // pragma_table_list looks the name up in SQLite's schema hash: no scan. (Not
+            // pragma_table_info: it expands a view, and a view that reads a column its
+            // source no longer has is an error there, though SQLite created it.)
+            let exists: i64 = conn.query_row("SELECT count(*) FROM pragma_table_list(?1)", [name], |r| r.get(0))?;
             if exists > 0 {
                 out.extend(check(conn, Some(name))?);
             }

@@ -387,3 +387,19 @@ fn a_down_that_fails_only_with_rows_in_its_tables_says_so() {
     let set = MigrationSet::from_dir(&fixture("data_down_drops_parent_first")).unwrap();
     assert!(migraplay::verify_with(&set, "test", None, false, &mut |_| {}).unwrap().ok, "on empty tables it passes");
 }
+
+#[test]
+fn views_dropped_and_made_again_by_two_migrations_come_back_after_each_down() {
+    // The second redefinition's down frees the top rowids of sqlite_schema; the first's
+    // down then makes its views at rowids an earlier drop freed, below the largest seen.
+    let r = run("views_redefined_twice");
+    assert!(r.ok, "{:#?}", problems(&r));
+    assert!(r.migrations.iter().all(|m| m.down == DownResult::Pass && m.up_again == Outcome::Pass));
+}
+
+#[test]
+fn a_view_reading_a_column_its_source_view_lost_applies_as_sqlite_applies_it() {
+    let r = run("view_reads_a_column_its_source_lost");
+    assert!(r.ok, "{:#?}", problems(&r));
+    assert_eq!(r.migrations[2].up, Outcome::Pass);
+}
