@@ -161,6 +161,7 @@ fn stage_id(stage: Stage) -> &'static str {
         Stage::Up => "up",
         Stage::Down => "down",
         Stage::UpAgain => "up-again",
+        Stage::UpOnLeft => "up-on-what-the-down-left",
     }
 }
 
@@ -234,6 +235,21 @@ pub fn from_report(report: &Report) -> Vec<Annotation> {
             });
         }
     }
+    if let crate::report::FullRollback::Fails { at, location, .. } = &report.full_rollback {
+        let m = report.migrations.iter().find(|m| m.version == at.version);
+        let (file, l) = match (location, m.and_then(|m| m.down_file.clone())) {
+            (Some(l), _) => (Some(l.file.clone()), l.line),
+            (None, down) => (down, 1),
+        };
+        out.push(Annotation {
+            level: Level::Error,
+            rule: "full-rollback-failed".to_string(),
+            title: format!("full rollback fails at {}", at.version),
+            message: format!("full rollback {}", report.full_rollback),
+            file,
+            line: line(l),
+        });
+    }
     for p in &report.load_problems {
         out.push(Annotation {
             level: Level::Error,
@@ -264,6 +280,8 @@ fn describe(rule: &str) -> String {
         "up-failed" => "An up migration fails",
         "down-failed" => "A down migration fails",
         "up-again-failed" => "An up fails when applied again after its down",
+        "up-on-what-the-down-left-failed" => "An up fails when applied again on what its leaky down left",
+        "full-rollback-failed" => "Rolling the whole set back to 0 on one database fails at a down",
         "down-differs" => "A down does not leave the schema as it was before its up",
         "up-again-differs" => "An up applied again after its down gives another schema",
         "integrity" => "The database fails PRAGMA integrity_check or foreign_key_check after a migration",
@@ -459,7 +477,7 @@ fn junit(report: &Report, extra: &[Annotation], folder: &str) -> String {
                     _ => match p.stage() {
                         Stage::Up => Phase::Up,
                         Stage::Down => Phase::Down,
-                        Stage::UpAgain => Phase::UpAgain,
+                        Stage::UpAgain | Stage::UpOnLeft => Phase::UpAgain,
                     },
                 };
                 (phase, of_problem(m, p))

@@ -19,6 +19,8 @@ pub enum Stage {
     Down,
     /// The up again after the staircase.
     UpAgain,
+    /// The up run again on what its leaky down left (before the staircase rebuilt).
+    UpOnLeft,
 }
 
 impl Stage {
@@ -28,6 +30,7 @@ impl Stage {
             Stage::Up => "up",
             Stage::Down => "down",
             Stage::UpAgain => "up again",
+            Stage::UpOnLeft => "up again on what the down left",
         }
     }
 }

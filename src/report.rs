@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::diff::{Change, Difference, Kind};
-use crate::finding::Problem;
+use crate::finding::{Named, Problem};
 use crate::flavor::Choice;
 use crate::lint::{Category, Warning};
 use crate::migration::Migration;
@@ -151,7 +151,12 @@ pub struct MigrationReport {
     /// How the down went.
     pub down: DownResult,
     /// How the up again went: pass when it gave the same schema as the first up.
+    /// Not tested for a migration with no down (nothing was reverted). After a
+    /// down that leaked or failed, it ran on a rebuilt database.
     pub up_again: Outcome,
+    /// After a down that leaked: whether the up ran without error on what that down
+    /// left (as an operator who rolls back and forward would). None when the down was clean.
+    pub up_on_left: Option<Outcome>,
     /// What the up created.
     pub created: Created,
     /// What the up changed in the schema: objects added, removed and changed.
@@ -254,6 +259,7 @@ impl MigrationReport {
             up_again_ms: None,
             down: DownResult::NotTested,
             up_again: Outcome::NotTested,
+            up_on_left: None,
             created: Created::default(),
             changes: Vec::new(),
             problems: Vec::new(),
@@ -304,13 +310,13 @@ impl Phase {
                 Outcome::NotTested => not_tested += 1,
             }
         }
-        Phase { ok: failed == 0 && not_tested == 0, ran, failed, not_tested, log }
+        Phase { ok: ran > 0 && failed == 0 && not_tested == 0, ran, failed, not_tested, log }
     }
 
     /// How it went, in a few words: `PASS`, `FAIL (2 of 5)`, `NOT TESTED`.
     fn verdict(&self) -> String {
         match (self.ran, self.failed, self.not_tested) {
-            (0, _, n) if n > 0 => "NOT TESTED".to_string(),
+            (0, _, _) => "NOT TESTED".to_string(),
             (_, 0, 0) => "PASS".to_string(),
             (r, 0, n) => format!("PASS for the {r} it could test ({n} not tested)"),
             (r, f, 0) => format!("FAIL ({f} of {r})"),
@@ -324,10 +330,143 @@ impl Phase {
 pub struct Tests {
     /// Test 1: sequential up.
     pub up: Phase,
-    /// Test 2: sequential down (the staircase).
+    /// Test 2: sequential down: the full rollback, every down in turn on one database.
     pub down: Phase,
-    /// Test 3: up again, compared with the first up.
+    /// Test 3: up again, compared with the first up (migrations with a down).
     pub cycle: Phase,
+}
+
+/// What a down of the full rollback left different from the schema before its up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeftBehind {
+    /// The migration whose down it was.
+    pub by: Named,
+    /// How the schema after it differs from the one before its up.
+    #[serde(serialize_with = "crate::diff::serialize_steps")]
+    pub differences: Vec<Difference>,
+}
+
+impl std::fmt::Display for LeftBehind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown: Vec<String> = self.differences.iter().take(3).map(|d| d.to_string()).collect();
+        let more = self.differences.len().saturating_sub(3);
+        let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
+        write!(f, "the down of {} left {}{tail}", self.by, shown.join(", "))
+    }
+}
+
+/// The full rollback: from the latest version to 0 on one database, each down in
+/// turn with no rebuild, as the tool's own `down` to 0 runs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "result")]
+pub enum FullRollback {
+    /// Nothing to roll back (no up applied).
+    NotRun {
+        /// Why.
+        why: String,
+    },
+    /// Reached 0 with the schema from before the first up.
+    Clean {
+        /// The version it started from.
+        from: i64,
+        /// Downs that ran.
+        reverted: usize,
+    },
+    /// Reached 0, but the schema is not what it was before the first up.
+    Reached {
+        /// The version it started from.
+        from: i64,
+        /// Downs that ran.
+        reverted: usize,
+        /// Each down that left a difference, in the order they ran.
+        left_behind: Vec<LeftBehind>,
+    },
+    /// Stopped at a migration with no down: the tool cannot revert it.
+    Irreversible {
+        /// The version it started from.
+        from: i64,
+        /// Downs that ran before it stopped.
+        reverted: usize,
+        /// The migration with no down.
+        at: Named,
+        /// Each down that left a difference before it stopped.
+        left_behind: Vec<LeftBehind>,
+    },
+    /// A down failed with an error.
+    Fails {
+        /// The version it started from.
+        from: i64,
+        /// Downs that ran before the one that failed.
+        reverted: usize,
+        /// The migration whose down failed.
+        at: Named,
+        /// The file, statement and line that failed.
+        location: Option<crate::error::Location>,
+        /// SQLite's (or migraplay's) message.
+        message: String,
+        /// What became of what the down did before it failed.
+        undo: crate::finding::Undo,
+        /// Each earlier down that left a difference (what the failing down may have met).
+        left_behind: Vec<LeftBehind>,
+    },
+}
+
+impl FullRollback {
+    /// Whether the rollback broke (a down failed): that fails the verdict.
+    pub fn breaks(&self) -> bool {
+        matches!(self, FullRollback::Fails { .. })
+    }
+
+    fn left_behind(&self) -> &[LeftBehind] {
+        match self {
+            FullRollback::Reached { left_behind, .. } | FullRollback::Irreversible { left_behind, .. } | FullRollback::Fails { left_behind, .. } => left_behind,
+            _ => &[],
+        }
+    }
+}
+
+impl std::fmt::Display for FullRollback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FullRollback::NotRun { why } => write!(f, "not run: {why}")?,
+            FullRollback::Clean { from, reverted } => {
+                write!(f, "from {from} to 0, cleanly ({}, the schema as before the first up)", count(*reverted, "down"))?
+            }
+            FullRollback::Reached { from, reverted, .. } => {
+                write!(f, "from {from} to 0 ({}), but the schema is not as before the first up", count(*reverted, "down"))?
+            }
+            FullRollback::Irreversible { reverted: 0, at, .. } => write!(f, "cannot start: the latest migration, {at}, has no down")?,
+            FullRollback::Irreversible { from, reverted, at, .. } => {
+                write!(f, "from {from}, stops at {at}: it has no down ({} ran before it)", count(*reverted, "down"))?
+            }
+            FullRollback::Fails { from, reverted, at, location, message, .. } => {
+                write!(f, "fails at {at}, after {} from {from}: ", count(*reverted, "down"))?;
+                if let Some(l) = location {
+                    write!(f, "{l}: ")?;
+                }
+                f.write_str(message)?;
+            }
+        }
+        let left = self.left_behind();
+        if !left.is_empty() {
+            let shown: Vec<String> = left.iter().rev().take(3).map(|l| l.to_string()).collect();
+            let more = left.len().saturating_sub(3);
+            let tail = if more > 0 { format!("; and {more} earlier") } else { String::new() };
+            let word = if self.breaks() { "before it, " } else { "on the way, " };
+            write!(f, "; {word}{}{tail}", shown.join("; "))?;
+        }
+        Ok(())
+    }
+}
+
+fn rollback_with_text<S: serde::Serializer>(r: &FullRollback, s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Shown<'a> {
+        #[serde(flatten)]
+        value: &'a FullRollback,
+        text: String,
+    }
+    Shown { value: r, text: r.to_string() }.serialize(s)
 }
 
 /// Timings over the first ups.
@@ -362,6 +501,10 @@ pub struct Summary {
     pub failing: Vec<Failing>,
     /// The headline: `PASS: …` or `FAIL: …`.
     pub headline: String,
+    /// UP→DOWN→UP in words: what re-ran where.
+    pub repeatability: String,
+    /// What the ups did to the seeded rows (removed, emptied, changed), every migration's.
+    pub destroyed: Vec<DataWarning>,
 }
 
 /// How the downs went.
@@ -397,7 +540,7 @@ pub struct Failing {
 }
 
 impl Summary {
-    fn of(migrations: &[MigrationReport]) -> Summary {
+    fn of(migrations: &[MigrationReport], rollback: &FullRollback) -> Summary {
         let with = |s: Status| migrations.iter().filter(|m| m.status == s).count();
         let (passed, failed, not_tested) = (with(Status::Pass), with(Status::Fail), with(Status::NotTested));
         let mut downs = DownCounts::default();
@@ -423,24 +566,88 @@ impl Summary {
             })
             .collect();
         let n = migrations.len();
-        let headline = if failed == 0 && not_tested == 0 {
-            if n == 1 {
-                "PASS: the 1 migration applies, reverts and re-applies cleanly.".to_string()
-            } else {
-                format!("PASS: all {n} migrations apply, revert and re-apply cleanly.")
+        let irreversible = downs.irreversible;
+        let headline = if failed == 0 && not_tested == 0 && !rollback.breaks() {
+            match (n, irreversible) {
+                (1, 0) => "PASS: the 1 migration applies, reverts and re-applies cleanly.".to_string(),
+                (1, 1) => "PASS: the 1 migration applies; it has no down, so nothing was reverted.".to_string(),
+                (n, 0) => format!("PASS: all {n} migrations apply, revert and re-apply cleanly."),
+                (n, i) if i == n => format!("PASS: {n} migrations apply; none has a down, so nothing was reverted."),
+                (n, i) => format!("PASS: all {n} migrations apply; {} revert and re-apply cleanly; {i} {} no down (irreversible).", n - i, if i == 1 { "has" } else { "have" }),
             }
         } else {
             let names: Vec<String> = failing.iter().take(3).map(|f| f.version.to_string()).collect();
             let more = if failing.len() > 3 { format!(" and {} more", failing.len() - 3) } else { String::new() };
             let mut parts = vec![format!("{failed} of {} failing ({}{more})", count(n, "migration"), names.join(", "))];
+            if let FullRollback::Fails { at, .. } = rollback {
+                parts.push(format!("the full rollback fails at {}", at.version));
+            }
             if not_tested > 0 {
                 parts.push(format!("{not_tested} not tested"));
             }
             parts.push(format!("{passed} passing"));
+            if irreversible > 0 {
+                parts.push(format!("{irreversible} irreversible"));
+            }
             format!("FAIL: {}.", parts.join(", "))
         };
-        Summary { passed, failed, not_tested, downs, failing, headline }
+        let destroyed = migrations.iter().filter_map(|m| m.data.as_ref()).flat_map(|d| d.up.iter().cloned()).collect();
+        Summary { passed, failed, not_tested, downs, failing, headline, repeatability: repeatability(migrations), destroyed }
     }
+}
+
+/// UP→DOWN→UP in words, claiming only what ran: how many re-ran on their own down's
+/// database, how many only on a rebuilt one (their down leaked or failed), how many
+/// have no down to re-run after.
+fn repeatability(migrations: &[MigrationReport]) -> String {
+    let ran = |m: &&MigrationReport| m.up_again != Outcome::NotTested;
+    let own: Vec<&MigrationReport> = migrations.iter().filter(|m| m.down == DownResult::Pass).filter(ran).collect();
+    let rebuilt: Vec<&MigrationReport> = migrations.iter().filter(|m| matches!(m.down, DownResult::Fail | DownResult::Error)).filter(ran).collect();
+    let same = |ms: &[&MigrationReport]| ms.iter().filter(|m| m.up_again == Outcome::Pass).count();
+    let irreversible = migrations.iter().filter(|m| m.down == DownResult::None).count();
+    let reversible_not_run = migrations.iter().filter(|m| m.down != DownResult::None && m.up_again == Outcome::NotTested).count();
+    if own.is_empty() && rebuilt.is_empty() {
+        return if irreversible == migrations.len() && irreversible > 0 {
+            "not tested: no migration has a down, so none was reverted and re-applied".to_string()
+        } else {
+            "not tested (no up ran again)".to_string()
+        };
+    }
+    let (r, f, nt) = (own.len(), own.len() - same(&own), reversible_not_run);
+    if rebuilt.is_empty() && irreversible == 0 {
+        return match (f, nt) {
+            (0, 0) => format!("UP→DOWN→UP gives the same schema for all {r}"),
+            (0, nt) => format!("UP→DOWN→UP gives the same schema for the {r} it could test; {nt} not tested"),
+            (f, 0) => format!("UP→DOWN→UP does NOT give the same schema for {f} of {r}"),
+            (f, nt) => format!("UP→DOWN→UP does NOT give the same schema for {f} of the {r} it could test; {nt} not tested"),
+        };
+    }
+    let mut parts = Vec::new();
+    match (r, f) {
+        (0, _) => {}
+        (r, 0) => parts.push(format!("UP→DOWN→UP gives the same schema for the {r} whose down restored the schema")),
+        (r, f) => parts.push(format!("UP→DOWN→UP does NOT give the same schema for {f} of the {r} whose down restored the schema")),
+    }
+    if !rebuilt.is_empty() {
+        let on_left = rebuilt.iter().filter(|m| m.up_on_left.is_some()).count();
+        let failed_on_left = rebuilt.iter().filter(|m| m.up_on_left == Some(Outcome::Fail)).count();
+        let mut text = format!(
+            "{} re-ran only on a rebuilt database, because their down leaked or failed ({} the same schema there)",
+            rebuilt.len(),
+            same(&rebuilt)
+        );
+        if on_left > 0 {
+            text.push_str(&format!("; run on what the down left, {failed_on_left} of {on_left} fail"));
+        }
+        parts.push(text);
+    }
+    if irreversible > 0 {
+        parts.push(format!("{irreversible} {} no down, so {} not re-run", if irreversible == 1 { "has" } else { "have" }, if irreversible == 1 { "was" } else { "were" }));
+    }
+    if reversible_not_run > 0 {
+        parts.push(format!("{reversible_not_run} not tested"));
+    }
+    parts.join("; ")
 }
 
 /// The whole verification report.
@@ -454,6 +661,9 @@ pub struct Report {
     pub load_problems: Vec<String>,
     /// Counts and the failing migrations.
     pub summary: Summary,
+    /// The full rollback from the latest version to 0 on one database, with its words as `text`.
+    #[serde(serialize_with = "rollback_with_text")]
+    pub full_rollback: FullRollback,
     /// Per migration, in version order.
     pub migrations: Vec<MigrationReport>,
     /// Schema totals after the last up that ran.
@@ -507,7 +717,17 @@ fn round3(x: f64) -> f64 {
 
 impl Report {
     /// Assembles a report from the measurements of a run.
-    pub fn new(migrations: Vec<MigrationReport>, flavor: Choice, load_problems: Vec<String>, last: &Schema, lint: Vec<Warning>, logs: [Vec<String>; 3], ran_on: &str) -> Self {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        migrations: Vec<MigrationReport>,
+        flavor: Choice,
+        load_problems: Vec<String>,
+        last: &Schema,
+        lint: Vec<Warning>,
+        logs: [Vec<String>; 3],
+        full_rollback: FullRollback,
+        ran_on: &str,
+    ) -> Self {
         let timed: Vec<(f64, String)> = migrations.iter().filter_map(|m| m.up_ms.map(|t| (t, m.label()))).collect();
         let performance = (!timed.is_empty()).then(|| {
             let min = timed.iter().min_by(|a, b| a.0.total_cmp(&b.0)).unwrap();
@@ -522,19 +742,28 @@ impl Report {
                 total_ms: round3(total),
             }
         });
-        let [up_log, down_log, again_log] = logs;
-        let down_outcome = |m: &MigrationReport| match m.down {
-            DownResult::Pass => Some(Outcome::Pass),
-            DownResult::Fail | DownResult::Error => Some(Outcome::Fail),
-            DownResult::NotTested => Some(Outcome::NotTested),
-            DownResult::None => None,
+        let [up_log, rollback_log, again_log] = logs;
+        let applied = migrations.iter().filter(|m| m.up == Outcome::Pass).count();
+        let rollback = match &full_rollback {
+            FullRollback::NotRun { .. } => Phase { ok: false, ran: 0, failed: 0, not_tested: applied, log: rollback_log },
+            FullRollback::Clean { reverted, .. } => Phase { ok: true, ran: *reverted, failed: 0, not_tested: 0, log: rollback_log },
+            FullRollback::Reached { reverted, left_behind, .. } => {
+                Phase { ok: false, ran: *reverted, failed: left_behind.len(), not_tested: 0, log: rollback_log }
+            }
+            FullRollback::Irreversible { reverted, left_behind, .. } => {
+                Phase { ok: false, ran: *reverted, failed: left_behind.len(), not_tested: applied - reverted, log: rollback_log }
+            }
+            FullRollback::Fails { reverted, left_behind, .. } => {
+                Phase { ok: false, ran: reverted + 1, failed: left_behind.len() + 1, not_tested: applied - reverted - 1, log: rollback_log }
+            }
         };
+        let reversible = migrations.iter().filter(|m| m.down != DownResult::None);
         let tests = Tests {
             up: Phase::of(migrations.iter().map(|m| m.up), up_log),
-            down: Phase::of(migrations.iter().filter_map(down_outcome), down_log),
-            cycle: Phase::of(migrations.iter().map(|m| m.up_again), again_log),
+            down: rollback,
+            cycle: Phase::of(reversible.map(|m| m.up_again), again_log),
         };
-        let mut summary = Summary::of(&migrations);
+        let mut summary = Summary::of(&migrations, &full_rollback);
         if !load_problems.is_empty() {
             let files = count(load_problems.len(), "file");
             summary.headline = match summary.headline.strip_prefix("PASS: ") {
@@ -543,7 +772,8 @@ impl Report {
             };
         }
         let mut report = Report {
-            ok: load_problems.is_empty() && migrations.iter().all(|m| m.status == Status::Pass),
+            ok: load_problems.is_empty() && migrations.iter().all(|m| m.status == Status::Pass) && !full_rollback.breaks(),
+            full_rollback,
             flavor,
             load_problems,
             summary,
@@ -648,15 +878,19 @@ impl Report {
             "- **DOWN**: {} ran ({} left the schema exactly as before its UP, {} left a difference, {} failed with an error), {} irreversible, {} not tested",
             d.ran, d.passed, d.left_differences, d.errored, d.irreversible, d.not_tested
         )?;
-        let c = &t.cycle;
-        let repeat = match (c.ran, c.failed) {
-            (0, _) => "not tested (no up ran again)".to_string(),
-            (r, 0) if c.not_tested == 0 => format!("UP→DOWN→UP gives the same schema for all {r}"),
-            (r, 0) => format!("UP→DOWN→UP gives the same schema for the {r} it could test; {} not tested", c.not_tested),
-            (r, f) if c.not_tested == 0 => format!("UP→DOWN→UP does NOT give the same schema for {f} of {r}"),
-            (r, f) => format!("UP→DOWN→UP does NOT give the same schema for {f} of the {r} it could test; {} not tested", c.not_tested),
-        };
-        writeln!(o, "- **Repeatability**: {repeat}")?;
+        writeln!(o, "- **Full rollback**: {}", md(&self.full_rollback.to_string()))?;
+        writeln!(o, "- **Repeatability**: {}", md(&s.repeatability))?;
+        if s.destroyed.is_empty() {
+            if self.migrations.iter().any(|m| m.data.is_some()) {
+                writeln!(o, "- **Rows the ups destroy**: none of the seeded rows")?;
+            }
+        } else {
+            writeln!(o, "- **Rows the ups destroy** (of the seeded rows; an up may mean to):")?;
+            for w in &s.destroyed {
+                let at = w.location.as_ref().map(|l| format!(" ({l})")).unwrap_or_default();
+                writeln!(o, "  - {}{}", md(&w.to_string()), md(&at))?;
+            }
+        }
         writeln!(o, "- **Lint**: {}\n", self.lint_line())?;
 
         writeln!(o, "## Migration Details\n")?;
@@ -665,21 +899,37 @@ impl Report {
         }
 
         writeln!(o, "## Integration Tests\n")?;
+        let whole = matches!(self.full_rollback, FullRollback::Clean { .. }) && self.migrations.iter().all(|m| m.down == DownResult::Pass);
+        let cycle_claim = if whole {
+            "applying again after reverting everything gives the same schema, step by step".to_string()
+        } else {
+            "each up with a down applied again after that down (on a rebuilt database where the down leaked or failed), \
+             compared with the first up; the set as a whole did not go down to 0 cleanly on one database (see Test 2)"
+                .to_string()
+        };
         let tests = [
-            ("Test 1: Sequential UP Migration", &t.up, "every migration applied in order"),
-            ("Test 2: Sequential DOWN Migration", &t.down, "every migration reverted in reverse order, each leaving the schema from before its UP"),
-            ("Test 3: UP→DOWN→UP Cycle", &t.cycle, "applying again after reverting everything gives the same schema, step by step"),
+            ("Test 1: Sequential UP Migration", &t.up, "every migration applied in order".to_string(), None),
+            (
+                "Test 2: Sequential DOWN Migration",
+                &t.down,
+                "every migration reverted in reverse order on one database, back to the schema from before the first UP".to_string(),
+                Some(self.full_rollback.to_string()),
+            ),
+            ("Test 3: UP→DOWN→UP Cycle", &t.cycle, cycle_claim, None),
         ];
-        for (title, phase, claim) in tests {
+        for (title, phase, claim, words) in tests {
             writeln!(o, "### {title}\n```")?;
             for line in &phase.log {
                 writeln!(o, "{}", line.replace("```", "'''"))?;
             }
             writeln!(o, "```")?;
-            let result = match (phase.ok, phase.failed) {
-                (true, _) => format!("PASS - {claim}"),
-                (false, 0) => phase.verdict(),
-                (false, _) => format!("{} - see the problems above", phase.verdict()),
+            let result = match (phase.ok, phase.failed, words) {
+                (true, _, _) => format!("PASS - {claim}"),
+                (false, _, Some(words)) if phase.failed == 0 => format!("NOT RUN to 0 - {}", md(&words)),
+                (false, _, Some(words)) => format!("FAIL - {}", md(&words)),
+                (false, _, None) if phase.ran == 0 && phase.not_tested == 0 => "NOT TESTED - no migration has a down, so none was reverted".to_string(),
+                (false, 0, None) => phase.verdict(),
+                (false, _, None) => format!("{} - see the problems above", phase.verdict()),
             };
             writeln!(o, "**Result**: {result}\n")?;
         }
@@ -804,12 +1054,20 @@ fn write_migration(o: &mut String, m: &MigrationReport) -> std::fmt::Result {
         _ => "not tested".to_string(),
     };
     writeln!(o, "  - DOWN migration: {down}")?;
-    let again = match m.up_again {
-        Outcome::Pass => "YES",
-        Outcome::Fail => "NO",
-        Outcome::NotTested => "not tested",
+    let rebuilt = matches!(m.down, DownResult::Fail | DownResult::Error);
+    let again = match (m.up_again, m.down, rebuilt) {
+        (_, DownResult::None, _) => "not tested (no down, nothing was reverted)",
+        (Outcome::Pass, _, false) => "YES",
+        (Outcome::Pass, _, true) => "YES on a rebuilt database only (its down did not restore the schema)",
+        (Outcome::Fail, _, _) => "NO",
+        (Outcome::NotTested, _, _) => "not tested",
     };
     writeln!(o, "  - Repeatable: {again}")?;
+    match m.up_on_left {
+        Some(Outcome::Pass) => writeln!(o, "  - Up again on what the down left: runs")?,
+        Some(Outcome::Fail) => writeln!(o, "  - Up again on what the down left: FAIL (see below)")?,
+        _ => {}
+    }
     for p in &m.problems {
         writeln!(o, "  - Problem: {}", md(&p.to_string()))?;
     }

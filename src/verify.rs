@@ -5,8 +5,11 @@
 //!    with `PRAGMA integrity_check` and `foreign_key_check`.
 //! 2. The staircase: revert n … 1, each compared with the snapshot before its up.
 //!    After a failed or leaky down the database is rebuilt at S(k-1), so one
-//!    defect is reported once, against the migration that has it.
-//! 3. Up again, each compared with its first snapshot (UP→DOWN→UP).
+//!    defect is reported once, against the migration that has it; before the
+//!    rebuild, the up runs again on what the leaky down left.
+//! 3. The full rollback: n … 1 on one database with no rebuild, as the tool's
+//!    own `down` to 0 (the staircase itself, when it never rebuilt).
+//! 4. Up again, each compared with its first snapshot (UP→DOWN→UP).
 //!
 //! With data checks on (the default), a few synthetic rows are seeded into the
 //! tables before each up (src/seed.rs); what the up does to rows is said, and
@@ -28,7 +31,7 @@ use crate::error::Result;
 use crate::lint;
 use crate::migration::{Direction, Migration};
 use crate::data::{self, TableRows};
-use crate::report::{Created, DataReport, DataWarning, DownResult, MigrationReport, Outcome, Report};
+use crate::report::{Created, DataReport, DataWarning, DownResult, FullRollback, LeftBehind, MigrationReport, Outcome, Report};
 use crate::schema::{self, Schema, Snapshots};
 use crate::watch::{Touched, Watch};
 use crate::source::MigrationSet;
@@ -38,7 +41,8 @@ use crate::source::MigrationSet;
 pub struct Progress {
     /// Steps done so far.
     pub done: usize,
-    /// Steps in all (three per migration).
+    /// Steps in all (up, down, full rollback and up again per migration; the full
+    /// rollback's steps are skipped when the staircase was that run).
     pub total: usize,
     /// What runs now, e.g. `down 20250115010600 create triggers`.
     pub step: String,
@@ -366,205 +370,383 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
 }
 
 /// `verify`, with the data checks (seeded rows through every up and down) on or off.
+///
+/// The phases, in order, each over the same `Run`: the ups; the staircase (each
+/// down compared with the schema before its up, and where a down leaked, its up
+/// run again on what it left); the full rollback (every down in turn on one
+/// database, as the tool's own `down` to 0 runs them); the ups again.
 pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, data_checks: bool, progress: &mut dyn FnMut(&Progress)) -> Result<Report> {
-    let migrations = set.migrations();
-    let n = migrations.len();
-    let total = 3 * n;
-    let mut done = 0;
-    let mut tick = |step: String| {
-        progress(&Progress { done, total, step });
-        done += 1;
-    };
-    let mut reports: Vec<MigrationReport> = migrations.iter().map(MigrationReport::new).collect();
-    let mut history = History::default();
-    let (mut up_log, mut down_log, mut again_log) = (Vec::new(), Vec::new(), Vec::new());
+    let mut run = Run::new(set, budget, data_checks, progress)?;
+    run.ups()?;
+    run.staircase()?;
+    run.full_rollback()?;
+    run.ups_again()?;
+    Ok(run.report(ran_on))
+}
 
-    // 1. Up, step by step.
-    let mut db = Db::fresh()?;
-    let mut snaps: Vec<Schema> = vec![db.snapshots.full(&db.conn)?];
-    let mut trail = data_checks.then(Trail::default);
-    let mut checkpoints = Checkpoints::default();
-    for (k, m) in migrations.iter().enumerate() {
-        tick(format!("up {}", label(m)));
-        checkpoints.keep(k, &mut db.conn)?;
-        if let Some(trail) = trail.as_mut() {
-            // Top up the tables the last up may have changed (at first, all of them).
-            let candidates: BTreeSet<String> = match k.checked_sub(1) {
-                Some(last) => trail.touched[last].clone(),
-                None => data::tables(&db.conn, &snaps[0])?.iter().map(|t| t.name.to_ascii_lowercase()).collect(),
-            };
-            let seeded = crate::seed::seed(&db.conn, &only(&snaps[k], &candidates), SEED_ROWS, seed_for(k))?;
-            // What the seeding wrote (triggers' rows too): read as the rows before this up.
-            let written = db.watch.take().written;
-            trail.read(&db.conn, &snaps[k], &written, 2 * k)?;
-            trail.seeded.push(candidates);
-            let rows = seeded.rows.iter().map(|(_, n)| n).sum();
-            reports[k].data = Some(DataReport { seeded: rows, not_seeded: seeded.not_seeded, ..DataReport::default() });
-        }
-        let mut result = engine::run(&db.conn, set, m, Direction::Up, budget);
-        if let (Err(e), Some(_)) = (&result, &trail) {
-            // An up that fails only because of the sample rows (a new UNIQUE index
-            // their values break, say) is not failed for it: it is said, and rows
-            // are not checked from here on.
-            let plain = Db::rebuild(set, k, budget, None, &Checkpoints::default(), &snaps, Snapshots::default())?;
-            if let Ok(a) = engine::run(&plain.conn, set, m, Direction::Up, budget) {
-                let d = reports[k].data.get_or_insert_with(DataReport::default);
-                d.stopped = Some(format!("the up fails on the sample rows ({e}) and passes without them: rows are not checked from here on"));
-                trail = None;
-                // The checkpoints hold sample rows: rebuilds replay from here on.
-                checkpoints = Checkpoints::default();
-                checkpoints.stop();
-                db = plain;
-                result = Ok(a);
-            }
-        }
-        match result {
-            Ok(a) => {
-                reports[k].up = Outcome::Pass;
-                reports[k].up_ms = Some(ms(&a));
-                up_log.push(a.to_string());
-            }
-            Err(e) => {
-                reports[k].up = Outcome::Fail;
-                reports[k].problems.push(Problem::failed(Stage::Up, &e));
-                for later in &mut reports[k + 1..] {
-                    later.problems.push(Problem::NotTested { stage: Stage::Up, after: Stage::Up, migration: named(m) });
-                }
-                // A failed up without migraplay's transaction leaves what it ran: the
-                // staircase starts from the schema before it, so no down is blamed for it.
-                if m.up.transaction != crate::flavor::Transaction::Wrapped {
-                    db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps, std::mem::take(&mut db.snapshots))?;
-                }
-                break;
-            }
-        }
-        // A schema SQLite can no longer read (PRAGMA writable_schema tricks) fails
-        // this up like an error would: nothing after it can be trusted.
-        let checked = db.snapshot().and_then(|(now, touched)| Ok((schema::integrity(&db.conn, Some(&touched))?, now, touched)));
-        let (broken, now, touched) = match checked {
-            Ok(checked) => checked,
-            Err(e) => {
-                reports[k].up = Outcome::Fail;
-                reports[k].problems.push(Problem::Integrity { stage: Stage::Up, message: e.to_string() });
-                for later in &mut reports[k + 1..] {
-                    later.problems.push(Problem::NotTested { stage: Stage::Up, after: Stage::Up, migration: named(m) });
-                }
-                db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps, std::mem::take(&mut db.snapshots))?;
-                break;
-            }
-        };
-        if touched.pragmas {
-            checkpoints.stop();
-        }
-        if let Some(trail) = trail.as_mut() {
-            let d = reports[k].data.get_or_insert_with(DataReport::default);
-            check_up(trail, &db.conn, &snaps[k], &now, &touched, k, &m.up, m.version, d)?;
-        }
-        let changes = diff::diff(&snaps[k], &now);
-        history.note(k, &changes);
-        reports[k].created = Created::from_changes(&changes, &now);
-        reports[k].changes = changes;
-        reports[k].problems.extend(broken.into_iter().map(|message| Problem::Integrity { stage: Stage::Up, message }));
-        snaps.push(now);
+/// The `Applied …` lines of each phase, as the tool would print them.
+#[derive(Default)]
+struct Logs {
+    up: Vec<String>,
+    down: Vec<String>,
+    again: Vec<String>,
+    rollback: Vec<String>,
+}
+
+/// One verification: the set, the database under test and everything measured so far.
+struct Run<'a> {
+    set: &'a MigrationSet,
+    migrations: &'a [Migration],
+    budget: Option<Duration>,
+    progress: &'a mut dyn FnMut(&Progress),
+    done: usize,
+    total: usize,
+    reports: Vec<MigrationReport>,
+    history: History,
+    logs: Logs,
+    db: Db,
+    /// The schema before each up (S0 = empty … Sn after the last that applied).
+    snaps: Vec<Schema>,
+    trail: Option<Trail>,
+    checkpoints: Checkpoints,
+    /// The migrations after whose down the staircase rebuilt its database
+    /// (a leak, an error, no down): from there on it is not one database going down.
+    rebuilt: Vec<usize>,
+    full_rollback: FullRollback,
+}
+
+impl<'a> Run<'a> {
+    fn new(set: &'a MigrationSet, budget: Option<Duration>, data_checks: bool, progress: &'a mut dyn FnMut(&Progress)) -> Result<Run<'a>> {
+        let migrations = set.migrations();
+        let mut db = Db::fresh()?;
+        let snaps = vec![db.snapshots.full(&db.conn)?];
+        Ok(Run {
+            set,
+            migrations,
+            budget,
+            progress,
+            done: 0,
+            total: 4 * migrations.len(),
+            reports: migrations.iter().map(MigrationReport::new).collect(),
+            history: History::default(),
+            logs: Logs::default(),
+            db,
+            snaps,
+            trail: data_checks.then(Trail::default),
+            checkpoints: Checkpoints::default(),
+            rebuilt: Vec::new(),
+            full_rollback: FullRollback::NotRun { why: "no migration applied".into() },
+        })
     }
-    let applied = snaps.len() - 1;
 
-    // 2. The staircase down.
-    for k in (0..applied).rev() {
-        let m = &migrations[k];
-        tick(format!("down {}", label(m)));
-        let report = &mut reports[k];
-        if m.down.is_none() {
-            report.down = DownResult::None;
-            db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps, std::mem::take(&mut db.snapshots))?;
-            continue;
+    fn tick(&mut self, step: String) {
+        (self.progress)(&Progress { done: self.done.min(self.total), total: self.total, step });
+        self.done += 1;
+    }
+
+    /// Migrations whose first up applied.
+    fn applied(&self) -> usize {
+        self.snaps.len() - 1
+    }
+
+    /// A database with the first `k` migrations applied, as the first run had them.
+    fn rebuild(&mut self, k: usize) -> Result<Db> {
+        let reuse = std::mem::take(&mut self.db.snapshots);
+        Db::rebuild(self.set, k, self.budget, self.trail.as_ref(), &self.checkpoints, &self.snaps, reuse)
+    }
+
+    /// Marks every migration after `k` as not tested at `stage`, because `k`'s `after` failed.
+    fn not_tested_after(&mut self, k: usize, until: usize, stage: Stage, after: Stage) {
+        let migration = named(&self.migrations[k]);
+        for later in &mut self.reports[k + 1..until] {
+            later.problems.push(Problem::NotTested { stage, after, migration: migration.clone() });
         }
-        match engine::run(&db.conn, set, m, Direction::Down, budget) {
-            Ok(a) => {
-                report.down_ms = Some(ms(&a));
-                down_log.push(a.to_string());
-                let (now, touched) = db.snapshot()?;
-                let diffs = diff::diff(&snaps[k], &now);
-                report.down = if diffs.is_empty() { DownResult::Pass } else { DownResult::Fail };
-                let down = m.down.as_ref().expect("checked above");
-                if !diffs.is_empty() && crate::script::split(down.text()).is_empty() {
-                    report.problems.push(Problem::EmptyDown { file: down.file.clone() });
-                }
-                for d in &diffs {
-                    let origin = history.origin(d, Stage::Down, k, migrations);
-                    // The down's statement about the object; else, for what it left behind, the
-                    // up's statement that made it (what the down should have undone).
-                    let location = difference_location(down, d).or_else(|| match (&d.change, &origin) {
-                        (Change::StillThere, Some(Origin::Up(by))) if by.version == m.version => difference_location(&m.up, d),
-                        _ => None,
-                    });
-                    report.problems.push(Problem::Differs { stage: Stage::Down, difference: d.clone(), origin, location });
-                }
-                // The schema is back: are the rows? (A down that loses them fails; the
-                // database is then rebuilt, so the loss is blamed on this down alone.)
-                let lost = match (&trail, diffs.is_empty()) {
-                    (Some(trail), true) => check_down(trail, &db.conn, &now, &touched, k)?,
-                    _ => Vec::new(),
+    }
+
+    /// The ups (phase 1): one migration at a time, a snapshot after each.
+    fn ups(&mut self) -> Result<()> {
+        let (set, budget, migrations) = (self.set, self.budget, self.migrations);
+        for (k, m) in migrations.iter().enumerate() {
+            self.tick(format!("up {}", label(m)));
+            self.checkpoints.keep(k, &mut self.db.conn)?;
+            if let Some(trail) = self.trail.as_mut() {
+                // Top up the tables the last up may have changed (at first, all of them).
+                let candidates: BTreeSet<String> = match k.checked_sub(1) {
+                    Some(last) => trail.touched[last].clone(),
+                    None => data::tables(&self.db.conn, &self.snaps[0])?.iter().map(|t| t.name.to_ascii_lowercase()).collect(),
                 };
-                if !lost.is_empty() {
-                    report.down = DownResult::Fail;
-                    report.problems.extend(lost.into_iter().map(|loss| {
-                        let location = statement_about(down, &[&loss.table], Statements::Any);
-                        Problem::Data { stage: Stage::Down, version: m.version, loss, location }
-                    }));
-                }
-                if report.down == DownResult::Fail {
-                    db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps, std::mem::take(&mut db.snapshots))?;
+                let seeded = crate::seed::seed(&self.db.conn, &only(&self.snaps[k], &candidates), SEED_ROWS, seed_for(k))?;
+                // What the seeding wrote (triggers' rows too): read as the rows before this up.
+                let written = self.db.watch.take().written;
+                trail.read(&self.db.conn, &self.snaps[k], &written, 2 * k)?;
+                trail.seeded.push(candidates);
+                let rows = seeded.rows.iter().map(|(_, n)| n).sum();
+                self.reports[k].data = Some(DataReport { seeded: rows, not_seeded: seeded.not_seeded, ..DataReport::default() });
+            }
+            let mut result = engine::run(&self.db.conn, set, m, Direction::Up, budget);
+            if let (Err(e), Some(_)) = (&result, &self.trail) {
+                // An up that fails only because of the sample rows (a new UNIQUE index
+                // their values break, say) is not failed for it: it is said, and rows
+                // are not checked from here on.
+                let plain = Db::rebuild(set, k, budget, None, &Checkpoints::default(), &self.snaps, Snapshots::default())?;
+                if let Ok(a) = engine::run(&plain.conn, set, m, Direction::Up, budget) {
+                    let d = self.reports[k].data.get_or_insert_with(DataReport::default);
+                    d.stopped = Some(format!("the up fails on the sample rows ({e}) and passes without them: rows are not checked from here on"));
+                    self.trail = None;
+                    // The checkpoints hold sample rows: rebuilds replay from here on.
+                    self.checkpoints = Checkpoints::default();
+                    self.checkpoints.stop();
+                    self.db = plain;
+                    result = Ok(a);
                 }
             }
-            Err(e) => {
-                report.down = DownResult::Error;
-                let mut problem = Problem::failed(Stage::Down, &e);
-                // A down that fails with rows in its tables (dropping a parent before its
-                // children, say) fails in production too; say whether the rows are why.
-                if trail.is_some() && e.may_depend_on_rows() && runs_without_rows(set, k, budget)? {
-                    if let Problem::Failed { message, .. } = &mut problem {
-                        message.push_str(" — with the sample rows in its tables; on empty tables it runs");
+            match result {
+                Ok(a) => {
+                    self.reports[k].up = Outcome::Pass;
+                    self.reports[k].up_ms = Some(ms(&a));
+                    self.logs.up.push(a.to_string());
+                }
+                Err(e) => {
+                    self.reports[k].up = Outcome::Fail;
+                    self.reports[k].problems.push(Problem::failed(Stage::Up, &e));
+                    self.not_tested_after(k, migrations.len(), Stage::Up, Stage::Up);
+                    // A failed up without migraplay's transaction leaves what it ran: the
+                    // staircase starts from the schema before it, so no down is blamed for it.
+                    if m.up.transaction != crate::flavor::Transaction::Wrapped {
+                        self.db = self.rebuild(k)?;
+                    }
+                    return Ok(());
+                }
+            }
+            // A schema SQLite can no longer read (PRAGMA writable_schema tricks) fails
+            // this up like an error would: nothing after it can be trusted.
+            let db = &mut self.db;
+            let checked = db.snapshot().and_then(|(now, touched)| Ok((schema::integrity(&db.conn, Some(&touched))?, now, touched)));
+            let (broken, now, touched) = match checked {
+                Ok(checked) => checked,
+                Err(e) => {
+                    self.reports[k].up = Outcome::Fail;
+                    self.reports[k].problems.push(Problem::Integrity { stage: Stage::Up, message: e.to_string() });
+                    self.not_tested_after(k, migrations.len(), Stage::Up, Stage::Up);
+                    self.db = self.rebuild(k)?;
+                    return Ok(());
+                }
+            };
+            if touched.pragmas {
+                self.checkpoints.stop();
+            }
+            if let Some(trail) = self.trail.as_mut() {
+                let d = self.reports[k].data.get_or_insert_with(DataReport::default);
+                check_up(trail, &self.db.conn, &self.snaps[k], &now, &touched, k, &m.up, m.version, d)?;
+            }
+            let changes = diff::diff(&self.snaps[k], &now);
+            self.history.note(k, &changes);
+            let report = &mut self.reports[k];
+            report.created = Created::from_changes(&changes, &now);
+            report.changes = changes;
+            report.problems.extend(broken.into_iter().map(|message| Problem::Integrity { stage: Stage::Up, message }));
+            self.snaps.push(now);
+        }
+        Ok(())
+    }
+
+    /// The differences between the schema now and `expected`, each with where its
+    /// object comes from and the statement to look at, as problems of `stage`.
+    fn differences(&self, k: usize, stage: Stage, diffs: &[Difference]) -> Vec<Problem> {
+        let m = &self.migrations[k];
+        let script = match (stage, &m.down) {
+            (Stage::Down, Some(down)) => down,
+            _ => &m.up,
+        };
+        diffs
+            .iter()
+            .map(|d| {
+                let origin = self.history.origin(d, stage, k, self.migrations);
+                // The script's statement about the object; else, for what a down left behind,
+                // the up's statement that made it (what the down should have undone).
+                let location = difference_location(script, d).or_else(|| match (stage, &d.change, &origin) {
+                    (Stage::Down, Change::StillThere, Some(Origin::Up(by))) if by.version == m.version => difference_location(&m.up, d),
+                    _ => None,
+                });
+                Problem::Differs { stage, difference: d.clone(), origin, location }
+            })
+            .collect()
+    }
+
+    /// The staircase (phase 2): revert n … 1, each compared with the snapshot
+    /// before its up. After a failed or leaky down the database is rebuilt at
+    /// S(k-1), so one defect is reported once, against the migration that has it;
+    /// before that, the up runs again on what the leaky down left, as an operator
+    /// who rolls back and forward would.
+    fn staircase(&mut self) -> Result<()> {
+        let (set, budget) = (self.set, self.budget);
+        for k in (0..self.applied()).rev() {
+            let m = &self.migrations[k];
+            self.tick(format!("down {}", label(m)));
+            let Some(down) = &m.down else {
+                self.reports[k].down = DownResult::None;
+                self.db = self.rebuild(k)?;
+                self.rebuilt.push(k);
+                continue;
+            };
+            match engine::run(&self.db.conn, set, m, Direction::Down, budget) {
+                Ok(a) => {
+                    self.reports[k].down_ms = Some(ms(&a));
+                    self.logs.down.push(a.to_string());
+                    let (now, touched) = self.db.snapshot()?;
+                    let diffs = diff::diff(&self.snaps[k], &now);
+                    let mut problems = Vec::new();
+                    if !diffs.is_empty() && crate::script::split(down.text()).is_empty() {
+                        problems.push(Problem::EmptyDown { file: down.file.clone() });
+                    }
+                    problems.extend(self.differences(k, Stage::Down, &diffs));
+                    // The schema is back: are the rows? (A down that loses them fails; the
+                    // database is then rebuilt, so the loss is blamed on this down alone.)
+                    if let (Some(trail), true) = (&self.trail, diffs.is_empty()) {
+                        problems.extend(check_down(trail, &self.db.conn, &now, &touched, k)?.into_iter().map(|loss| {
+                            let location = statement_about(down, &[&loss.table], Statements::Any);
+                            Problem::Data { stage: Stage::Down, version: m.version, loss, location }
+                        }));
+                    }
+                    let report = &mut self.reports[k];
+                    report.down = if problems.is_empty() { DownResult::Pass } else { DownResult::Fail };
+                    report.problems.extend(problems);
+                    if report.down == DownResult::Fail {
+                        if !diffs.is_empty() {
+                            self.up_on_what_the_down_left(k)?;
+                        }
+                        self.db = self.rebuild(k)?;
+                        self.rebuilt.push(k);
                     }
                 }
-                report.problems.push(problem);
-                db = Db::rebuild(set, k, budget, trail.as_ref(), &checkpoints, &snaps, std::mem::take(&mut db.snapshots))?;
+                Err(e) => {
+                    let mut problem = Problem::failed(Stage::Down, &e);
+                    // A down that fails with rows in its tables (dropping a parent before its
+                    // children, say) fails in production too; say whether the rows are why.
+                    if self.trail.is_some() && e.may_depend_on_rows() && runs_without_rows(set, k, budget)? {
+                        if let Problem::Failed { message, .. } = &mut problem {
+                            message.push_str(" — with the sample rows in its tables; on empty tables it runs");
+                        }
+                    }
+                    self.reports[k].down = DownResult::Error;
+                    self.reports[k].problems.push(problem);
+                    self.db = self.rebuild(k)?;
+                    self.rebuilt.push(k);
+                }
             }
         }
+        Ok(())
     }
 
-    // 3. Up again, each compared with its first snapshot.
-    for k in 0..applied {
-        let m = &migrations[k];
-        tick(format!("up again {}", label(m)));
-        match engine::run(&db.conn, set, m, Direction::Up, budget) {
-            Ok(a) => {
-                reports[k].up_again_ms = Some(ms(&a));
-                again_log.push(a.to_string());
-                let diffs = diff::diff(&snaps[k + 1], &db.snapshot()?.0);
-                db.snapshots.share(&snaps[k + 1]);
-                for d in &diffs {
-                    let origin = history.origin(d, Stage::UpAgain, k, migrations);
-                    let location = difference_location(&m.up, d);
-                    reports[k].problems.push(Problem::Differs { stage: Stage::UpAgain, difference: d.clone(), origin, location });
-                }
-                reports[k].up_again = if diffs.is_empty() { Outcome::Pass } else { Outcome::Fail };
-            }
+    /// Up `k` run again on the database its leaky down left (the database is
+    /// rebuilt afterwards): can an operator who rolled back roll forward again?
+    /// An error is a finding; the schema it gives is not compared (what the
+    /// down left is still there, and already reported against the down).
+    fn up_on_what_the_down_left(&mut self, k: usize) -> Result<()> {
+        let m = &self.migrations[k];
+        let outcome = match engine::run(&self.db.conn, self.set, m, Direction::Up, self.budget) {
+            Ok(_) => Outcome::Pass,
             Err(e) => {
-                reports[k].up_again = Outcome::Fail;
-                reports[k].problems.push(Problem::failed(Stage::UpAgain, &e));
-                for later in &mut reports[k + 1..applied] {
-                    later.problems.push(Problem::NotTested { stage: Stage::UpAgain, after: Stage::UpAgain, migration: named(m) });
+                self.reports[k].problems.push(Problem::failed(Stage::UpOnLeft, &e));
+                Outcome::Fail
+            }
+        };
+        self.reports[k].up_on_left = Some(outcome);
+        Ok(())
+    }
+
+    /// The full rollback (phase 3): from the latest version to 0 on one database,
+    /// every down in turn and no rebuild, as the tool's own `down` to 0 runs them.
+    /// When the staircase never rebuilt, it was that very run.
+    fn full_rollback(&mut self) -> Result<()> {
+        let applied = self.applied();
+        let Some(top) = applied.checked_sub(1).map(|k| self.migrations[k].version) else {
+            return Ok(());
+        };
+        if self.rebuilt.is_empty() {
+            self.logs.rollback = self.logs.down.clone();
+            self.full_rollback = FullRollback::Clean { from: top, reverted: applied };
+            return Ok(());
+        }
+        let mut db = Db::rebuild(self.set, applied, self.budget, self.trail.as_ref(), &self.checkpoints, &self.snaps, Snapshots::default())?;
+        let mut left: Vec<LeftBehind> = Vec::new();
+        for k in (0..applied).rev() {
+            let m = &self.migrations[k];
+            self.tick(format!("full rollback {}", label(m)));
+            let reverted = applied - 1 - k;
+            if m.down.is_none() {
+                self.full_rollback = FullRollback::Irreversible { from: top, reverted, at: named(m), left_behind: left };
+                return Ok(());
+            }
+            match engine::run(&db.conn, self.set, m, Direction::Down, self.budget) {
+                Ok(a) => {
+                    self.logs.rollback.push(a.to_string());
+                    let diffs = diff::diff(&self.snaps[k], &db.snapshot()?.0);
+                    if !diffs.is_empty() {
+                        left.push(LeftBehind { by: named(m), differences: diffs });
+                    }
                 }
-                break;
+                Err(e) => {
+                    let Problem::Failed { location, message, undo, .. } = Problem::failed(Stage::Down, &e) else { unreachable!("failed() makes Failed") };
+                    self.full_rollback = FullRollback::Fails { from: top, reverted, at: named(m), location, message, undo, left_behind: left };
+                    return Ok(());
+                }
             }
         }
+        // What a down left may be undone by an earlier one (dropping the table a
+        // forgotten index is on): the rollback is clean when it ends where the set began.
+        let end = diff::diff(&self.snaps[0], &db.snapshot()?.0);
+        self.full_rollback = if end.is_empty() {
+            FullRollback::Clean { from: top, reverted: applied }
+        } else {
+            FullRollback::Reached { from: top, reverted: applied, left_behind: left }
+        };
+        Ok(())
     }
-    for r in &mut reports {
-        r.settle();
-    }
-    progress(&Progress { done: total, total, step: "done".into() });
 
-    let last = &snaps[applied];
-    Ok(Report::new(reports, set.flavor().clone(), set.problems().to_vec(), last, lint::lint(set, Some(last)), [up_log, down_log, again_log], ran_on))
+    /// The ups again (phase 4), each compared with its first snapshot (UP→DOWN→UP).
+    /// They run on what the staircase left: a clean down's own database, or a
+    /// rebuilt one after a down that leaked (that up also ran on what the down
+    /// left, in the staircase).
+    fn ups_again(&mut self) -> Result<()> {
+        let applied = self.applied();
+        for k in 0..applied {
+            let m = &self.migrations[k];
+            self.tick(format!("up again {}", label(m)));
+            match engine::run(&self.db.conn, self.set, m, Direction::Up, self.budget) {
+                Ok(a) => {
+                    let now = self.db.snapshot()?.0;
+                    self.db.snapshots.share(&self.snaps[k + 1]);
+                    if m.down.is_none() {
+                        // No down ran: this only brings the database to the next step.
+                        continue;
+                    }
+                    self.reports[k].up_again_ms = Some(ms(&a));
+                    self.logs.again.push(a.to_string());
+                    let diffs = diff::diff(&self.snaps[k + 1], &now);
+                    let problems = self.differences(k, Stage::UpAgain, &diffs);
+                    self.reports[k].problems.extend(problems);
+                    self.reports[k].up_again = if diffs.is_empty() { Outcome::Pass } else { Outcome::Fail };
+                }
+                Err(e) => {
+                    self.reports[k].up_again = Outcome::Fail;
+                    self.reports[k].problems.push(Problem::failed(Stage::UpAgain, &e));
+                    self.not_tested_after(k, applied, Stage::UpAgain, Stage::UpAgain);
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn report(mut self, ran_on: &str) -> Report {
+        for r in &mut self.reports {
+            r.settle();
+        }
+        (self.progress)(&Progress { done: self.total, total: self.total, step: "done".into() });
+        let last = &self.snaps[self.applied()];
+        let logs = [self.logs.up, self.logs.rollback, self.logs.again];
+        let lint = lint::lint(self.set, Some(last));
+        Report::new(self.reports, self.set.flavor().clone(), self.set.problems().to_vec(), last, lint, logs, self.full_rollback, ran_on)
+    }
 }

@@ -274,6 +274,8 @@ struct Verdicts {
     /// The up run again on what its down left (only after a clean down: then it is
     /// the same database the staircase has).
     up_again: Option<Outcome>,
+    /// After a down that left a difference: whether the up runs again on what it left.
+    up_on_left: Option<Outcome>,
 }
 
 fn schema(pg: &Playground) -> migraplay::Schema {
@@ -292,22 +294,27 @@ fn plain(set: &MigrationSet) -> Vec<Verdicts> {
         }
         let before = schema(&pg);
         if pg.migrate(Target::Next).is_err() {
-            out.push(Verdicts { up: Outcome::Fail, down: DownResult::NotTested, up_again: None });
+            out.push(Verdicts { up: Outcome::Fail, down: DownResult::NotTested, up_again: None, up_on_left: None });
             break;
         }
         let after = schema(&pg);
-        let mut v = Verdicts { up: Outcome::Pass, down: DownResult::None, up_again: None };
+        let mut v = Verdicts { up: Outcome::Pass, down: DownResult::None, up_again: None, up_on_left: None };
         if m.down.is_some() {
             v.down = match pg.migrate(Target::Last) {
                 Err(_) => DownResult::Error,
                 Ok(_) if diff(&before, &schema(&pg)).is_empty() => DownResult::Pass,
                 Ok(_) => DownResult::Fail,
             };
-            if v.down == DownResult::Pass {
-                v.up_again = Some(match pg.migrate(Target::Next) {
-                    Ok(_) if diff(&after, &schema(&pg)).is_empty() => Outcome::Pass,
-                    _ => Outcome::Fail,
-                });
+            let again = pg.migrate(Target::Next);
+            match v.down {
+                DownResult::Pass => {
+                    v.up_again = Some(match again {
+                        Ok(_) if diff(&after, &schema(&pg)).is_empty() => Outcome::Pass,
+                        _ => Outcome::Fail,
+                    })
+                }
+                DownResult::Fail => v.up_on_left = Some(if again.is_ok() { Outcome::Pass } else { Outcome::Fail }),
+                _ => {}
             }
         }
         out.push(v);
@@ -316,6 +323,28 @@ fn plain(set: &MigrationSet) -> Vec<Verdicts> {
 }
 
 /// The files as text, and written to a folder of the temp dir to run again by hand.
+/// The whole set applied, then reverted one migration at a time on that one
+/// database, as `migraplay down` would: where it stops, as the report says it.
+/// None when some up failed (then there is no "latest version" to start from).
+fn plain_rollback(set: &MigrationSet) -> Option<(&'static str, Option<i64>, usize)> {
+    let mut pg = Playground::in_memory(set.clone()).unwrap();
+    pg.set_time_budget(None);
+    pg.migrate(Target::Up(None)).ok()?;
+    let empty = schema(&Playground::in_memory(set.clone()).unwrap());
+    let mut reverted = 0;
+    for m in set.migrations().iter().rev() {
+        if m.down.is_none() {
+            return Some(("irreversible", Some(m.version), reverted));
+        }
+        if pg.migrate(Target::Last).is_err() {
+            return Some(("fails", Some(m.version), reverted));
+        }
+        reverted += 1;
+    }
+    let clean = diff(&empty, &schema(&pg)).is_empty();
+    Some((if clean { "clean" } else { "reached" }, None, reverted))
+}
+
 fn describe(files: &[(String, Vec<u8>)], what: &str) -> String {
     let dir = std::env::temp_dir().join(format!("migraplay-differential-{}", what.replace(' ', "-")));
     let _ = std::fs::remove_dir_all(&dir);
@@ -331,11 +360,17 @@ fn check(files: Vec<(String, Vec<u8>)>, what: &str) {
     let expected = plain(&set);
     for (k, want) in expected.iter().enumerate() {
         let got = &report.migrations[k];
-        let mut seen = Verdicts { up: got.up, down: got.down, up_again: None };
+        let mut seen = Verdicts { up: got.up, down: got.down, up_again: None, up_on_left: got.up_on_left };
         if want.up_again.is_some() {
             seen.up_again = Some(got.up_again);
         }
         assert_eq!(seen, *want, "{what}: migration {} ({}) differs from the plain replay\n{}", got.version, got.description, describe(&files, what));
+    }
+    if let Some(want) = plain_rollback(&set) {
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        let r = &json["full_rollback"];
+        let got = (r["result"].as_str().unwrap_or_default(), r["at"]["version"].as_i64(), r["reverted"].as_u64().unwrap_or(0) as usize);
+        assert_eq!(got, want, "{what}: the full rollback differs from stepping down on one database\n{}", describe(&files, what));
     }
 }
 

@@ -266,6 +266,8 @@ fn a_down_of_only_comments_is_called_empty_before_what_it_left() {
         [
             "down: 1_a.down.sql has no statement (only comments or blanks), so it reverted nothing",
             "down: table t is still there (created by 1 a)",
+            // Rolled back and forward, as an operator would: the up meets what the down left.
+            "up again on what the down left failed: 1_a.up.sql, statement 1 (line 1): table t already exists (rolled back)",
         ]
     );
 }
@@ -282,7 +284,13 @@ fn a_column_renamed_by_an_up_is_one_change_and_a_down_that_forgets_it_says_so() 
     let r = verify(&set, "native test", None, &mut |_| {}).unwrap();
     let steps: Vec<String> = r.migrations[1].changes.iter().map(|d| d.as_step()).collect();
     assert_eq!(steps, ["column t.modified: renamed modified → created_at"]);
-    assert_eq!(problems(&r)[1].1, ["down: column t.modified: renamed modified → created_at (created by 1 a)"]);
+    assert_eq!(
+        problems(&r)[1].1,
+        [
+            "down: column t.modified: renamed modified → created_at (created by 1 a)",
+            "up again on what the down left failed: 2_ren.up.sql, statement 1 (line 1): no such column: \"modified\" (rolled back)",
+        ]
+    );
 }
 
 #[test]
@@ -402,4 +410,86 @@ fn a_view_reading_a_column_its_source_view_lost_applies_as_sqlite_applies_it() {
     let r = run("view_reads_a_column_its_source_lost");
     assert!(r.ok, "{:#?}", problems(&r));
     assert_eq!(r.migrations[2].up, Outcome::Pass);
+}
+
+#[test]
+fn a_full_rollback_that_breaks_on_what_an_earlier_down_left_fails_the_verdict() {
+    // Each down passes on a database rebuilt for it but 4's, which keeps the foreign key its
+    // up added; rolled back on one database, 3's DROP COLUMN then meets that key.
+    let r = run("rollback_breaks_after_an_earlier_leak");
+    assert!(!r.ok);
+    assert_eq!(r.migrations[2].status, Status::Pass, "3's down passes on its own");
+    assert_eq!(
+        r.full_rollback.to_string(),
+        "fails at 20240103000000 add environment to api keys, after 1 down from 20240104000000: \
+         20240103000000_add_environment_to_api_keys.sql, statement 1 (line 5): error in table api_keys after drop column: \
+         unknown column \"environment_id\" in foreign key definition; before it, the down of 20240104000000 pair api keys \
+         with environments left table api_keys: FOREIGN KEY (environment_id) → environments(id) is still there"
+    );
+    assert_eq!(r.summary.headline, "FAIL: 1 of 4 migrations failing (20240104000000), the full rollback fails at 20240103000000, 3 passing.");
+    let md = r.to_markdown();
+    // Test 2 is the rollback itself: its log has the one down that ran, not the staircase's four.
+    let test2 = &md[md.find("### Test 2").unwrap()..md.find("### Test 3").unwrap()];
+    assert_eq!(test2.lines().filter(|l| l.starts_with("Applied")).count(), 1, "{test2}");
+    assert!(test2.contains("**Result**: FAIL - fails at 20240103000000"), "{test2}");
+    let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    assert_eq!(json["full_rollback"]["result"], "fails");
+    assert_eq!(json["full_rollback"]["at"]["version"], 20240103000000i64);
+    assert_eq!(json["full_rollback"]["location"]["line"], 5);
+}
+
+#[test]
+fn an_up_run_again_on_what_its_leaky_down_left_is_tested_there_and_said_apart() {
+    let r = run("leaky_down_then_up_fails");
+    assert_eq!(
+        problems(&r)[1].1,
+        [
+            "down: table events is missing (created by 20240101000000 create events)",
+            "up again on what the down left failed: 20240102000000_create_audit.sql, statement 2 (line 4): no such table: events \
+             (it runs without migraplay's transaction: statements before it stay)",
+        ]
+    );
+    assert_eq!(r.migrations[1].up_on_left, Some(Outcome::Fail));
+    assert_eq!(r.migrations[1].up_again, Outcome::Pass, "on a rebuilt database it runs");
+    assert_eq!(r.migrations[0].up_on_left, None, "a clean down needs no second run");
+    assert_eq!(
+        r.summary.repeatability,
+        "UP→DOWN→UP gives the same schema for the 1 whose down restored the schema; 1 re-ran only on a rebuilt database, \
+         because their down leaked or failed (1 the same schema there); run on what the down left, 1 of 1 fail"
+    );
+    let md = r.to_markdown();
+    assert!(!md.contains("for all 2"), "{md}");
+    assert!(md.contains("  - Repeatable: YES on a rebuilt database only (its down did not restore the schema)\n"), "{md}");
+}
+
+#[test]
+fn a_set_with_no_downs_claims_no_revert_and_says_what_its_ups_destroy() {
+    let r = run("no_downs");
+    assert!(r.ok);
+    assert_eq!(r.summary.headline, "PASS: 3 migrations apply; none has a down, so nothing was reverted.");
+    assert_eq!(r.full_rollback.to_string(), "cannot start: the latest migration, 3 index members, has no down");
+    assert!(r.migrations.iter().all(|m| m.up_again == Outcome::NotTested && m.down == DownResult::None));
+    let md = r.to_markdown();
+    for line in [
+        "- **Repeatability**: not tested: no migration has a down, so none was reverted and re-applied\n",
+        "- **Rows the ups destroy** (of the seeded rows; an up may mean to):\n",
+        "  - up of 2 leaves members empty (3 rows before)\n",
+        "  - up of 2 leaves teams empty (3 rows before) (2_archive_teams.sql, statement 3 (line 4))\n",
+        "**Result**: NOT TESTED - no migration has a down, so none was reverted\n",
+    ] {
+        assert!(md.contains(line), "{line} is not in:\n{md}");
+    }
+    assert!(!md.contains("revert and re-apply cleanly") && !md.contains("UP→DOWN→UP gives"), "{md}");
+}
+
+#[test]
+fn verify_takes_the_folder_as_every_command_does() {
+    let dir = fixture("no_downs");
+    let dir = dir.to_str().unwrap();
+    let (code, given, _) = cli(&["verify", "--dir", dir, "--format", "json"]);
+    assert_eq!(code, Some(0));
+    let (_, positional, _) = cli(&["verify", dir, "--format", "json"]);
+    let headline = |out: &str| serde_json::from_str::<serde_json::Value>(out).unwrap()["summary"]["headline"].clone();
+    assert_eq!(headline(&given), headline(&positional));
+    assert_eq!(headline(&given), "PASS: 3 migrations apply; none has a down, so nothing was reverted.");
 }

@@ -94,8 +94,10 @@ enum Command {
     ///
     /// Exit 0 when every migration passes, 1 when a defect is found, 2 when the set cannot be loaded.
     Verify {
-        /// Folder of migrations (default: --dir, else the bundled set).
-        dir: Option<PathBuf>,
+        /// Folder of migrations, the same as `--dir` (default: the bundled set).
+        // Its own id: named `dir`, clap took it for the global `--dir` and refused that flag here.
+        #[arg(id = "folder", value_name = "DIR", conflicts_with = "dir")]
+        folder: Option<PathBuf>,
         /// Report format [default: github when GITHUB_ACTIONS=true, else md]. Under
         /// GitHub Actions, `--format md` (or any other) switches the annotations off;
         /// with `github` the Markdown report is also appended to $GITHUB_STEP_SUMMARY.
@@ -181,9 +183,9 @@ fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         Command::Review { base, head, format, out, data } => {
             return review(base, head, args.flavor, Format::chosen(*format), out.as_ref(), data == "on", budget(args.timeout)?);
         }
-        Command::Verify { dir, format, out, lint, data } => {
+        Command::Verify { folder, format, out, lint, data } => {
             let checks = Checks { style_lint: lint == "style=on", data: data == "on" };
-            return verify(dir.as_ref().or(args.dir.as_ref()), args.flavor, *format, out.as_ref(), checks, budget(args.timeout)?);
+            return verify(folder.as_ref().or(args.dir.as_ref()), args.flavor, *format, out.as_ref(), checks, budget(args.timeout)?);
         }
         _ => {}
     }
