@@ -41,8 +41,8 @@ use crate::source::MigrationSet;
 pub struct Progress {
     /// Steps done so far.
     pub done: usize,
-    /// Steps in all (up, down, full rollback and up again per migration; the full
-    /// rollback's steps are skipped when the staircase was that run).
+    /// Steps in all: up, down and up again per migration, and a full rollback's
+    /// step per migration once it needs a run of its own (the staircase rebuilt).
     pub total: usize,
     /// What runs now, e.g. `down 20250115010600 create triggers`.
     pub step: String,
@@ -426,7 +426,7 @@ impl<'a> Run<'a> {
             budget,
             progress,
             done: 0,
-            total: 4 * migrations.len(),
+            total: 3 * migrations.len(),
             reports: migrations.iter().map(MigrationReport::new).collect(),
             history: History::default(),
             logs: Logs::default(),
@@ -668,6 +668,7 @@ impl<'a> Run<'a> {
             self.full_rollback = FullRollback::Clean { from: top, reverted: applied };
             return Ok(());
         }
+        self.total += applied;
         let mut db = Db::rebuild(self.set, applied, self.budget, self.trail.as_ref(), &self.checkpoints, &self.snaps, Snapshots::default())?;
         let mut left: Vec<LeftBehind> = Vec::new();
         for k in (0..applied).rev() {

@@ -120,6 +120,9 @@ test('verify shows PASS per migration, the totals, no lint, and downloads of the
   assert.equal(await page.locator('#verify-summary').textContent(),
     'PASS: all 7 migrations apply, revert and re-apply cleanly.');
   assert.deepEqual(await page.locator('#verify-results tbody .badge').allTextContents(), Array(7).fill('PASS'));
+  assert.equal(await page.locator('#verify-rollback').textContent(),
+    'Full rollback: from 20250115010600 to 0, cleanly (7 downs, the schema as before the first up)');
+  assert.equal(await page.locator('#verify-repeat').textContent(), 'Repeatability: UP→DOWN→UP gives the same schema for all 7');
   assert.equal(await page.locator('#verify-step').textContent(), 'Done.');
   assert.equal(await page.locator('#verify-progress').evaluate((p) => p.value === p.max && p.max === 21), true);
   assert.equal(await page.locator('#verify-lint-counts').textContent(), 'Lint: 0 safety warnings; 0 style warnings.');
@@ -153,6 +156,11 @@ test('verify in the page names the index a down forgot and the migration that ma
   assert.deepEqual(await page.locator('#verify-results tbody .badge').allTextContents(), ['PASS', 'FAIL']);
   assert.deepEqual(await page.locator('#verify-results tr[data-version="2"] .problems li').allTextContents(),
     ['down: index idx_b is still there (created by 2 index b)']);
+  // Dropping the table takes the forgotten index with it: one database still goes down to 0 cleanly,
+  // and what re-ran only on a rebuilt database is said apart.
+  assert.equal(await page.locator('#verify-rollback').textContent(),
+    'Full rollback: from 2 to 0, cleanly (2 downs, the schema as before the first up)');
+  assert.match(await page.locator('#verify-repeat').textContent(), /1 re-ran only on a rebuilt database/);
   assert.deepEqual(await page.locator('#verify-results tr[data-version="2"] .step-changes li').allTextContents(), ['index idx_b added', 'index idx_b_id added']);
   const json = JSON.parse(await download(page, 'download-json'));
   assert.equal(json.ok, false);

@@ -8,7 +8,8 @@ is an irreversible up, unless it holds goose (-- +goose Up/Down) or dbmate
 (-- migrate:up/down) markers, in which case it is split into up and down.
 Applies every up (each in BEGIN/COMMIT) on a fresh in-memory DB with foreign_keys=ON,
 snapshotting the canonical schema S(k) after each; then for k = n..1 runs down k and
-compares the schema with S(k-1).  After a failing/missing/erroring down the DB is
+compares the schema with S(k-1) (and, apart, the full rollback: every down in turn on one
+database, no rebuild).  After a failing/missing/erroring down the DB is
 rebuilt from scratch with ups 1..k-1 before going on.
 """
 import json, os, re, sqlite3, sys
@@ -327,7 +328,27 @@ def verify(path):
             db = fresh()
             for mm in migs[:k - 1]:
                 run_script(db, mm["up"] or "", not mm.get("notx"))
-    return {"set": os.path.basename(os.path.normpath(path)), "migrations": res}
+    return {"set": os.path.basename(os.path.normpath(path)), "migrations": res, "full_rollback": full_rollback(migs, n)}
+
+
+def full_rollback(migs, n):
+    """The n ups that applied, then every down in reverse on that one database, no rebuild:
+    where it stops (a migration with no down, or an error), or whether it ends at the empty schema."""
+    if n == 0:
+        return {"result": "not_run"}
+    db = fresh()
+    for m in migs[:n]:
+        run_script(db, m["up"] or "", not m.get("notx"))
+    reverted = 0
+    for k in range(n, 0, -1):
+        m = migs[k - 1]
+        if m["down"] is None:
+            return {"result": "irreversible", "at": m["version"], "reverted": reverted}
+        err = run_script(db, m["down"], not m.get("notx"))
+        if err:
+            return {"result": "fails", "at": m["version"], "reverted": reverted, "message": err}
+        reverted += 1
+    return {"result": "reached" if diff(snapshot(fresh()), snapshot(db)) else "clean", "reverted": reverted}
 
 
 def cli(verify, show, usage):
@@ -348,6 +369,7 @@ def show(out):
         print(f"{r['version']:>16} {r['description'][:40]:40} up={r['up'][:60]:12} down={r['down'][:70]}")
         for d in r["differences"]:
             print(" " * 20 + "- " + d)
+    print("full rollback:", json.dumps(out["full_rollback"]))
 
 
 if __name__ == "__main__":

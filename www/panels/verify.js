@@ -46,6 +46,10 @@ function show({ report, markdown, json, set_id: setId }) {
   $('verify-summary').textContent = summary.headline;
   $('verify-failing').replaceChildren(...report.load_problems.map((p) => el('li', { text: `could not load: ${p}` })),
     ...summary.failing.map((f) => el('li', { text: f.text })));
+  // The full rollback (every down in turn on one database) has a line of its own.
+  $('verify-rollback').className = `rollback ${report.full_rollback.result}`;
+  $('verify-rollback').textContent = `Full rollback: ${report.full_rollback.text}`;
+  $('verify-repeat').textContent = `Repeatability: ${summary.repeatability}`;
   $('verify-counts').textContent = report.counts;
   $('verify-results').tBodies[0].replaceChildren(...resultRows(report));
   $('verify-lint-counts').textContent = `Lint: ${report.lint_summary}.`;
