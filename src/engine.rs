@@ -114,6 +114,56 @@ pub fn migrate(conn: &Connection, set: &MigrationSet, target: Target, budget: Op
 /// (unless the file is marked `-- no-transaction`). A script still running
 /// when `budget` is spent is stopped and rolled back.
 pub fn run(conn: &Connection, set: &MigrationSet, m: &Migration, direction: Direction, budget: Option<Duration>) -> Result<Applied> {
+    let settings = crate::watch::settings_set();
+    let result = run_script(conn, set, m, direction, budget);
+    // A setting a migration changed (`PRAGMA foreign_keys = OFF` in a no-transaction
+    // file) would hold for every migration after it: it is put back, run or fail.
+    if crate::watch::settings_set() != settings {
+        restore_settings(conn)?;
+    }
+    result
+}
+
+/// The connection settings a migration may change and migraplay puts back after
+/// it: those that change what SQLite enforces or how it runs statements.
+const SETTINGS: [&str; 10] = [
+    "foreign_keys",
+    "ignore_check_constraints",
+    "defer_foreign_keys",
+    "recursive_triggers",
+    "legacy_alter_table",
+    "query_only",
+    "reverse_unordered_selects",
+    "automatic_index",
+    "trusted_schema",
+    "cell_size_check",
+];
+
+thread_local! {
+    /// Each setting as a connection migraplay prepared has it.
+    static DEFAULTS: Vec<(&'static str, i64)> = {
+        let conn = Connection::open_in_memory().expect("an in-memory database opens");
+        prepare(&conn).expect("a new connection is prepared");
+        SETTINGS.iter().map(|&name| (name, conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)).unwrap_or(0))).collect()
+    };
+}
+
+/// Puts every setting back to what a connection migraplay prepared has.
+fn restore_settings(conn: &Connection) -> Result<()> {
+    if !conn.is_autocommit() {
+        // foreign_keys cannot change inside a transaction; nothing is left open here.
+        return Ok(());
+    }
+    for (name, value) in DEFAULTS.with(|d| d.clone()) {
+        let now: i64 = conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?;
+        if now != value {
+            conn.execute_batch(&format!("PRAGMA {name} = {value}"))?;
+        }
+    }
+    Ok(())
+}
+
+fn run_script(conn: &Connection, set: &MigrationSet, m: &Migration, direction: Direction, budget: Option<Duration>) -> Result<Applied> {
     let script = m.script(direction).ok_or(Error::Irreversible(m.version))?;
     history::before(conn, set, m, direction)?;
     let start = Instant::now();
@@ -152,7 +202,7 @@ pub fn run(conn: &Connection, set: &MigrationSet, m: &Migration, direction: Dire
         }
         // Dropped without commit on any error: SQLite rolls the whole migration back.
         let tx = conn.unchecked_transaction()?;
-        script::execute(&tx, script.text(), budget)
+        crate::watch::in_migration_transaction(|| script::execute(&tx, script.text(), budget))
             .map_err(|e| Error::Statement { message: e.message.clone(), running: e.running, location: located(e) })?;
         record(start.elapsed())?;
         tx.commit()?;

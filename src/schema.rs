@@ -588,7 +588,9 @@ pub fn integrity(conn: &Connection, touched: Option<&Touched>) -> Result<Vec<Str
         let mut out = Vec::new();
         // The bookkeeping table is touched by every run (created if not there): it is
         // migraplay's, and only a pragma (checked whole, below) could damage it.
-        for name in t.names.iter().filter(|n| !history::is_bookkeeping(n)) {
+        // What its DDL touched, and every table it wrote rows to: a row can break a
+        // foreign key or a CHECK with the schema untouched (under `foreign_keys = OFF`).
+        for name in t.names.union(&t.written).filter(|n| !history::is_bookkeeping(n)) {
             // pragma_table_list looks the name up in SQLite's schema hash: no scan. (Not
             // pragma_table_info: it expands a view, and a view that reads a column its
             // source no longer has is an error there, though SQLite created it.)

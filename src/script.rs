@@ -196,6 +196,13 @@ pub fn run(conn: &Connection, sql: &str, max_rows: Option<usize>, budget: Option
             return Err(fail());
         }
         let consumed = if tail.is_null() { rest.len() } else { tail as usize - rest.as_ptr() as usize };
+        // The progress handler looks at the clock only every few thousand VM steps: a
+        // script of many short but slow statements is stopped between them too.
+        if !stmt.is_null() && deadline.as_ref().is_some_and(Deadline::passed) {
+            unsafe { ffi::sqlite3_finalize(stmt) };
+            let message = format!("stopped: it ran longer than the time budget of {:?}", budget.unwrap_or_default());
+            return Err(StatementError { message, running: true, offset: None, ..fail() });
+        }
         if !stmt.is_null() {
             let text = String::from_utf8_lossy(&rest[..consumed]).trim().to_string();
             let mut out = Output { statement: count + 1, sql: text, columns: Vec::new(), rows: Vec::new(), truncated: false, changes: 0 };

@@ -91,8 +91,20 @@ pub fn tokens(sql: &str) -> Vec<Token<'_>> {
         let start = i;
         let b = bytes[i];
         let kind = match b {
+            // Whitespace as SQLite's tokenizer reads it: a run starts at a space, tab,
+            // newline, form feed or carriage return and goes on over anything
+            // sqlite3Isspace calls a space, the vertical tab included (so "\n\vCOMMIT" is
+            // a COMMIT to SQLite, and must be one to us; a lone leading \v is not a space).
             b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' => {
                 i += 1;
+                while bytes.get(i).is_some_and(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\x0b' | b'\x0c')) {
+                    i += 1;
+                }
+                continue;
+            }
+            // SQLite's tokenizer reads a byte-order mark where a token starts as a space (CC_BOM).
+            0xef if bytes[i..].starts_with(&[0xef, 0xbb, 0xbf]) => {
+                i += 3;
                 continue;
             }
             b'-' if bytes.get(i + 1) == Some(&b'-') => {
@@ -471,6 +483,23 @@ mod test {
     fn finds_column_and_table_checks_with_nested_parens() {
         let sql = "CREATE TABLE t (\n  a TEXT CHECK (a IN ('x', 'y)')),\n  b INT check(b >= (1 + 1)),\n  CHECK (a <> 'CHECK (no)')\n)";
         assert_eq!(checks(sql), ["a IN ('x', 'y)')", "b >= (1 + 1)", "a <> 'CHECK (no)'"]);
+    }
+
+    #[test]
+    fn whitespace_is_what_sqlite_skips_before_a_statement() {
+        // Every ASCII byte, alone and after a newline (and a few Unicode spaces), before a
+        // statement: SQLite prepares it as that statement exactly when our first token is its word.
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let mut leads: Vec<String> = (0u8..=127).flat_map(|b| [(b as char).to_string(), format!("\n{}", b as char), format!("{}\n", b as char)]).collect();
+        leads.extend(["\u{a0}", "\u{85}", "\u{2028}", "\u{feff}", "\u{3000}", "\x0b\x0b", " \x0b\x0b\t"].map(String::from));
+        for lead in leads {
+            let sql = format!("{lead}SELECT 1");
+            // SQLite read `SELECT 1` when it prepares one column named `1`.
+            let sqlite_reads_select = conn.prepare(&sql).is_ok_and(|st| st.column_count() == 1 && st.column_name(0).is_ok_and(|n| n == "1"));
+            // (An empty statement, `;`, is skipped by both.)
+            let ours = tokens(&sql).into_iter().find(|t| !t.is_punct(';')).is_some_and(|t| t.is("SELECT"));
+            assert_eq!(ours, sqlite_reads_select, "{:?} before SELECT", lead);
+        }
     }
 
     #[test]

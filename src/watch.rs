@@ -36,6 +36,31 @@ thread_local! {
     /// Why the sandbox last refused a statement, for the error message (SQLite
     /// itself only says "not authorized").
     static REFUSED: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Set while a migration runs inside the transaction migraplay opened for it:
+    /// then no statement may begin, commit or roll back a transaction.
+    static WRAPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// How many statements that set a connection's setting (a pragma with a value)
+    /// were prepared on this thread: a migration that changed one has them put back.
+    static SETTINGS_SET: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f` as a migration inside migraplay's own transaction: SQLite's
+/// authorizer, which sees every BEGIN, COMMIT, END and ROLLBACK as SQLite
+/// prepares it (however it is spelled or spaced), refuses them meanwhile.
+pub fn in_migration_transaction<T>(f: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            WRAPPED.with(|w| w.set(self.0));
+        }
+    }
+    let _reset = Reset(WRAPPED.with(|w| w.replace(true)));
+    f()
+}
+
+/// A count that moves whenever a statement setting a pragma is prepared on this thread.
+pub fn settings_set() -> u64 {
+    SETTINGS_SET.with(|c| c.get())
 }
 
 /// Why the sandbox refused the statement that just failed with "not authorized", if it did.
@@ -122,7 +147,16 @@ extern "C" fn note(data: *mut c_void, action: c_int, a1: *const c_char, a2: *con
                 return refuse(format!("refused: PRAGMA {pragma} points SQLite at a folder, and migrations run in a sandbox"));
             }
             // `writable_schema = RESET` only makes SQLite read its schema again (see schema::integrity).
-            let reset = pragma == "writable_schema" && unsafe { text(a2) }.is_some_and(|v| v == "reset");
+            let value = unsafe { text(a2) };
+            let reset = pragma == "writable_schema" && value.as_deref() == Some("reset");
+            if pragma == "journal_mode" && value.as_deref().is_some_and(|v| v.trim_matches(['\'', '"']) == "off") {
+                return refuse(
+                    "refused: PRAGMA journal_mode = OFF turns rollback off, so a migration that fails could not be undone".into(),
+                );
+            }
+            if !a2.is_null() && !READ_PRAGMAS.contains(&pragma.as_str()) {
+                SETTINGS_SET.with(|c| c.set(c.get() + 1));
+            }
             if !a2.is_null() && !reset && !READ_PRAGMAS.contains(&pragma.as_str()) {
                 if let Ok(mut t) = unsafe { touched(data) }.try_borrow_mut() {
                     t.pragmas = true;
@@ -137,6 +171,14 @@ extern "C" fn note(data: *mut c_void, action: c_int, a1: *const c_char, a2: *con
                 }
             }
             return ffi::SQLITE_OK;
+        }
+        ffi::SQLITE_TRANSACTION if WRAPPED.with(|w| w.get()) => {
+            let op = unsafe { text(a1) }.unwrap_or_default().to_ascii_uppercase();
+            let what = if op == "BEGIN" { "starts a transaction inside".to_string() } else { "would end".to_string() };
+            return refuse(format!(
+                "refused: {op} {what} the transaction migraplay runs each migration in, leaving it half-applied; \
+                 remove it, or make `-- no-transaction` the file's first line"
+            ));
         }
         ffi::SQLITE_ALTER_TABLE => None,
         ffi::SQLITE_CREATE_TABLE
@@ -215,6 +257,23 @@ mod test {
         assert!(watch.take().pragmas);
         conn.execute_batch("PRAGMA foreign_key_check(a); PRAGMA table_info(b); PRAGMA integrity_check(1);").unwrap();
         assert!(!watch.take().pragmas, "a pragma that names what to read sets nothing");
+    }
+
+    #[test]
+    fn inside_a_migration_s_transaction_sqlite_s_authorizer_refuses_every_transaction_statement() {
+        // The second line of defence behind the tokenizer's check: whatever the spelling,
+        // SQLite itself says which statement begins or ends a transaction.
+        let conn = Connection::open_in_memory().unwrap();
+        let _watch = Watch::new(&conn);
+        conn.execute_batch("BEGIN").unwrap();
+        for sql in ["COMMIT", "\n\x0bEND TRANSACTION", "ROLLBACK", "BEGIN IMMEDIATE"] {
+            let err = in_migration_transaction(|| conn.execute_batch(sql)).unwrap_err().to_string();
+            assert_eq!(err, "not authorized", "{sql:?}");
+            assert!(refusal().unwrap().contains("the transaction migraplay runs each migration in"), "{sql:?}");
+        }
+        in_migration_transaction(|| conn.execute_batch("SAVEPOINT s; RELEASE s;")).unwrap();
+        conn.execute_batch("COMMIT").unwrap();
+        assert!(conn.is_autocommit(), "outside a migration, migraplay's own COMMIT runs");
     }
 
     #[test]

@@ -245,3 +245,107 @@ fn a_file_over_the_size_limit_is_refused_without_being_read_whole() {
         "FAIL could not load 2_big.up.sql: too large (6442450944 bytes; a migration file may have at most 4194304 bytes)\n"
     );
 }
+
+/// A set folder of several migrations: (file name, text).
+fn set_of(dir: &Path, files: &[(&str, &str)]) -> String {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    dir.to_str().unwrap().to_string()
+}
+
+fn names(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut st = conn.prepare("SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name").unwrap();
+    st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+}
+
+#[test]
+fn a_commit_spelled_after_a_vertical_tab_is_refused_and_nothing_stays() {
+    // SQLite reads "\n\vCOMMIT" as COMMIT (its whitespace goes on over \v); the refusal is
+    // SQLite's own authorizer, told of every BEGIN, COMMIT, END and ROLLBACK it prepares.
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, sneaky) in ["\n\x0bCOMMIT;", "\n\x0bEND;", "\n/* */ COMMIT TRANSACTION;", "\n\x0c\x0bROLLBACK;"].iter().enumerate() {
+        let up = format!("CREATE TABLE a(x);{sneaky}\nCREATE TABLE b(y);\nINSERT INTO nowhere VALUES (1);\n");
+        let dir = set(&tmp.path().join(format!("s{i}")), &up, "DROP TABLE b; DROP TABLE a;");
+        let db = tmp.path().join(format!("s{i}.db"));
+        let o = migraplay(&["--dir", &dir, "--db", db.to_str().unwrap(), "up"]);
+        assert_eq!(o.status.code(), Some(1));
+        let said = stderr(&o);
+        assert!(said.starts_with("error: 1_evil.up.sql, statement 2 (line 2): ") && said.contains("would end the transaction migraplay runs"), "{said}");
+        assert!(names(&db).is_empty(), "{sneaky:?}: nothing stays: {:?}", names(&db));
+        let status = migraplay(&["--dir", &dir, "--db", db.to_str().unwrap(), "status"]);
+        assert!(String::from_utf8_lossy(&status.stdout).contains("pending"), "the history agrees");
+    }
+}
+
+#[test]
+fn many_short_slow_statements_are_stopped_at_the_time_budget() {
+    let tmp = tempfile::tempdir().unwrap();
+    let up = "SELECT length(printf('%.*c', 30000000, 'x'));\n".repeat(400);
+    let dir = set(&tmp.path().join("s"), &format!("CREATE TABLE t(x);\n{up}"), "DROP TABLE t;");
+    let start = std::time::Instant::now();
+    let o = migraplay(&["--dir", &dir, "--timeout", "1", "up"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(start.elapsed() < std::time::Duration::from_secs(20), "stopped near its budget, not after every statement ran");
+    assert!(stderr(&o).contains("stopped: it ran longer than the time budget of 1s"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_setting_one_migration_changes_does_not_hold_for_the_next() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = set_of(
+        &tmp.path().join("s"),
+        &[
+            ("1_tables.up.sql", "CREATE TABLE p(id INTEGER PRIMARY KEY);\nCREATE TABLE c(id INTEGER PRIMARY KEY, p INTEGER REFERENCES p(id), n INTEGER CHECK (n > 0));"),
+            ("1_tables.down.sql", "DROP TABLE c; DROP TABLE p;"),
+            ("2_loosen.up.sql", "-- no-transaction\nPRAGMA foreign_keys = OFF;\nPRAGMA ignore_check_constraints = ON;"),
+            ("2_loosen.down.sql", "SELECT 1;"),
+            ("3_orphan.up.sql", "INSERT INTO c(id, p, n) VALUES (1, 42, 1);"),
+            ("3_orphan.down.sql", "DELETE FROM c WHERE id = 1;"),
+            ("4_negative.up.sql", "INSERT INTO c(id, p, n) VALUES (2, NULL, -1);"),
+            ("4_negative.down.sql", "DELETE FROM c WHERE id = 2;"),
+        ],
+    );
+    let db = tmp.path().join("s.db");
+    let o = migraplay(&["--dir", &dir, "--db", db.to_str().unwrap(), "up"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "error: 3_orphan.up.sql, statement 1 (line 1): FOREIGN KEY constraint failed\n");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    assert_eq!(conn.query_row("SELECT count(*) FROM c", [], |r| r.get::<_, i64>(0)).unwrap(), 0, "no orphan stays");
+    // And the CHECK holds again for the next migration too.
+    let set = MigrationSet::from_files([
+        ("1_t.up.sql".to_string(), b"CREATE TABLE c(n INTEGER CHECK (n > 0));".to_vec()),
+        ("1_t.down.sql".to_string(), b"DROP TABLE c;".to_vec()),
+        ("2_loosen.up.sql".to_string(), b"-- no-transaction\nPRAGMA ignore_check_constraints = ON;".to_vec()),
+        ("2_loosen.down.sql".to_string(), b"SELECT 1;".to_vec()),
+        ("3_bad.up.sql".to_string(), b"INSERT INTO c VALUES (-1);".to_vec()),
+        ("3_bad.down.sql".to_string(), b"DELETE FROM c;".to_vec()),
+    ])
+    .unwrap();
+    let mut pg = Playground::in_memory(set).unwrap();
+    let e = pg.migrate(Target::Up(None)).unwrap_err();
+    assert_eq!(e.error.to_string(), "3_bad.up.sql, statement 1 (line 1): CHECK constraint failed: n > 0");
+}
+
+#[test]
+fn journal_mode_off_is_refused_so_a_failing_migration_still_rolls_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = set_of(
+        &tmp.path().join("s"),
+        &[
+            ("1_off.up.sql", "-- no-transaction\nPRAGMA journal_mode = OFF;\nCREATE TABLE a(x);"),
+            ("1_off.down.sql", "DROP TABLE a;"),
+        ],
+    );
+    let o = migraplay(&["verify", &dir]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with(
+            "FAIL 1 off: up failed: 1_off.up.sql, statement 1 (line 2): refused: PRAGMA journal_mode = OFF turns rollback off, so a migration that fails could not be undone"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
