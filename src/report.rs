@@ -336,7 +336,8 @@ pub struct Tests {
     pub cycle: Phase,
 }
 
-/// What a down of the full rollback left different from the schema before its up.
+/// What a down of the full rollback left different from the schema before its up
+/// that the downs before it had not already left.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LeftBehind {
     /// The migration whose down it was.

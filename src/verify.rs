@@ -349,6 +349,18 @@ fn runs_without_rows(set: &MigrationSet, k: usize, budget: Option<Duration>) -> 
     Ok(engine::run(&db.conn, set, &set.migrations()[k], Direction::Down, budget).is_ok())
 }
 
+/// Whether the full rollback, on the same `applied` ups with no rows in any
+/// table, gets through down `k`.
+fn rollback_runs_without_rows(set: &MigrationSet, applied: usize, k: usize, budget: Option<Duration>) -> Result<bool> {
+    let db = Db::rebuild(set, applied, budget, None, &Checkpoints::default(), &[], Snapshots::default())?;
+    for m in set.migrations()[k..applied].iter().rev() {
+        if engine::run(&db.conn, set, m, Direction::Down, budget).is_err() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// What down `k` lost of the rows its tables had before up `k`: the tables the
 /// up or the down may have changed are compared with their rows then.
 fn check_down(trail: &Trail, conn: &Connection, now: &Schema, touched: &Touched, k: usize) -> Result<Vec<data::TableLoss>> {
@@ -671,6 +683,7 @@ impl<'a> Run<'a> {
         self.total += applied;
         let mut db = Db::rebuild(self.set, applied, self.budget, self.trail.as_ref(), &self.checkpoints, &self.snaps, Snapshots::default())?;
         let mut left: Vec<LeftBehind> = Vec::new();
+        let mut before: Vec<Difference> = Vec::new();
         for k in (0..applied).rev() {
             let m = &self.migrations[k];
             self.tick(format!("full rollback {}", label(m)));
@@ -682,13 +695,19 @@ impl<'a> Run<'a> {
             match engine::run(&db.conn, self.set, m, Direction::Down, self.budget) {
                 Ok(a) => {
                     self.logs.rollback.push(a.to_string());
+                    // What this down left that the downs before it had not already left.
                     let diffs = diff::diff(&self.snaps[k], &db.snapshot()?.0);
-                    if !diffs.is_empty() {
-                        left.push(LeftBehind { by: named(m), differences: diffs });
+                    let new: Vec<Difference> = diffs.iter().filter(|d| !before.contains(d)).cloned().collect();
+                    if !new.is_empty() {
+                        left.push(LeftBehind { by: named(m), differences: new });
                     }
+                    before = diffs;
                 }
                 Err(e) => {
-                    let Problem::Failed { location, message, undo, .. } = Problem::failed(Stage::Down, &e) else { unreachable!("failed() makes Failed") };
+                    let Problem::Failed { location, mut message, undo, .. } = Problem::failed(Stage::Down, &e) else { unreachable!("failed() makes Failed") };
+                    if self.trail.is_some() && e.may_depend_on_rows() && rollback_runs_without_rows(self.set, applied, k, self.budget)? {
+                        message.push_str(" — with the sample rows in its tables; on empty tables it runs");
+                    }
                     self.full_rollback = FullRollback::Fails { from: top, reverted, at: named(m), location, message, undo, left_behind: left };
                     return Ok(());
                 }
