@@ -336,10 +336,18 @@ pub(crate) fn join(folder: &str, file: &str) -> String {
 }
 
 /// GitHub's escaping of a command's message, as `escapeData` in actions/toolkit
-/// (packages/core/src/command.ts): `%`, CR and LF.
+/// (packages/core/src/command.ts): `%`, CR and LF; before it, every other control
+/// character (an escape sequence in a name) made a visible escape, as in a terminal.
 #[cfg(not(target_arch = "wasm32"))]
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.chars()
+        .map(|c| match c {
+            '%' => "%25".to_string(),
+            '\r' => "%0D".to_string(),
+            '\n' => "%0A".to_string(),
+            c => crate::escape::control(&c.to_string()),
+        })
+        .collect()
 }
 
 /// GitHub's escaping of a command's property, as `escapeProperty` in
@@ -576,6 +584,7 @@ mod test {
     fn github_escapes_as_the_actions_toolkit_does() {
         assert_eq!(escape_data("50% done:\r\nnext, then"), "50%25 done:%0D%0Anext, then");
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        assert_eq!(escape_data("t\x1b]0;x\x07"), "t\\x1b]0;x\\x07", "any other control character is a visible escape");
     }
 
     #[test]

@@ -56,11 +56,11 @@ pub enum Error {
     },
 
     /// Several files of a set are wrong; each is listed.
-    #[error("{} problems in the migration set:\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{} problems in the migration set:\n{}", .0.len(), .0.iter().map(|e| format!("  {}", crate::escape::control(&e.to_string()))).collect::<Vec<_>>().join("\n"))]
     Load(Vec<Error>),
 
     /// Files of the set could not be loaded: the rest can be viewed and verified, not applied.
-    #[error("{} of the set could not be loaded; fix {} before applying or reverting:\n{}", if .0.len() == 1 { "1 file".to_string() } else { format!("{} files", .0.len()) }, if .0.len() == 1 { "it" } else { "them" }, .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{} of the set could not be loaded; fix {} before applying or reverting:\n{}", if .0.len() == 1 { "1 file".to_string() } else { format!("{} files", .0.len()) }, if .0.len() == 1 { "it" } else { "them" }, .0.iter().map(|e| format!("  {}", crate::escape::control(e))).collect::<Vec<_>>().join("\n"))]
     Unusable(Vec<String>),
 
     /// A file is larger than a migration file may be.

@@ -13,6 +13,7 @@ mod data;
 mod diagram;
 mod diff;
 mod engine;
+pub mod escape;
 mod error;
 mod finding;
 mod flavor;

@@ -1080,6 +1080,7 @@ fn write_migration(o: &mut String, m: &MigrationReport) -> std::fmt::Result {
 /// its line. An underscore inside a word (`2_create_b.up.sql`) is text on every
 /// renderer and stays as it is; one at a word's edge (`__old__`) is escaped.
 fn md(text: &str) -> String {
+    let text = crate::escape::control(&text.replace(['\n', '\r'], " "));
     let chars: Vec<char> = text.chars().collect();
     let word = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|c| c.is_alphanumeric());
     let mut out = String::with_capacity(text.len());
@@ -1090,7 +1091,11 @@ fn md(text: &str) -> String {
                 out.push(ch);
             }
             '_' if !(word(i.checked_sub(1)) && word(Some(i + 1))) => out.push_str("\\_"),
-            '\n' | '\r' => out.push(' '),
+            // GitHub makes `@name` a mention, and `https://…`, `www.…` links: a
+            // zero-width space keeps each plain text (`@\u{200b}name`, `https:\u{200b}//`).
+            '@' => out.push_str("@\u{200b}"),
+            ':' if chars.get(i + 1) == Some(&'/') && chars.get(i + 2) == Some(&'/') => out.push_str(":\u{200b}"),
+            '.' if i >= 3 && chars[i - 3..i].iter().collect::<String>().eq_ignore_ascii_case("www") => out.push_str("\u{200b}."),
             _ => out.push(ch),
         }
     }
@@ -1099,7 +1104,7 @@ fn md(text: &str) -> String {
 
 /// Text inside a code span: backticks cannot close it.
 fn code(text: &str) -> String {
-    text.replace('`', "'").replace(['\n', '\r'], " ")
+    crate::escape::control(&text.replace('`', "'").replace(['\n', '\r'], " "))
 }
 
 /// A table's foreign keys as the report words them: `t (a) → p(id) ON DELETE CASCADE`.
@@ -1150,6 +1155,8 @@ mod md_test {
         assert_eq!(md("__old__"), "\\_\\_old\\_\\_");
         assert_eq!(md("2_create_b.up.sql"), "2_create_b.up.sql");
         assert_eq!(md("_sqlx_migrations"), "\\_sqlx_migrations");
-        assert_eq!(md("![x](http://e/y.png) <b>&amp;</b>\n# h"), "!\\[x\\](http://e/y.png) \\<b\\>\\&amp;\\</b\\> # h");
+        assert_eq!(md("![x](http://e/y.png) <b>&amp;</b>\n# h"), "!\\[x\\](http:\u{200b}//e/y.png) \\<b\\>\\&amp;\\</b\\> # h");
+        assert_eq!(md("@someone www.evil.example https://evil.example/login"), "@\u{200b}someone www\u{200b}.evil.example https:\u{200b}//evil.example/login");
+        assert_eq!(md("t\x1b[2J"), "t\\\\x1b\\[2J", "a control character is a visible escape, its backslash escaped too");
     }
 }

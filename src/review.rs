@@ -591,7 +591,7 @@ fn count(n: usize, word: &str) -> String {
 
 /// Text inside a code span: a backtick cannot close it, nor a newline end it.
 fn code(text: &str) -> String {
-    text.replace('`', "'").replace(['\n', '\r'], " ")
+    crate::escape::control(&text.replace('`', "'").replace(['\n', '\r'], " "))
 }
 
 impl Review {

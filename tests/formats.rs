@@ -339,3 +339,73 @@ fn every_finding_with_a_file_has_a_line_in_that_file_across_all_fixtures() {
     }
     assert!(checked > 100, "only {checked} findings checked");
 }
+
+/// A set whose names carry a workflow command, escape sequences, links and a mention.
+fn hostile_names(dir: &Path) -> String {
+    std::fs::create_dir_all(dir).unwrap();
+    let stem = "1_www.evil.example @someone";
+    std::fs::write(dir.join(format!("{stem}.up.sql")), "CREATE TABLE \"x\n::error file=evil.sql::pwned\" (a);\nCREATE TABLE \"https://evil.example/login\" (b);\n").unwrap();
+    std::fs::write(dir.join(format!("{stem}.down.sql")), "SELECT 1;\n").unwrap();
+    std::fs::write(dir.join("2_esc.up.sql"), "CREATE TABLE \"\x1b]0;hacked\x07\x1b[2J\" (c);\n").unwrap();
+    std::fs::write(dir.join("2_esc.down.sql"), "SELECT 1;\n").unwrap();
+    dir.to_str().unwrap().to_string()
+}
+
+#[test]
+fn names_from_a_migration_are_inert_in_every_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = hostile_names(&tmp.path().join("set"));
+    let control = |s: &str| s.chars().any(|c| c.is_control() && c != '\n');
+    // The terminal (and a CI log): one FAIL line per finding, no control character.
+    let o = verify(&[&dir], &[]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!control(&err), "{err:?}");
+    assert!(err.lines().all(|l| l.starts_with("FAIL ")), "{err}");
+    assert!(err.contains("table x\\n::error file=evil.sql::pwned is still there"), "{err}");
+    // GitHub's workflow commands: every line is one of ours; the injected one is inside a message.
+    let o = verify(&[&dir, "--format", "github"], &[]);
+    let out = stdout(&o);
+    assert!(!control(&out), "{out:?}");
+    // Parsed as the runner parses them: `::command key=value,…::message`, values unescaped.
+    for line in out.lines().filter(|l| l.starts_with("::")) {
+        let (head, _) = line[2..].split_once("::").unwrap();
+        let (command, props) = head.split_once(' ').unwrap_or((head, ""));
+        assert!(["error", "warning", "notice"].contains(&command), "{line}");
+        for prop in props.split(',') {
+            let (key, value) = prop.split_once('=').unwrap();
+            assert!(["file", "line", "title"].contains(&key), "{line}");
+            let value = value.replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%");
+            assert!(key != "file" || !value.contains("evil.sql"), "a name cannot point an annotation elsewhere: {line}");
+        }
+    }
+    assert!(!out.lines().any(|l| l.starts_with("::error file=evil.sql")), "no line of a name's making");
+    // Markdown as GitHub renders it (autolinks on): no link, no mention, no control character.
+    let o = verify(&[&dir, "--format", "md"], &[]);
+    let md = stdout(&o);
+    assert!(!control(&md), "{md:?}");
+    let mut options = comrak::Options::default();
+    options.extension.autolink = true;
+    let html = comrak::markdown_to_html(&md, &options);
+    assert!(!html.contains("<a "), "{}", html.lines().filter(|l| l.contains("<a ")).collect::<Vec<_>>().join("\n"));
+    // GitHub makes no mention inside code; everywhere else it would.
+    let mut prose = html.clone();
+    for (open, close) in [("<pre", "</pre>"), ("<code", "</code>")] {
+        while let Some(a) = prose.find(open) {
+            let b = prose[a..].find(close).map_or(prose.len(), |b| a + b + close.len());
+            prose.replace_range(a..b, "");
+        }
+    }
+    let mention = regex_free_mention(&prose);
+    assert!(mention.is_none(), "a mention: {mention:?}");
+    assert!(html.contains("evil.example/login"), "the name is still there to read");
+}
+
+/// `@name` as GitHub makes a mention of it: `@` after no word character, then a letter or digit.
+fn regex_free_mention(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len()).find_map(|i| {
+        let before = i.checked_sub(1).map(|j| chars[j]).filter(|c| c.is_alphanumeric());
+        (chars[i] == '@' && before.is_none() && chars.get(i + 1).is_some_and(|c| c.is_ascii_alphanumeric()))
+            .then(|| chars[i..(i + 12).min(chars.len())].iter().collect())
+    })
+}

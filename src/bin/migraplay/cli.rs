@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use migraplay::escape::{control, control_keep_lines};
 use migraplay::{MigrationSet, Playground, Schema, Target};
 
 /// Apply, revert and inspect sqlx migrations on SQLite.
@@ -159,7 +160,7 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", control_keep_lines(&e.to_string()));
             ExitCode::FAILURE
         }
     }
@@ -208,15 +209,15 @@ fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 // Only sqlx keeps a checksum; a checksum written by another tool may be shorter than 16 digits.
                 if pg.set().flavor().flavor == migraplay::Flavor::Sqlx {
                     let short: String = s.checksum.chars().take(16).collect();
-                    writeln!(out, "{}  {:<8} {}  sha384:{short}…", s.version, state, s.description)?;
+                    writeln!(out, "{}  {:<8} {}  sha384:{short}…", s.version, state, control(&s.description))?;
                 } else {
-                    writeln!(out, "{}  {:<8} {}", s.version, state, s.description)?;
+                    writeln!(out, "{}  {:<8} {}", s.version, state, control(&s.description))?;
                 }
             }
             // Beside what loaded, each file that could not, and a failing exit.
             if !problems.is_empty() {
                 for p in &problems {
-                    writeln!(out, "could not load: {p}")?;
+                    writeln!(out, "could not load: {}", control(p))?;
                 }
                 return Ok(ExitCode::from(1));
             }
@@ -282,12 +283,12 @@ fn verify(
     // A closed stderr (`2>&1 | head -1`) must not turn a verdict into a panic.
     let mut err = std::io::stderr().lock();
     for p in &report.load_problems {
-        let _ = writeln!(err, "FAIL could not load {p}");
+        let _ = writeln!(err, "FAIL could not load {}", control(p));
     }
     for m in &report.migrations {
         for p in &m.problems {
             let verdict = if p.is_not_tested() { "NOT TESTED" } else { "FAIL" };
-            let _ = writeln!(err, "{verdict} {}: {p}", m.label());
+            let _ = writeln!(err, "{verdict} {}: {}", control(&m.label()), control(&p.to_string()));
         }
     }
     Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
@@ -299,9 +300,9 @@ fn verify(
 /// A set that cannot be loaded (exit 2): said on stderr, and under `github` as an
 /// annotation too (no file: the whole set failed), escaped as GitHub's `escapeData`.
 fn cannot_load(message: &str, format: Format) {
-    eprintln!("error: {message}");
+    eprintln!("error: {}", control_keep_lines(message));
     if format == Format::Github {
-        println!("::error title=cannot load the set::{}", message.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A"));
+        println!("::error title=cannot load the set::{}", control_keep_lines(message).replace('%', "%25").replace('\n', "%0A"));
     }
 }
 
@@ -350,15 +351,15 @@ fn review(
     // What fails it, one line each, for the CI log (a closed stderr is no panic).
     let mut err = std::io::stderr().lock();
     for c in review.changes.iter().filter(|c| c.level() == Some(migraplay::Level::Error)) {
-        let _ = writeln!(err, "FAIL {c}");
+        let _ = writeln!(err, "FAIL {}", control(&c.to_string()));
     }
     for d in &review.verdict.defects {
         for p in &d.problems {
-            let _ = writeln!(err, "FAIL {} {}: {p}", d.version, d.description);
+            let _ = writeln!(err, "FAIL {} {}: {}", d.version, control(&d.description), control(&p.to_string()));
         }
     }
     for p in &review.verdict.load_problems {
-        let _ = writeln!(err, "FAIL could not load {p}");
+        let _ = writeln!(err, "FAIL could not load {}", control(p));
     }
     Ok(if review.ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
@@ -369,7 +370,7 @@ fn migrate(pg: &mut Playground, target: Target, out: &mut impl std::io::Write) -
         Err(e) => (e.done, Some(e.error)),
     };
     for applied in &done {
-        writeln!(out, "{applied}")?;
+        writeln!(out, "{}", control(&applied.to_string()))?;
     }
     if done.is_empty() && error.is_none() {
         writeln!(out, "Nothing to do")?;
@@ -378,8 +379,12 @@ fn migrate(pg: &mut Playground, target: Target, out: &mut impl std::io::Write) -
 }
 
 fn print_schema(schema: &Schema, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    // Each line as written, with any control character in a name made visible.
+    macro_rules! line {
+        ($out:expr, $($arg:tt)*) => { writeln!($out, "{}", control(&format!($($arg)*))) };
+    }
     for t in &schema.tables {
-        writeln!(out, "table {}", t.name)?;
+        line!(out, "table {}", t.name)?;
         for c in &t.columns {
             let mut extra = Vec::new();
             if c.primary_key > 0 {
@@ -391,29 +396,29 @@ fn print_schema(schema: &Schema, out: &mut impl std::io::Write) -> std::io::Resu
             if let Some(d) = &c.default {
                 extra.push(format!("default {d}"));
             }
-            writeln!(out, "  {} {} {}", c.name, c.decl_type, extra.join(", "))?;
+            line!(out, "  {} {} {}", c.name, c.decl_type, extra.join(", "))?;
         }
         for fk in &t.foreign_keys {
             let (from, to) = (fk.columns.join(", "), fk.target_columns.join(", "));
-            writeln!(out, "  foreign key ({from}) -> {}({to}) on delete {} on update {}", fk.target, fk.on_delete, fk.on_update)?;
+            line!(out, "  foreign key ({from}) -> {}({to}) on delete {} on update {}", fk.target, fk.on_delete, fk.on_update)?;
         }
         for check in &t.checks {
-            writeln!(out, "  check ({check})")?;
+            line!(out, "  check ({check})")?;
         }
         for ix in &t.indexes {
             let kind = if ix.unique { "unique index" } else { "index" };
             let partial = if ix.partial { " (partial)" } else { "" };
-            writeln!(out, "  {kind} {} ({}){partial}", ix.name, ix.columns.join(", "))?;
+            line!(out, "  {kind} {} ({}){partial}", ix.name, ix.columns.join(", "))?;
         }
         for tr in &t.triggers {
-            writeln!(out, "  trigger {}", tr.name)?;
+            line!(out, "  trigger {}", tr.name)?;
         }
     }
     for v in &schema.views {
-        writeln!(out, "view {}", v.name)?;
+        line!(out, "view {}", v.name)?;
     }
     let t = &schema.totals;
-    writeln!(
+    line!(
         out,
         "totals: {} tables, {} columns, {} indexes, {} triggers, {} views, {} foreign keys, {} checks, {} defaults, {} primary keys",
         t.tables, t.columns, t.indexes, t.triggers, t.views, t.foreign_keys, t.checks, t.defaults, t.primary_keys
