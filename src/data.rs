@@ -22,7 +22,20 @@ pub struct TableRows {
     pub rows: Vec<(Option<i64>, Vec<Value>)>,
 }
 
-/// The rows of `table` as they are now.
+/// The most rows, and bytes of values, verify reads of one table.
+pub const MAX_ROWS: usize = 100_000;
+/// See `MAX_ROWS`.
+pub const MAX_BYTES: usize = 64 << 20;
+
+fn value_bytes(v: &Value) -> usize {
+    match v {
+        Value::Text(t) => t.len(),
+        Value::Blob(b) => b.len(),
+        _ => 8,
+    }
+}
+
+/// The rows of `table` as they are now (an error past `MAX_ROWS` or `MAX_BYTES`).
 pub fn read(conn: &Connection, table: &Table) -> Result<TableRows> {
     let stored: Vec<&crate::schema::Column> = table.columns.iter().filter(|c| c.generated.is_none()).collect();
     let mut key: Vec<(u32, usize)> = stored.iter().enumerate().filter(|(_, c)| c.primary_key > 0).map(|(i, c)| (c.primary_key, i)).collect();
@@ -37,13 +50,23 @@ pub fn read(conn: &Connection, table: &Table) -> Result<TableRows> {
     let sql = format!("SELECT {} FROM {}", if select.is_empty() { "NULL".into() } else { select.join(", ") }, quote(&table.name));
     let mut stmt = conn.prepare(&sql)?;
     let n = stored.len();
-    let rows = stmt
-        .query_map([], |r| {
-            let values = (0..n).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
-            let id = if rowid { r.get::<_, Option<i64>>(n)? } else { None };
-            Ok((id, values))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut rows = Vec::new();
+    let mut bytes = 0usize;
+    let mut read = stmt.query([])?;
+    while let Some(r) = read.next()? {
+        let values = (0..n).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
+        bytes += values.iter().map(value_bytes).sum::<usize>();
+        // Verify seeds a few rows a table; a table a migration filled itself is not
+        // read whole into memory to be compared (a CI runner has only so much).
+        if rows.len() >= MAX_ROWS || bytes > MAX_BYTES {
+            return Err(crate::Error::Stopped {
+                what: format!("the rows of {}", table.name),
+                why: format!("more than {MAX_ROWS} rows or {} MiB of values, too many to compare", MAX_BYTES >> 20),
+            });
+        }
+        let id = if rowid { r.get::<_, Option<i64>>(n)? } else { None };
+        rows.push((id, values));
+    }
     Ok(TableRows { columns: stored.iter().map(|c| c.name.to_ascii_lowercase()).collect(), key: key.into_iter().map(|(_, i)| i).collect(), rows })
 }
 

@@ -115,7 +115,12 @@ pub fn migrate(conn: &Connection, set: &MigrationSet, target: Target, budget: Op
 /// when `budget` is spent is stopped and rolled back.
 pub fn run(conn: &Connection, set: &MigrationSet, m: &Migration, direction: Direction, budget: Option<Duration>) -> Result<Applied> {
     let settings = crate::watch::settings_set();
-    let result = run_script(conn, set, m, direction, budget);
+    // The budget covers the history row too: a migration's trigger on the history
+    // table runs when migraplay writes it.
+    let result = {
+        let _budget = script::Budget::start(conn, budget);
+        run_script(conn, set, m, direction, budget)
+    };
     // A setting a migration changed (`PRAGMA foreign_keys = OFF` in a no-transaction
     // file) would hold for every migration after it: it is put back, run or fail.
     if crate::watch::settings_set() != settings {
@@ -168,7 +173,15 @@ fn run_script(conn: &Connection, set: &MigrationSet, m: &Migration, direction: D
     history::before(conn, set, m, direction)?;
     let start = Instant::now();
     let located = |e: script::StatementError| Location { file: script.file.clone(), statement: e.statement, line: e.line };
-    let record = |elapsed: Duration| history::record(conn, set, m, direction, elapsed);
+    let record = |elapsed: Duration| {
+        history::record(conn, set, m, direction, elapsed).map_err(|e| match &e {
+            Error::Sqlite(inner) => match script::Budget::why(conn, budget, inner) {
+                Some(why) => Error::Stopped { what: format!("{}: writing its history row (and the triggers that fires)", script.file), why },
+                None => e,
+            },
+            _ => e,
+        })
+    };
     if script.transaction != Transaction::Wrapped {
         let how = match script.transaction {
             Transaction::SelfManaged => "the set brings its own BEGIN/COMMIT, as golang-migrate's x-no-tx-wrap runs it",

@@ -174,6 +174,11 @@ pub enum Error {
     #[error("{0}")]
     Sandbox(String),
 
+    /// What migraplay runs itself on a migration's database (the history row and
+    /// the triggers it fires, verify's sample rows and reads) outran the budget.
+    #[error("{what}: {why}")]
+    Stopped { what: String, why: String },
+
     /// Any other SQLite failure (opening the database, bookkeeping, inspection).
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),

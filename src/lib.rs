@@ -69,7 +69,7 @@ pub use schema_sql::{schema_sql, statements as schema_statements, Statement as S
 pub use sqltext::Sql;
 pub use session::{Content, ErrorValue, Item, LoadKind, LogLine, Outcome as SessionOutcome, Reviewed, Saved, Session, Source, SourceKind, Verified};
 pub use source::{input_kind, InputKind, MigrationSet};
-pub use verify::{verify, verify_with, Progress, SEED_ROWS};
+pub use verify::{set_total_budget, verify, verify_with, Progress, DEFAULT_TOTAL_MEMORY, DEFAULT_TOTAL_TIME, SEED_ROWS};
 pub use view::{Able, Actions, DriftLine, Limits, Row, SetFile, SourceView, TargetOption, View as SessionView};
 
 /// The SQLite library version linked in (e.g. `3.50.2`).

@@ -87,16 +87,22 @@ pub fn memory_budget() -> Option<u64> {
     Some(MEMORY_BUDGET.load(std::sync::atomic::Ordering::Relaxed)).filter(|&b| b > 0)
 }
 
-/// SQLite's hard heap limit at what it holds now plus the budget; put back on drop.
+/// SQLite's hard heap limit at what it holds now plus the budget (or an outer
+/// limit still in force, when lower); put back on drop.
 struct HeapLimit {
     old: i64,
 }
 
 impl HeapLimit {
     fn new(budget: u64) -> Self {
-        // SAFETY: plain calls on SQLite's global allocator statistics.
+        // SAFETY: plain calls on SQLite's global allocator statistics (a negative
+        // argument only reads the limit).
         let used = unsafe { ffi::sqlite3_memory_used() };
-        let limit = used.saturating_add(i64::try_from(budget).unwrap_or(i64::MAX));
+        let mut limit = used.saturating_add(i64::try_from(budget).unwrap_or(i64::MAX));
+        let outer = unsafe { ffi::sqlite3_hard_heap_limit64(-1) };
+        if outer > 0 {
+            limit = limit.min(outer);
+        }
         HeapLimit { old: unsafe { ffi::sqlite3_hard_heap_limit64(limit) } }
     }
 }
@@ -104,6 +110,54 @@ impl HeapLimit {
 impl Drop for HeapLimit {
     fn drop(&mut self) {
         unsafe { ffi::sqlite3_hard_heap_limit64(self.old) };
+    }
+}
+
+/// A time and memory budget over everything run on a connection while it
+/// lives: a migration's statements and migraplay's own (the history row and
+/// whatever triggers it fires, verify's seeding and reads). Budgets nest: an
+/// inner one ends no later, and takes no more, than the one around it.
+pub struct Budget {
+    _deadline: Option<Deadline>,
+    _memory: Option<HeapLimit>,
+}
+
+impl Budget {
+    /// Starts `time` (None: no limit) and the process's memory budget on `conn`.
+    pub fn start(conn: &Connection, time: Option<Duration>) -> Budget {
+        Budget::with_memory(conn, time, memory_budget())
+    }
+
+    /// A memory budget alone (bytes), over every connection: SQLite's heap limit is the process's.
+    pub fn memory(bytes: u64) -> Budget {
+        Budget { _deadline: None, _memory: Some(HeapLimit::new(bytes)) }
+    }
+
+    /// Starts `time` and `memory` (bytes; None: no limit) on `conn`.
+    pub fn with_memory(conn: &Connection, time: Option<Duration>, memory: Option<u64>) -> Budget {
+        // SAFETY: the handle outlives the Budget in every caller (a guard on the stack).
+        let db = unsafe { conn.handle() };
+        Budget { _deadline: time.map(|t| Deadline::new(db, t)), _memory: memory.map(HeapLimit::new) }
+    }
+
+    /// Why `e`, from something run under a budget on `conn`, stopped it, when a
+    /// budget is why: `stopped: it ran longer than the time budget of 5s`.
+    pub fn why(conn: &Connection, time: Option<Duration>, e: &rusqlite::Error) -> Option<String> {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::OperationInterrupted) if Budget::passed(conn) => {
+                Some(format!("stopped: it ran longer than the time budget of {:?}", time.unwrap_or_default()))
+            }
+            Some(rusqlite::ErrorCode::OutOfMemory) => {
+                Some(memory_budget().map_or("stopped: out of memory".into(), |b| format!("stopped: it ran out of its memory budget of {}", bytes_text(b))))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the deadline in force on `conn` (this one's or an outer one's) has passed.
+    pub fn passed(conn: &Connection) -> bool {
+        let db = unsafe { conn.handle() };
+        DEADLINES.with(|d| d.borrow().iter().rev().find(|(h, _)| *h == db).is_some_and(|(_, at)| Instant::now() >= unsafe { **at }))
     }
 }
 
@@ -120,7 +174,14 @@ pub fn execute(conn: &Connection, sql: &str, budget: Option<Duration>) -> Result
     run(conn, sql, None, budget).map(|outputs| outputs.len())
 }
 
-/// Stops SQLite (through its progress handler) once a deadline passes; removed on drop.
+thread_local! {
+    /// The deadlines in force, innermost last, by connection: a new one ends no
+    /// later than the one around it, and dropping it puts the outer one back.
+    static DEADLINES: std::cell::RefCell<Vec<(*mut ffi::sqlite3, *const Instant)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Stops SQLite (through its progress handler) once a deadline passes; on drop,
+/// the deadline around it (on the same connection) is back in force, or none.
 struct Deadline {
     db: *mut ffi::sqlite3,
     at: Box<Instant>,
@@ -131,12 +192,24 @@ extern "C" fn past_deadline(at: *mut c_void) -> c_int {
     c_int::from(Instant::now() >= unsafe { *at.cast::<Instant>() })
 }
 
+fn register(db: *mut ffi::sqlite3, at: *const Instant) {
+    // SAFETY: the pointer stays valid until its Deadline is dropped, which unregisters it.
+    unsafe { ffi::sqlite3_progress_handler(db, 4_000, Some(past_deadline), at.cast_mut().cast()) };
+}
+
 impl Deadline {
     fn new(db: *mut ffi::sqlite3, budget: Duration) -> Self {
-        let at = Box::new(Instant::now() + budget);
-        // SAFETY: the pointer stays valid until Drop unregisters the handler.
-        unsafe { ffi::sqlite3_progress_handler(db, 4_000, Some(past_deadline), (&*at as *const Instant).cast_mut().cast()) };
-        Deadline { db, at }
+        let mut at = Instant::now() + budget;
+        DEADLINES.with(|d| {
+            let mut d = d.borrow_mut();
+            if let Some((_, outer)) = d.iter().rev().find(|(h, _)| *h == db) {
+                at = at.min(unsafe { **outer });
+            }
+            let at = Box::new(at);
+            register(db, &*at);
+            d.push((db, &*at));
+            Deadline { db, at }
+        })
     }
 
     fn passed(&self) -> bool {
@@ -146,7 +219,19 @@ impl Deadline {
 
 impl Drop for Deadline {
     fn drop(&mut self) {
-        unsafe { ffi::sqlite3_progress_handler(self.db, 0, None, std::ptr::null_mut()) };
+        DEADLINES.with(|d| {
+            let mut d = d.borrow_mut();
+            let mine: *const Instant = &*self.at;
+            if let Some(i) = d.iter().rposition(|&(h, at)| h == self.db && at == mine) {
+                d.remove(i);
+            }
+            match d.iter().rev().find(|(h, _)| *h == self.db) {
+                Some(&(db, outer)) => register(db, outer),
+                None => unsafe {
+                    ffi::sqlite3_progress_handler(self.db, 0, None, std::ptr::null_mut());
+                },
+            }
+        });
     }
 }
 

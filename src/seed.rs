@@ -328,6 +328,10 @@ fn fill(
                     continue 'rows;
                 }
                 Err(e) => {
+                    // A budget spent (a trigger that runs away) is no reason to try another row.
+                    if e.sqlite_error_code().is_some_and(|c| matches!(c, ErrorCode::OperationInterrupted | ErrorCode::OutOfMemory)) {
+                        return Err(e.into());
+                    }
                     let retry = e.sqlite_error_code().is_some_and(|c| matches!(c, ErrorCode::ConstraintViolation | ErrorCode::TypeMismatch));
                     let message = message(&e);
                     let seen = errors.len();

@@ -381,6 +381,30 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
     verify_with(set, ran_on, budget, true, progress)
 }
 
+/// What one whole verification may take, over all its phases: time, and
+/// bytes of SQLite's memory (on top of the per-script budgets, which nest inside it).
+static TOTAL_TIME_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(DEFAULT_TOTAL_TIME.as_millis() as u64);
+static TOTAL_MEMORY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(DEFAULT_TOTAL_MEMORY);
+
+/// A whole verification's time when nothing else is said: 15 minutes.
+pub const DEFAULT_TOTAL_TIME: Duration = Duration::from_secs(15 * 60);
+/// A whole verification's SQLite memory when nothing else is said: 2 GiB.
+pub const DEFAULT_TOTAL_MEMORY: u64 = 2 << 30;
+
+/// Sets what one whole verification may take (None: no limit).
+pub fn set_total_budget(time: Option<Duration>, memory: Option<u64>) {
+    use std::sync::atomic::Ordering::Relaxed;
+    TOTAL_TIME_MS.store(time.map_or(0, |t| (t.as_millis() as u64).max(1)), Relaxed);
+    TOTAL_MEMORY.store(memory.unwrap_or(0), Relaxed);
+}
+
+fn total_budget() -> (Option<Duration>, Option<u64>) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let ms = TOTAL_TIME_MS.load(Relaxed);
+    let bytes = TOTAL_MEMORY.load(Relaxed);
+    ((ms > 0).then(|| Duration::from_millis(ms)), (bytes > 0).then_some(bytes))
+}
+
 /// `verify`, with the data checks (seeded rows through every up and down) on or off.
 ///
 /// The phases, in order, each over the same `Run`: the ups; the staircase (each
@@ -388,7 +412,10 @@ pub fn verify(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, progre
 /// run again on what it left); the full rollback (every down in turn on one
 /// database, as the tool's own `down` to 0 runs them); the ups again.
 pub fn verify_with(set: &MigrationSet, ran_on: &str, budget: Option<Duration>, data_checks: bool, progress: &mut dyn FnMut(&Progress)) -> Result<Report> {
+    let (total_time, total_memory) = total_budget();
+    let _memory = total_memory.map(crate::script::Budget::memory);
     let mut run = Run::new(set, budget, data_checks, progress)?;
+    run.ends = total_time.map(|t| (web_time::Instant::now() + t, t));
     run.ups()?;
     run.staircase()?;
     run.full_rollback()?;
@@ -425,6 +452,8 @@ struct Run<'a> {
     /// (a leak, an error, no down): from there on it is not one database going down.
     rebuilt: Vec<usize>,
     full_rollback: FullRollback,
+    /// When the whole verification must be done by (its total budget), and that budget.
+    ends: Option<(web_time::Instant, Duration)>,
 }
 
 impl<'a> Run<'a> {
@@ -448,12 +477,18 @@ impl<'a> Run<'a> {
             checkpoints: Checkpoints::default(),
             rebuilt: Vec::new(),
             full_rollback: FullRollback::NotRun { why: "no migration applied".into() },
+            ends: None,
         })
     }
 
-    fn tick(&mut self, step: String) {
+    /// Says the next step, unless the whole verification is past its total budget.
+    fn tick(&mut self, step: String) -> Result<()> {
+        if let Some((_, total)) = self.ends.filter(|(ends, _)| web_time::Instant::now() >= *ends) {
+            return Err(crate::Error::Stopped { what: format!("verify, before {step}"), why: format!("stopped: it ran longer than its total budget of {total:?}") });
+        }
         (self.progress)(&Progress { done: self.done.min(self.total), total: self.total, step });
         self.done += 1;
+        Ok(())
     }
 
     /// Migrations whose first up applied.
@@ -479,21 +514,12 @@ impl<'a> Run<'a> {
     fn ups(&mut self) -> Result<()> {
         let (set, budget, migrations) = (self.set, self.budget, self.migrations);
         for (k, m) in migrations.iter().enumerate() {
-            self.tick(format!("up {}", label(m)));
+            self.tick(format!("up {}", label(m)))?;
             self.checkpoints.keep(k, &mut self.db.conn)?;
-            if let Some(trail) = self.trail.as_mut() {
-                // Top up the tables the last up may have changed (at first, all of them).
-                let candidates: BTreeSet<String> = match k.checked_sub(1) {
-                    Some(last) => trail.touched[last].clone(),
-                    None => data::tables(&self.db.conn, &self.snaps[0])?.iter().map(|t| t.name.to_ascii_lowercase()).collect(),
-                };
-                let seeded = crate::seed::seed(&self.db.conn, &only(&self.snaps[k], &candidates), SEED_ROWS, seed_for(k))?;
-                // What the seeding wrote (triggers' rows too): read as the rows before this up.
-                let written = self.db.watch.take().written;
-                trail.read(&self.db.conn, &self.snaps[k], &written, 2 * k)?;
-                trail.seeded.push(candidates);
-                let rows = seeded.rows.iter().map(|(_, n)| n).sum();
-                self.reports[k].data = Some(DataReport { seeded: rows, not_seeded: seeded.not_seeded, ..DataReport::default() });
+            if self.trail.is_some() {
+                if let Err(e) = self.under_budget("seeding the sample rows before the up", |run| run.seed(k)) {
+                    self.stop_data(k, e)?;
+                }
             }
             let mut result = engine::run(&self.db.conn, set, m, Direction::Up, budget);
             if let (Err(e), Some(_)) = (&result, &self.trail) {
@@ -547,9 +573,14 @@ impl<'a> Run<'a> {
             if touched.pragmas {
                 self.checkpoints.stop();
             }
-            if let Some(trail) = self.trail.as_mut() {
-                let d = self.reports[k].data.get_or_insert_with(DataReport::default);
-                check_up(trail, &self.db.conn, &self.snaps[k], &now, &touched, k, &m.up, m.version, d)?;
+            if self.trail.is_some() {
+                let checked = self.under_budget("reading the rows after the up", |run| {
+                    let (Some(trail), d) = (run.trail.as_mut(), run.reports[k].data.get_or_insert_with(DataReport::default)) else { return Ok(()) };
+                    check_up(trail, &run.db.conn, &run.snaps[k], &now, &touched, k, &m.up, m.version, d)
+                });
+                if let Err(e) = checked {
+                    self.stop_data(k, e)?;
+                }
             }
             let changes = diff::diff(&self.snaps[k], &now);
             self.history.note(k, &changes);
@@ -559,6 +590,47 @@ impl<'a> Run<'a> {
             report.problems.extend(broken.into_iter().map(|message| Problem::Integrity { stage: Stage::Up, message }));
             self.snaps.push(now);
         }
+        Ok(())
+    }
+
+    /// Tops up the tables the last up may have changed (at first, all of them)
+    /// before up `k`, and notes their rows as the rows before it.
+    fn seed(&mut self, k: usize) -> Result<()> {
+        let Some(trail) = self.trail.as_mut() else { return Ok(()) };
+        let candidates: BTreeSet<String> = match k.checked_sub(1) {
+            Some(last) => trail.touched[last].clone(),
+            None => data::tables(&self.db.conn, &self.snaps[0])?.iter().map(|t| t.name.to_ascii_lowercase()).collect(),
+        };
+        let seeded = crate::seed::seed(&self.db.conn, &only(&self.snaps[k], &candidates), SEED_ROWS, seed_for(k))?;
+        // What the seeding wrote (triggers' rows too): read as the rows before this up.
+        let written = self.db.watch.take().written;
+        trail.read(&self.db.conn, &self.snaps[k], &written, 2 * k)?;
+        trail.seeded.push(candidates);
+        let rows = seeded.rows.iter().map(|(_, n)| n).sum();
+        self.reports[k].data = Some(DataReport { seeded: rows, not_seeded: seeded.not_seeded, ..DataReport::default() });
+        Ok(())
+    }
+
+    /// Runs `f` (verify's own SQL on the database under test: seeding, reads)
+    /// under the script budget; a budget that stops it is said as `doing` stopped.
+    fn under_budget<T>(&mut self, doing: &str, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        let _budget = crate::script::Budget::start(&self.db.conn, self.budget);
+        f(self).map_err(|e| match &e {
+            crate::Error::Sqlite(inner) => match crate::script::Budget::why(&self.db.conn, self.budget, inner) {
+                Some(why) => crate::Error::Stopped { what: doing.to_string(), why },
+                None => e,
+            },
+            _ => e,
+        })
+    }
+
+    /// Rows are not checked from migration `k` on, because a budget or a table
+    /// too large to compare stopped the data checks; any other error is verify's.
+    fn stop_data(&mut self, k: usize, e: crate::Error) -> Result<()> {
+        let crate::Error::Stopped { what, why } = &e else { return Err(e) };
+        let d = self.reports[k].data.get_or_insert_with(DataReport::default);
+        d.stopped = Some(format!("rows are not checked from here on: {what}: {why}"));
+        self.trail = None;
         Ok(())
     }
 
@@ -594,7 +666,7 @@ impl<'a> Run<'a> {
         let (set, budget) = (self.set, self.budget);
         for k in (0..self.applied()).rev() {
             let m = &self.migrations[k];
-            self.tick(format!("down {}", label(m)));
+            self.tick(format!("down {}", label(m)))?;
             let Some(down) = &m.down else {
                 self.reports[k].down = DownResult::None;
                 self.db = self.rebuild(k)?;
@@ -614,11 +686,18 @@ impl<'a> Run<'a> {
                     problems.extend(self.differences(k, Stage::Down, &diffs));
                     // The schema is back: are the rows? (A down that loses them fails; the
                     // database is then rebuilt, so the loss is blamed on this down alone.)
-                    if let (Some(trail), true) = (&self.trail, diffs.is_empty()) {
-                        problems.extend(check_down(trail, &self.db.conn, &now, &touched, k)?.into_iter().map(|loss| {
-                            let location = statement_about(down, &[&loss.table], Statements::Any);
-                            Problem::Data { stage: Stage::Down, version: m.version, loss, location }
-                        }));
+                    if self.trail.is_some() && diffs.is_empty() {
+                        let lost = self.under_budget("reading the rows after the down", |run| match &run.trail {
+                            Some(trail) => check_down(trail, &run.db.conn, &now, &touched, k),
+                            None => Ok(Vec::new()),
+                        });
+                        match lost {
+                            Ok(lost) => problems.extend(lost.into_iter().map(|loss| {
+                                let location = statement_about(down, &[&loss.table], Statements::Any);
+                                Problem::Data { stage: Stage::Down, version: m.version, loss, location }
+                            })),
+                            Err(e) => self.stop_data(k, e)?,
+                        }
                     }
                     let report = &mut self.reports[k];
                     report.down = if problems.is_empty() { DownResult::Pass } else { DownResult::Fail };
@@ -686,7 +765,7 @@ impl<'a> Run<'a> {
         let mut before: Vec<Difference> = Vec::new();
         for k in (0..applied).rev() {
             let m = &self.migrations[k];
-            self.tick(format!("full rollback {}", label(m)));
+            self.tick(format!("full rollback {}", label(m)))?;
             let reverted = applied - 1 - k;
             if m.down.is_none() {
                 self.full_rollback = FullRollback::Irreversible { from: top, reverted, at: named(m), left_behind: left };
@@ -732,7 +811,7 @@ impl<'a> Run<'a> {
         let applied = self.applied();
         for k in 0..applied {
             let m = &self.migrations[k];
-            self.tick(format!("up again {}", label(m)));
+            self.tick(format!("up again {}", label(m)))?;
             match engine::run(&self.db.conn, self.set, m, Direction::Up, self.budget) {
                 Ok(a) => {
                     let now = self.db.snapshot()?.0;

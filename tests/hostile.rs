@@ -349,3 +349,79 @@ fn journal_mode_off_is_refused_so_a_failing_migration_still_rolls_back() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_trigger_on_the_history_table_is_under_the_time_budget() {
+    let tmp = tempfile::tempdir().unwrap();
+    let runaway = "CREATE TRIGGER slow BEFORE INSERT ON _sqlx_migrations BEGIN \
+                   SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c); END;";
+    let dir = set_of(
+        &tmp.path().join("s"),
+        &[("1_t.up.sql", "CREATE TABLE t(x);"), ("1_t.down.sql", "DROP TABLE t;"), ("2_trap.up.sql", runaway), ("2_trap.down.sql", "DROP TRIGGER slow;")],
+    );
+    let db = tmp.path().join("s.db");
+    let start = std::time::Instant::now();
+    let o = migraplay(&["--dir", &dir, "--db", db.to_str().unwrap(), "--timeout", "1", "up"]);
+    assert!(start.elapsed() < std::time::Duration::from_secs(15), "it stopped near its budget");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: 2_trap.up.sql: writing its history row (and the triggers that fires): stopped: it ran longer than the time budget of 1s\n"
+    );
+    // All or nothing: the trigger went with the migration, the history agrees.
+    assert_eq!(names(&db), ["t"]);
+}
+
+#[test]
+fn verify_s_own_sample_rows_and_reads_are_under_the_budgets() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A trigger that runs away when verify seeds a row, and a table too large to compare.
+    let dir = set_of(
+        &tmp.path().join("s"),
+        &[
+            ("1_t.up.sql", "CREATE TABLE t(x);\nCREATE TRIGGER slow AFTER INSERT ON t BEGIN SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c); END;"),
+            ("1_t.down.sql", "DROP TABLE t;"),
+            ("2_u.up.sql", "CREATE TABLE u(x);"),
+            ("2_u.down.sql", "DROP TABLE u;"),
+        ],
+    );
+    let start = std::time::Instant::now();
+    let o = migraplay(&["verify", &dir, "--timeout", "1", "--format", "json"]);
+    assert!(start.elapsed() < std::time::Duration::from_secs(20), "it stopped near its budget");
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", stderr(&o)));
+    assert_eq!(
+        json["migrations"][1]["data"]["stopped"],
+        "rows are not checked from here on: seeding the sample rows before the up: stopped: it ran longer than the time budget of 1s"
+    );
+    let big = set_of(
+        &tmp.path().join("big"),
+        &[
+            ("1_t.up.sql", "CREATE TABLE t(x);\nWITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 150000) INSERT INTO t SELECT x FROM c;"),
+            ("1_t.down.sql", "DROP TABLE t;"),
+            ("2_u.up.sql", "UPDATE t SET x = x + 1;"),
+            ("2_u.down.sql", "UPDATE t SET x = x - 1;"),
+        ],
+    );
+    let o = migraplay(&["verify", &big, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", stderr(&o)));
+    assert_eq!(
+        json["migrations"][0]["data"]["stopped"],
+        "rows are not checked from here on: the rows of t: more than 100000 rows or 64 MiB of values, too many to compare"
+    );
+    assert_eq!(o.status.code(), Some(0), "the schema is still verified: {}", stderr(&o));
+}
+
+#[test]
+fn a_whole_verify_stops_at_its_total_budget() {
+    let tmp = tempfile::tempdir().unwrap();
+    let slow = "CREATE TABLE IF NOT EXISTS t(x);\nSELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 3000000) SELECT x FROM c);";
+    let files: Vec<(String, String)> = (1..=40).flat_map(|k| [(format!("{k}_s.up.sql"), slow.to_string()), (format!("{k}_s.down.sql"), "SELECT 1;".to_string())]).collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let dir = set_of(&tmp.path().join("s"), &refs);
+    let start = std::time::Instant::now();
+    let o = migraplay(&["verify", &dir, "--total-timeout", "1"]);
+    assert!(start.elapsed() < std::time::Duration::from_secs(15));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let said = stderr(&o);
+    assert!(said.starts_with("error: verify, before ") && said.ends_with(": stopped: it ran longer than its total budget of 1s\n"), "{said}");
+}

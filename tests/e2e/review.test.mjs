@@ -109,7 +109,8 @@ test('each change kind reads as the tools behave: sqlx refuses, runs late, match
     'up again on what the down left failed: 7_create_comments.up.sql, statement 2 (line 2): index idx_posts_title already exists (rolled back)',
   ]);
   assert.equal(await page.locator('#review-failing').textContent(),
-    '7 create comments: down: index idx_posts_title is still there (created by 7 create comments)');
+    '7 create comments: down: index idx_posts_title is still there (created by 7 create comments); up again on what the down left failed: '
+    + '7_create_comments.up.sql, statement 2 (line 2): index idx_posts_title already exists (rolled back)');
 
   // The schema change base → head, in words and as SQL.
   assert.equal(await page.locator('#review-schema .compare-head').textContent(), 'From the base (6) to the head (7): 5 differences.');

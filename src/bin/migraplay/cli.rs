@@ -28,6 +28,12 @@ struct Args {
     /// Mebibytes of memory one migration may take on top of what the database holds (0: no limit).
     #[arg(long, global = true, default_value_t = 256, value_name = "MIB")]
     memory: u64,
+    /// Seconds a whole verify (or review) may take, over all its steps (0: no limit).
+    #[arg(long, global = true, default_value_t = 900.0, value_name = "SECONDS")]
+    total_timeout: f64,
+    /// Mebibytes of SQLite's memory a whole verify (or review) may take (0: no limit).
+    #[arg(long, global = true, default_value_t = 2048, value_name = "MIB")]
+    total_memory: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -179,6 +185,7 @@ fn load(dir: Option<&PathBuf>, flavor: Option<migraplay::Flavor>) -> migraplay::
 
 fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     migraplay::set_memory_budget((args.memory > 0).then(|| args.memory.saturating_mul(1024 * 1024)));
+    migraplay::set_total_budget(budget(args.total_timeout).map_err(|e| e.replace("--timeout", "--total-timeout"))?, (args.total_memory > 0).then(|| args.total_memory.saturating_mul(1024 * 1024)));
     match &args.command {
         Command::Serve { port, root } => return crate::serve::serve(root, *port).map(|()| ExitCode::SUCCESS),
         Command::Review { base, head, format, out, data } => {
