@@ -174,13 +174,8 @@ fn run_script(conn: &Connection, set: &MigrationSet, m: &Migration, direction: D
     let start = Instant::now();
     let located = |e: script::StatementError| Location { file: script.file.clone(), statement: e.statement, line: e.line };
     let record = |elapsed: Duration| {
-        history::record(conn, set, m, direction, elapsed).map_err(|e| match &e {
-            Error::Sqlite(inner) => match script::Budget::why(conn, budget, inner) {
-                Some(why) => Error::Stopped { what: format!("{}: writing its history row (and the triggers that fires)", script.file), why },
-                None => e,
-            },
-            _ => e,
-        })
+        history::record(conn, set, m, direction, elapsed)
+            .map_err(|e| script::Budget::name(conn, budget, || format!("{}: writing its history row (and the triggers that fires)", script.file), e))
     };
     if script.transaction != Transaction::Wrapped {
         let how = match script.transaction {

@@ -154,6 +154,17 @@ impl Budget {
         }
     }
 
+    /// `e` as said of `what` when a budget on `conn` stopped it (`Error::Stopped`), else as it is.
+    pub fn name(conn: &Connection, time: Option<Duration>, what: impl FnOnce() -> String, e: crate::Error) -> crate::Error {
+        match &e {
+            crate::Error::Sqlite(inner) => match Budget::why(conn, time, inner) {
+                Some(why) => crate::Error::Stopped { what: what(), why },
+                None => e,
+            },
+            _ => e,
+        }
+    }
+
     /// Whether the deadline in force on `conn` (this one's or an outer one's) has passed.
     pub fn passed(conn: &Connection) -> bool {
         let db = unsafe { conn.handle() };

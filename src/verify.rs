@@ -615,13 +615,7 @@ impl<'a> Run<'a> {
     /// under the script budget; a budget that stops it is said as `doing` stopped.
     fn under_budget<T>(&mut self, doing: &str, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         let _budget = crate::script::Budget::start(&self.db.conn, self.budget);
-        f(self).map_err(|e| match &e {
-            crate::Error::Sqlite(inner) => match crate::script::Budget::why(&self.db.conn, self.budget, inner) {
-                Some(why) => crate::Error::Stopped { what: doing.to_string(), why },
-                None => e,
-            },
-            _ => e,
-        })
+        f(self).map_err(|e| crate::script::Budget::name(&self.db.conn, self.budget, || doing.to_string(), e))
     }
 
     /// Rows are not checked from migration `k` on, because a budget or a table
