@@ -168,9 +168,46 @@ fn restore_settings(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// On a database file (which another process may be migrating too), whether
+/// the step is still due, read again under the write lock. An in-memory
+/// database has no other writer.
+fn still_due(conn: &Connection, set: &MigrationSet, m: &Migration, direction: Direction) -> Result<()> {
+    if !is_file(conn) {
+        return Ok(());
+    }
+    let applied = history::applied_for(conn, set)?.iter().any(|r| r.version == m.version);
+    let up = direction == Direction::Up;
+    if applied == up {
+        return Err(Error::Concurrent { version: m.version, up });
+    }
+    Ok(())
+}
+
+fn is_file(conn: &Connection) -> bool {
+    conn.path().is_some_and(|p| !p.is_empty())
+}
+
+/// SQLite's "database is locked" after its busy timeout, said as what it means here.
+fn locked(e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => Error::Locked,
+        _ => e.into(),
+    }
+}
+
 fn run_script(conn: &Connection, set: &MigrationSet, m: &Migration, direction: Direction, budget: Option<Duration>) -> Result<Applied> {
     let script = m.script(direction).ok_or(Error::Irreversible(m.version))?;
-    history::before(conn, set, m, direction)?;
+    // Under the write lock, the step is checked to be still due and the history
+    // readied (golang-migrate's dirty version: what another run then sees) before
+    // anything else is written.
+    if is_file(conn) {
+        conn.execute_batch("BEGIN IMMEDIATE").map_err(locked)?;
+        let due = still_due(conn, set, m, direction).and_then(|()| history::before(conn, set, m, direction));
+        conn.execute_batch(if due.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
+        due?;
+    } else {
+        history::before(conn, set, m, direction)?;
+    }
     let start = Instant::now();
     let located = |e: script::StatementError| Location { file: script.file.clone(), statement: e.statement, line: e.line };
     let record = |elapsed: Duration| {
@@ -209,7 +246,14 @@ fn run_script(conn: &Connection, set: &MigrationSet, m: &Migration, direction: D
             return Err(Error::TransactionStatement { location: Location { file: script.file.clone(), statement, line }, message });
         }
         // Dropped without commit on any error: SQLite rolls the whole migration back.
-        let tx = conn.unchecked_transaction()?;
+        // IMMEDIATE: the write lock is taken before the history is read again, so two
+        // runs on one database file cannot both apply a migration.
+        let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate).map_err(locked)?;
+        // Again, now that nobody else can write until this commits (golang-migrate's
+        // dirty version, set just before, is this run's own).
+        if set.flavor().flavor != crate::flavor::Flavor::GolangMigrate {
+            still_due(&tx, set, m, direction)?;
+        }
         crate::watch::in_migration_transaction(|| script::execute(&tx, script.text(), budget))
             .map_err(|e| Error::Statement { message: e.message.clone(), running: e.running, location: located(e) })?;
         record(start.elapsed())?;

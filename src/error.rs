@@ -174,6 +174,14 @@ pub enum Error {
     #[error("{0}")]
     Sandbox(String),
 
+    /// Another run (migraplay or the tool) moved the history while this one waited for the write lock.
+    #[error("{version} was {} by another run meanwhile; this run stops here, with nothing more done", if *.up { "applied" } else { "reverted" })]
+    Concurrent { version: i64, up: bool },
+
+    /// Another run holds the database's write lock for longer than SQLite waits.
+    #[error("another run holds the database's write lock (it is migrating it too); nothing was done: try again when it is done")]
+    Locked,
+
     /// What migraplay runs itself on a migration's database (the history row and
     /// the triggers it fires, verify's sample rows and reads) outran the budget.
     #[error("{what}: {why}")]

@@ -425,3 +425,46 @@ fn a_whole_verify_stops_at_its_total_budget() {
     let said = stderr(&o);
     assert!(said.starts_with("error: verify, before ") && said.ends_with(": stopped: it ran longer than its total budget of 1s\n"), "{said}");
 }
+
+#[test]
+fn two_ups_on_one_database_at_once_apply_each_migration_once() {
+    // Each migration takes a moment and inserts one row: run twice at once, the rows
+    // would double. The write lock is taken before the history is read again.
+    let tmp = tempfile::tempdir().unwrap();
+    let slow = "SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 200000) SELECT x FROM c);";
+    let goose = |k: usize| (format!("{k}_m.sql"), format!("-- +goose Up\nCREATE TABLE IF NOT EXISTS log(k);\n{slow}\nINSERT INTO log VALUES ({k});\n\n-- +goose Down\nDELETE FROM log WHERE k = {k};\n"));
+    let sqlx = |k: usize| (format!("{k}_m.sql"), format!("CREATE TABLE IF NOT EXISTS log(k);\n{slow}\nINSERT INTO log VALUES ({k});\n"));
+    let golang = |k: usize| (format!("{k}_m.up.sql"), format!("CREATE TABLE IF NOT EXISTS log(k);\n{slow}\nINSERT INTO log VALUES ({k});\n"));
+    for (flavor, make) in [("goose", &goose as &dyn Fn(usize) -> (String, String)), ("sqlx", &sqlx), ("golang-migrate", &golang)] {
+        let dir = tmp.path().join(flavor);
+        std::fs::create_dir_all(&dir).unwrap();
+        for k in 1..=4 {
+            let (name, text) = make(k);
+            std::fs::write(dir.join(&name), text).unwrap();
+            if flavor == "golang-migrate" {
+                std::fs::write(dir.join(name.replace(".up.", ".down.")), format!("DELETE FROM log WHERE k = {k};")).unwrap();
+            }
+        }
+        for trial in 0..8 {
+            let db = tmp.path().join(format!("{flavor}-{trial}.db"));
+            let args = ["--flavor", flavor, "--dir", dir.to_str().unwrap(), "--db", db.to_str().unwrap(), "up"];
+            let spawn = || Command::new(env!("CARGO_BIN_EXE_migraplay")).args(args).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+            let (a, b) = (spawn(), spawn());
+            let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            let rows: Vec<i64> = conn.prepare("SELECT k FROM log ORDER BY k").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+            assert_eq!(rows, [1, 2, 3, 4], "{flavor} trial {trial}: each migration once\n{}\n{}", stderr(&a), stderr(&b));
+            for o in [&a, &b] {
+                let said = stderr(o);
+                assert!(
+                    o.status.success()
+                        || said.contains("by another run meanwhile")
+                        || said.contains("another run holds the database's write lock")
+                        // golang-migrate's own words for a version another run is migrating now.
+                        || (flavor == "golang-migrate" && said.starts_with("error: Dirty database version")),
+                    "{flavor}: {said}"
+                );
+            }
+        }
+    }
+}
