@@ -158,6 +158,10 @@ pub enum Error {
     #[error("{file}, {problem}")]
     Goose { file: String, problem: String },
 
+    /// A dbmate file dbmate would refuse.
+    #[error("{file}, {problem}")]
+    Dbmate { file: String, problem: String },
+
     /// An up/down file in a set of a single-file tool (goose, dbmate).
     #[error("{file} is an up/down file, but the set is read as {flavor}, which keeps both sections in one file")]
     Layout { file: String, flavor: crate::Flavor },

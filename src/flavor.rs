@@ -95,6 +95,63 @@ fn markers(flavor: Flavor) -> Option<(&'static str, &'static str)> {
     }
 }
 
+/// A dbmate section directive on `line`, as dbmate's parser matches it
+/// (pkg/dbmate/migration.go, `^--\s*migrate:up(\s*$|\s+\S+)`): at the very
+/// start of the line, `--`, any blanks, `migrate:up` or `migrate:down` in lower
+/// case, then the end of the line or a blank (options follow). `Some(true)` for up.
+fn dbmate_directive(line: &str) -> Option<bool> {
+    let rest = line.strip_prefix("--")?.trim_start_matches([' ', '\t', '\x0c', '\r']);
+    let (up, after) = match (rest.strip_prefix("migrate:up"), rest.strip_prefix("migrate:down")) {
+        (Some(after), _) => (true, after),
+        (_, Some(after)) => (false, after),
+        _ => return None,
+    };
+    (after.is_empty() || after.starts_with(char::is_whitespace)).then_some(up)
+}
+
+/// Why dbmate 2.36 would refuse a file, if it would (each case run against the
+/// real dbmate in tests/flavors.rs): no up directive where dbmate looks for it
+/// (a byte-order mark or blanks before `--`, upper case), statements before the
+/// up, a down before the up, an up without its down, a down without its up.
+pub fn dbmate_problem(raw: &str) -> Option<String> {
+    let mut up_seen = false;
+    let mut open_up: Option<usize> = None;
+    for (i, line) in raw.lines().enumerate() {
+        let n = i + 1;
+        match dbmate_directive(line) {
+            Some(true) => {
+                if let Some(at) = open_up {
+                    return Some(format!("line {n}: a second `-- migrate:up` before the `-- migrate:down` of line {at}'s; dbmate requires each up block to have a down block"));
+                }
+                if up_seen {
+                    return Some(format!("line {n}: a second up/down pair; dbmate would run it as another migration of the same version, and fail"));
+                }
+                up_seen = true;
+                open_up = Some(n);
+            }
+            Some(false) => {
+                if open_up.take().is_none() {
+                    return Some(if up_seen {
+                        format!("line {n}: a second `-- migrate:down`; dbmate requires every down block to follow an up block")
+                    } else {
+                        format!("line {n}: the `-- migrate:down` section comes before `-- migrate:up`; dbmate does not support statements preceding the up block")
+                    });
+                }
+            }
+            None if !up_seen => {
+                let blank = line.trim_matches([' ', '\t', '\x0c', '\r', '\x0b']).is_empty();
+                let comment = line.trim_start_matches([' ', '\t', '\x0c', '\r', '\x0b']).starts_with("--");
+                if !blank && !comment {
+                    let why = if line.starts_with('\u{feff}') { " (a byte-order mark, which dbmate reads as text)" } else { "" };
+                    return Some(format!("line {n}: a statement before `-- migrate:up`{why}; dbmate does not support statements preceding the up block"));
+                }
+            }
+            None => {}
+        }
+    }
+    (!up_seen).then(|| "no `-- migrate:up` at the start of a line in lower case; dbmate requires each migration to define an up block".to_string())
+}
+
 /// A single-file migration split into its sections.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sections {
@@ -112,11 +169,19 @@ pub struct Sections {
 pub fn sections(flavor: Flavor, text: &str) -> Option<Sections> {
     let (up_marker, down_marker) = markers(flavor)?;
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let starts = |marker: &str, line: &str| line.trim_start().to_ascii_lowercase().starts_with(marker);
+    let starts = |marker: &str, line: &str| match flavor {
+        // dbmate's directives are exact (see dbmate_directive).
+        Flavor::Dbmate => dbmate_directive(line.trim_end_matches('\n')) == Some(marker == up_marker),
+        _ => line.trim_start().to_ascii_lowercase().starts_with(marker),
+    };
     let up_at = lines.iter().position(|l| starts(up_marker, l))?;
     let down_at = lines.iter().position(|l| starts(down_marker, l));
-    let directives: Vec<String> =
-        lines.iter().map(|l| l.trim().to_ascii_lowercase()).filter(|l| l.starts_with("-- +goose") || l.starts_with("-- migrate:")).collect();
+    let directives: Vec<String> = lines
+        .iter()
+        .filter(|l| flavor != Flavor::Dbmate || dbmate_directive(l.trim_end_matches('\n')).is_some())
+        .map(|l| l.trim().to_ascii_lowercase())
+        .filter(|l| l.starts_with("-- +goose") || l.starts_with("--"))
+        .collect();
     let transaction = match flavor {
         Flavor::Goose if directives.iter().any(|d| d.replace(' ', "") == "--+goosenotransaction") => Transaction::Off,
         Flavor::Dbmate if directives.iter().any(|d| d.contains("transaction:false")) => Transaction::Off,
@@ -159,6 +224,14 @@ pub fn goose_problem(raw: &str) -> Option<String> {
                     }
                     if section.is_none() && word == "down" {
                         return Some(format!("line {n}: the Down section comes first; goose wants `-- +goose Up` first"));
+                    }
+                    // goose's parser (internal/sqlparser/parser.go): an Up only at the start,
+                    // a Down only after the Up section.
+                    if section.is_some() && word == "up" {
+                        return Some(format!("line {n}: a second `-- +goose Up`; goose refuses duplicate Up annotations"));
+                    }
+                    if section == Some(false) && word == "down" {
+                        return Some(format!("line {n}: a second `-- +goose Down`; goose wants one Down section, after the Up"));
                     }
                     section = Some(word == "up");
                     buffer.clear();
@@ -278,6 +351,14 @@ mod test {
         assert_eq!(goose_problem(wrapped), None);
         assert_eq!(goose_problem("-- +goose Down\nDROP TABLE t;\n-- +goose Up\nCREATE TABLE t(x);").as_deref(), Some("line 1: the Down section comes first; goose wants `-- +goose Up` first"));
         assert_eq!(goose_problem("-- +goose Up\n-- +goose StatementBegin\nSELECT 1;\n").as_deref(), Some("line 2: StatementBegin has no StatementEnd"));
+        assert_eq!(
+            goose_problem("-- +goose Up\nSELECT 1;\n-- +goose Up\nSELECT 2;\n-- +goose Down\nSELECT 3;\n").as_deref(),
+            Some("line 3: a second `-- +goose Up`; goose refuses duplicate Up annotations")
+        );
+        assert_eq!(
+            goose_problem("-- +goose Up\nSELECT 1;\n-- +goose Down\nSELECT 2;\n-- +goose Down\nSELECT 3;\n").as_deref(),
+            Some("line 5: a second `-- +goose Down`; goose wants one Down section, after the Up")
+        );
         assert!(goose_problem("\u{feff}-- +goose Up\nSELECT 1;").is_some());
         assert_eq!(goose_problem("-- +goose Up\nCREATE TABLE t(x); -- a comment\nINSERT INTO t VALUES (1);"), None);
     }

@@ -133,6 +133,7 @@ impl From<&Error> for ErrorValue {
             | Error::OpenTransaction { file, .. }
             | Error::NoSections { file, .. }
             | Error::Goose { file, .. }
+            | Error::Dbmate { file, .. }
             | Error::Layout { file, .. }
             | Error::NoDownSection { file } => (Some(file.clone()), None, None),
             _ => (None, None, None),

@@ -328,8 +328,10 @@ impl MigrationSet {
                 }),
                 (Some((description, simple)), None, None) if matches!(f, Flavor::Goose | Flavor::Dbmate) => {
                     let goose = (f == Flavor::Goose).then(|| flavor::goose_problem(&simple.sql)).flatten();
+                    let dbmate = (f == Flavor::Dbmate).then(|| flavor::dbmate_problem(&simple.sql)).flatten();
                     match flavor::sections(f, simple.text()) {
                         Some(_) if goose.is_some() => errors.push(Error::Goose { file: simple.file, problem: goose.unwrap_or_default() }),
+                        _ if dbmate.is_some() => errors.push(Error::Dbmate { file: simple.file, problem: dbmate.unwrap_or_default() }),
                         Some(sec) if f == Flavor::Dbmate && sec.down.is_none() => errors.push(Error::NoDownSection { file: simple.file }),
                         Some(sec) => {
                             let script = |sql| Script { file: simple.file.clone(), sql, transaction: sec.transaction };

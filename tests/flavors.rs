@@ -268,3 +268,43 @@ fn dbmate_keeps_versions_as_written_and_refuses_a_file_without_a_down() {
     let set = MigrationSet::from_dir(&dir).unwrap();
     assert_eq!(set.problems(), ["003_c.sql has no `-- migrate:down` section; dbmate requires each migration to define one"]);
 }
+
+#[test]
+fn dbmate_files_are_read_as_the_real_dbmate_reads_them() {
+    // Each file run by dbmate itself and by migraplay: both apply it, or both refuse it;
+    // where both apply it, the same tables result.
+    let cases: [(&str, &str); 15] = [
+        ("plain", "-- migrate:up\nCREATE TABLE a(x);\n-- migrate:down\nDROP TABLE a;\n"),
+        ("no_space", "--migrate:up\nCREATE TABLE a(x);\n--migrate:down\nDROP TABLE a;\n"),
+        ("tab", "--\tmigrate:up\nCREATE TABLE a(x);\n-- migrate:down\nDROP TABLE a;\n"),
+        ("options", "-- migrate:up transaction:false\nCREATE TABLE a(x);\n-- migrate:down transaction:false extra\nDROP TABLE a;\n"),
+        ("trailing_word", "-- migrate:up please\nCREATE TABLE a(x);\n-- migrate:down\nDROP TABLE a;\n"),
+        ("comment_before", "-- hello\n\n-- migrate:up\nCREATE TABLE a(x);\n-- migrate:down\nDROP TABLE a;\n"),
+        ("twice_up", "-- migrate:up\nCREATE TABLE a(x);\n-- migrate:up\nCREATE TABLE b(x);\n-- migrate:down\nDROP TABLE a;\n"),
+        ("twice_down", "-- migrate:up\nCREATE TABLE a(x);\n-- migrate:down\nDROP TABLE a;\n-- migrate:down\nDROP TABLE b;\n"),
+        ("pairs", "-- migrate:up\nCREATE TABLE a(x);\n-- migrate:down\nDROP TABLE a;\n-- migrate:up\nCREATE TABLE b(x);\n-- migrate:down\nDROP TABLE b;\n"),
+        ("bom", "\u{feff}-- migrate:up\nCREATE TABLE a(x);\n-- migrate:down\nDROP TABLE a;\n"),
+        ("down_first", "-- migrate:down\nDROP TABLE a;\n-- migrate:up\nCREATE TABLE a(x);\n"),
+        ("indented", "  -- migrate:up\nCREATE TABLE a(x);\n-- migrate:down\nDROP TABLE a;\n"),
+        ("upper", "-- MIGRATE:UP\nCREATE TABLE a(x);\n-- migrate:down\nDROP TABLE a;\n"),
+        ("glued", "-- migrate:upx\nCREATE TABLE a(x);\n-- migrate:down\nDROP TABLE a;\n"),
+        ("statement_before", "CREATE TABLE z(x);\n-- migrate:up\nCREATE TABLE a(x);\n-- migrate:down\nDROP TABLE a;\n"),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, text) in cases {
+        let dir = tmp.path().join(name);
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("20240101000000_a.sql"), text).unwrap();
+        let (theirs, ours) = (tmp.path().join(format!("{name}-dbmate.db")), tmp.path().join(format!("{name}-ours.db")));
+        let dbmate_up = std::process::Command::new(dbmate())
+            .args(["--url", &format!("sqlite:{}", theirs.display()), "--migrations-dir", dir.to_str().unwrap(), "--no-dump-schema", "up"])
+            .output()
+            .unwrap();
+        let o = cli(&["--flavor", "dbmate", "--dir", dir.to_str().unwrap(), "--db", ours.to_str().unwrap(), "up"]);
+        assert_eq!(o.status.success(), dbmate_up.status.success(), "{name}: dbmate said {}; migraplay said {}", String::from_utf8_lossy(&dbmate_up.stdout), String::from_utf8_lossy(&o.stderr));
+        if o.status.success() {
+            let tables = |db: &std::path::Path| rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('schema_migrations') ORDER BY name");
+            assert_eq!(tables(&ours), tables(&theirs), "{name}");
+        }
+    }
+}
