@@ -129,15 +129,14 @@ pub fn dbmate_problem(raw: &str) -> Option<String> {
                 up_seen = true;
                 open_up = Some(n);
             }
-            Some(false) => {
-                if open_up.take().is_none() {
-                    return Some(if up_seen {
-                        format!("line {n}: a second `-- migrate:down`; dbmate requires every down block to follow an up block")
-                    } else {
-                        format!("line {n}: the `-- migrate:down` section comes before `-- migrate:up`; dbmate does not support statements preceding the up block")
-                    });
-                }
+            Some(false) if open_up.take().is_none() => {
+                return Some(if up_seen {
+                    format!("line {n}: a second `-- migrate:down`; dbmate requires every down block to follow an up block")
+                } else {
+                    format!("line {n}: the `-- migrate:down` section comes before `-- migrate:up`; dbmate does not support statements preceding the up block")
+                });
             }
+            Some(false) => {}
             None if !up_seen => {
                 let blank = line.trim_matches([' ', '\t', '\x0c', '\r', '\x0b']).is_empty();
                 let comment = line.trim_start_matches([' ', '\t', '\x0c', '\r', '\x0b']).starts_with("--");
