@@ -174,6 +174,10 @@ pub enum Error {
     #[error("{file} is a symbolic link; migraplay reads only regular files inside the migration folder")]
     Symlink { file: String },
 
+    /// A command another tool has, asked of a set read as a tool without it.
+    #[error("{0}")]
+    NotThisTool(String),
+
     /// A migration tried to reach outside its sandbox (a file, another database).
     #[error("{0}")]
     Sandbox(String),

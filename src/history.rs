@@ -150,6 +150,19 @@ fn set_version(conn: &Connection, version: Option<i64>, dirty: bool) -> Result<(
     Ok(())
 }
 
+/// golang-migrate's `force V`: the table says version `V` (`-1`: none), clean,
+/// whatever it said before; nothing runs. (migrate/migrate.go `Force`: `SetVersion(version, false)`.)
+pub fn force(conn: &Connection, set: &MigrationSet, version: i64) -> Result<()> {
+    if set.flavor().flavor != Flavor::GolangMigrate {
+        return Err(crate::Error::NotThisTool(format!(
+            "force is golang-migrate's (the set is read as {}); it sets the version golang-migrate's table holds",
+            set.flavor().flavor
+        )));
+    }
+    ensure_for(conn, Flavor::GolangMigrate)?;
+    set_version(conn, (version >= 0).then_some(version), false)
+}
+
 /// The version golang-migrate's table holds once `m` ran in `direction`.
 fn target(set: &MigrationSet, m: &Migration, direction: Direction) -> Option<i64> {
     match direction {

@@ -131,6 +131,11 @@ impl Playground {
         engine::migrate(&self.conn, &self.set, target, self.budget)
     }
 
+    /// golang-migrate's `force VERSION`: its table says that version, clean; nothing runs.
+    pub fn force(&mut self, version: i64) -> Result<()> {
+        history::force(&self.conn, &self.set, version)
+    }
+
     /// Moves to `target` and says what changed in the schema, even when a
     /// migration failed part way (what ran before it stays, and shows).
     pub fn step(&mut self, target: Target) -> Result<Stepped> {

@@ -132,6 +132,16 @@ fn a_failed_golang_migrate_up_leaves_the_database_dirty_as_the_tool_does() {
     assert_eq!(rows(&db, "SELECT version, dirty FROM schema_migrations"), [["Integer(2)", "Integer(1)"]]);
     let again = cli(&["--flavor", "golang-migrate", "--dir", dir, "--db", db_text, "up"]);
     assert_eq!(String::from_utf8_lossy(&again.stderr), "error: Dirty database version 2. Fix and force version.\n");
+    // As golang-migrate's `force 1`: the table says 1, clean; fixed, 2 applies.
+    let forced = cli(&["--flavor", "golang-migrate", "--dir", dir, "--db", db_text, "force", "1"]);
+    assert_eq!((forced.status.code(), String::from_utf8_lossy(&forced.stdout).into_owned()), (Some(0), "Forced version 1\n".to_string()));
+    assert_eq!(rows(&db, "SELECT version, dirty FROM schema_migrations"), [["Integer(1)", "Integer(0)"]]);
+    std::fs::write(std::path::Path::new(dir).join("2_b.up.sql"), "DROP TABLE IF EXISTS b;\nCREATE TABLE b(x);").unwrap();
+    let fixed = cli(&["--flavor", "golang-migrate", "--dir", dir, "--db", db_text, "up"]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", String::from_utf8_lossy(&fixed.stderr));
+    assert_eq!(rows(&db, "SELECT version, dirty FROM schema_migrations"), [["Integer(2)", "Integer(0)"]]);
+    let other = cli(&["--dir", fixture("bundled").to_str().unwrap(), "force", "1"]);
+    assert_eq!(String::from_utf8_lossy(&other.stderr), "error: force is golang-migrate's (the set is read as sqlx); it sets the version golang-migrate's table holds\n");
 }
 
 /// The dbmate binary installed by `make setup` (npm), the real tool.

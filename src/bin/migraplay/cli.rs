@@ -91,6 +91,13 @@ enum Command {
         #[arg(long)]
         to: Option<i64>,
     },
+    /// golang-migrate's `force VERSION`: mark the database as at VERSION, clean (-1: none),
+    /// after fixing what a failed or killed migration left; nothing runs.
+    Force {
+        /// The version the database is at now (-1: none).
+        #[arg(allow_hyphen_values = true)]
+        version: i64,
+    },
     /// Print the schema: tables, columns, keys, checks, indexes, triggers, totals.
     Schema {
         /// Print JSON instead of text.
@@ -231,6 +238,10 @@ fn try_main(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
         Command::Up { to } => migrate(&mut pg, Target::Up(to), &mut out)?,
         Command::Down { to } => migrate(&mut pg, Target::Down(to), &mut out)?,
+        Command::Force { version } => {
+            pg.force(version)?;
+            writeln!(out, "Forced version {version}")?;
+        }
         Command::Schema { json: true } => writeln!(out, "{}", serde_json::to_string_pretty(&pg.schema()?)?)?,
         Command::Schema { json: false } => print_schema(&pg.schema()?, &mut out)?,
         Command::Serve { .. } | Command::Verify { .. } | Command::Review { .. } => unreachable!("handled above"),
