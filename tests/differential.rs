@@ -382,3 +382,49 @@ fn the_staircase_agrees_with_a_plain_replay_on_generated_sets() {
         check(generate(seed), &format!("seed {seed}"));
     }
 }
+
+/// Statements an attacker or a careless author puts in a migration: each must be
+/// stopped by a budget, refused, or run, never hang or sink the run.
+const HOSTILE: [&str; 10] = [
+    "SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c);",
+    "SELECT length(printf('%.*c', 20000000, 'x'));",
+    "CREATE TABLE IF NOT EXISTS hog(b); INSERT INTO hog SELECT zeroblob(1000000) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 400) SELECT x FROM c);",
+    "CREATE TRIGGER IF NOT EXISTS trap BEFORE INSERT ON _sqlx_migrations BEGIN SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c); END;",
+    "PRAGMA foreign_keys = OFF;",
+    "PRAGMA journal_mode = OFF;",
+    "COMMIT;",
+    "\n\x0bCOMMIT;",
+    "PRAGMA ignore_check_constraints = ON;",
+    "CREATE TABLE IF NOT EXISTS spin(x); CREATE TRIGGER IF NOT EXISTS spin_t AFTER INSERT ON spin BEGIN SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c); END;",
+];
+
+#[test]
+fn whole_sets_with_hostile_statements_finish_within_their_budgets() {
+    let cases: u64 = std::env::var("MIGRAPLAY_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).map_or(12, |n: u64| (n / 25).max(12));
+    let start: u64 = std::env::var("MIGRAPLAY_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+    let (script, total) = (std::time::Duration::from_millis(300), std::time::Duration::from_secs(6));
+    migraplay::set_total_budget(Some(total), Some(512 << 20));
+    for seed in start..start + cases {
+        let mut rng = Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) | 1);
+        let mut files = generate(seed);
+        // A hostile statement or two, in an up or a down, with or without a transaction.
+        for _ in 0..1 + rng.below(2) {
+            let i = rng.below(files.len());
+            let bad = HOSTILE[rng.below(HOSTILE.len())];
+            let text = String::from_utf8_lossy(&files[i].1).into_owned();
+            let at = if rng.chance(50) { 0 } else { text.len() };
+            let mut new = text.clone();
+            new.insert_str(at, &format!("\n{bad}\n"));
+            if at == 0 && text.starts_with("-- no-transaction") {
+                new = format!("-- no-transaction\n{bad}\n{}", &text["-- no-transaction\n".len()..]);
+            }
+            files[i].1 = new.into_bytes();
+        }
+        let set = MigrationSet::from_files(files.clone()).expect("a generated set loads");
+        let began = std::time::Instant::now();
+        let _ = verify_with(&set, "fuzz", Some(script), true, &mut |_| {});
+        let took = began.elapsed();
+        assert!(took < total + std::time::Duration::from_secs(4), "seed {seed}: verify took {took:?}, past its total budget of {total:?}\n{}", describe(&files, &format!("hostile {seed}")));
+    }
+    migraplay::set_total_budget(Some(migraplay::DEFAULT_TOTAL_TIME), Some(migraplay::DEFAULT_TOTAL_MEMORY));
+}
