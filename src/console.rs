@@ -32,6 +32,10 @@ pub struct ConsoleRun {
 
 /// The most characters of one text value a console run hands to the page.
 pub const TEXT_CHARS: usize = 10_000;
+/// The most values a console run hands to the page, over all its results.
+pub const TOTAL_CELLS: usize = 50_000;
+/// The most bytes of text a console run hands to the page, over all its results.
+pub const TOTAL_BYTES: usize = 4 << 20;
 
 impl ConsoleRun {
     /// Cuts every text value longer than `max_chars` characters there, ending
@@ -43,6 +47,23 @@ impl ConsoleRun {
                     t.truncate(cut);
                     t.push('…');
                 }
+            }
+        }
+        // And the run as a whole: rows past TOTAL_CELLS values or TOTAL_BYTES of text
+        // are dropped (each result says it was cut), so no run can stall or sink the page.
+        let (mut cells, mut bytes) = (0usize, 0usize);
+        for out in &mut self.outputs {
+            let mut keep = 0;
+            for row in &out.rows {
+                let size: usize = row.iter().map(|v| if let script::Value::Text(t) = v { t.len() } else { 8 }).sum();
+                if cells + row.len() > TOTAL_CELLS || bytes + size > TOTAL_BYTES {
+                    break;
+                }
+                (cells, bytes, keep) = (cells + row.len(), bytes + size, keep + 1);
+            }
+            if keep < out.rows.len() {
+                out.rows.truncate(keep);
+                out.truncated = true;
             }
         }
     }
@@ -99,6 +120,20 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod test {
     use super::*;
+
+    #[test]
+    fn a_run_hands_over_at_most_its_total_of_values_and_text() {
+        let conn = Connection::open_in_memory().unwrap();
+        let wide = format!("SELECT {} FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 200) SELECT x FROM c);", (0..1000).map(|i| format!("x AS c{i}")).collect::<Vec<_>>().join(", "));
+        let mut r = run(&conn, &wide, 200, None);
+        r.cut_text(TEXT_CHARS);
+        assert_eq!((r.outputs[0].rows.len(), r.outputs[0].truncated), (50, true), "50 rows of 1,000 values");
+        let big = "SELECT printf('%.*c', 10000, 'x') FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 100) SELECT x FROM c);\n".repeat(30);
+        let mut r = run(&conn, &big, 200, None);
+        r.cut_text(TEXT_CHARS);
+        let text: usize = r.outputs.iter().flat_map(|o| o.rows.iter().flatten()).map(|v| if let script::Value::Text(t) = v { t.len() } else { 0 }).sum();
+        assert!(text <= TOTAL_BYTES && r.outputs.len() == 30 && r.outputs.last().unwrap().truncated, "{text}");
+    }
 
     #[test]
     fn a_transaction_left_open_is_rolled_back_and_named_at_its_begin() {
