@@ -31,7 +31,11 @@ const prepared = ready.then(() => {
 let markStarted;
 const started = new Promise((resolve) => { markStarted = resolve; });
 
-const messageOf = (e) => String(e && e.message !== undefined ? e.message : e);
+// A reason in words; IndexedDB can reject with null (an aborted transaction says no more).
+const messageOf = (e) => {
+  const m = e && e.message !== undefined ? e.message : e;
+  return m === null || m === undefined || m === '' ? 'the browser gave no reason: storage may be off, full or blocked here' : String(m);
+};
 
 // Why the last save failed (the page says it once), or null.
 let saveFailure = null;
