@@ -2,7 +2,25 @@
 // top of <head>, so it runs as soon as it arrives, while the rest of the HTML
 // and the page's modules are still loading (a module script would wait for
 // the whole document). The worker fetches and compiles the wasm meanwhile.
+//
+// A frame sandboxed without allow-same-origin gives the page an opaque origin: the
+// browser refuses its modules, its worker and its storage, and nothing but this
+// classic script runs to say so.
 (() => {
+  if (self.origin !== 'null') return;
+  const say = () => {
+    const box = document.getElementById('error');
+    if (!box) return;
+    box.textContent = 'migraplay cannot start in this frame: it is sandboxed without allow-same-origin, so the browser '
+      + 'refuses the page its scripts, its SQLite worker and its storage. Embed it with '
+      + 'sandbox="allow-scripts allow-same-origin", or without a sandbox.';
+    box.hidden = false;
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', say); else say();
+})();
+
+(() => {
+  if (self.origin === 'null') return;
   const worker = new Worker(new URL('worker.js', document.currentScript.src), { type: 'module' });
   // A worker that fails to load may fail before the page listens: remember it.
   worker.addEventListener('error', (event) => { window.migraplayWorkerFailed = event.message || 'it did not load'; });

@@ -320,6 +320,16 @@ test('files dropped on the migrations panel load as a set', async () => {
   await context.close();
 });
 
+test('in a frame sandboxed without allow-same-origin the page says why it cannot start', async () => {
+  const context = await ctx.browser.newContext();
+  const page = await context.newPage();
+  await page.setContent(`<iframe id="demo" sandbox="allow-scripts" width="1200" height="900" src="${ctx.base}?demo"></iframe>`);
+  const error = page.frameLocator('#demo').locator('#error');
+  await error.waitFor({ state: 'visible', timeout: 20000 });
+  assert.match(await error.textContent(), /^migraplay cannot start in this frame: it is sandboxed without allow-same-origin/);
+  await context.close();
+});
+
 test('the demo view works embedded in an iframe on another page', async () => {
   const context = await ctx.browser.newContext();
   const page = await context.newPage();
