@@ -74,3 +74,22 @@ fn a_request_head_over_its_limit_is_refused_and_the_server_goes_on() {
     assert!(r.ends_with("request too large or too slow"));
     assert_eq!(status(&request(server.port, b"GET / HTTP/1.1\r\n\r\n")), "HTTP/1.1 200 OK");
 }
+
+#[test]
+fn clients_that_drip_their_requests_leave_room_for_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<p>hi</p>").unwrap();
+    let server = serve(dir.path());
+    // 500 connections that send half a request and wait (slowloris).
+    let slow: Vec<TcpStream> = (0..500)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let response = request(server.port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(status(&response), "HTTP/1.1 200 OK", "a real request is served while 500 drip");
+    drop(slow);
+}

@@ -9,10 +9,12 @@ use std::time::{Duration, Instant};
 
 /// The most bytes a request's line and headers may have.
 const MAX_REQUEST_BYTES: usize = 16 * 1024;
-/// The most connections served at once; more are answered 503 and closed.
-const MAX_CONNECTIONS: usize = 64;
+/// The most connections served at once; more are answered 503 and closed. Each is
+/// a thread with a small stack, so hundreds of clients that drip their requests
+/// (slowloris) leave room for the page's own.
+const MAX_CONNECTIONS: usize = 1024;
 /// How long a client has to send its whole request, however slowly it drips.
-const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
+const REQUEST_DEADLINE: Duration = Duration::from_secs(5);
 
 /// The Content-Security-Policy every response carries: the page runs only its own scripts and wasm.
 /// Images may also come from `blob:` URLs: the diagram's PNG export draws its SVG through an image.
@@ -24,8 +26,8 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 /// A plain std server, one thread per connection and `Connection: close`:
 /// tiny_http left one of the page's parallel module requests unanswered now
 /// and then (seen in the end-to-end tests), and a static page needs no more.
-/// Bounded: a request's head may have 16 KiB and must arrive within 10 s,
-/// and at most 64 connections are served at once.
+/// Bounded: a request's head may have 16 KiB and must arrive within 5 s,
+/// and at most 1,024 connections are served at once.
 pub fn serve(root: &Path, port: u16) -> Result<(), Box<dyn std::error::Error>> {
     if !root.join("index.html").is_file() {
         return Err(format!("{} has no index.html; build the page first with `make dist`", root.display()).into());
@@ -42,7 +44,7 @@ pub fn serve(root: &Path, port: u16) -> Result<(), Box<dyn std::error::Error>> {
         }
         active.fetch_add(1, Ordering::SeqCst);
         let (root, done) = (root.to_path_buf(), Arc::clone(&active));
-        let spawned = std::thread::Builder::new().spawn(move || {
+        let spawned = std::thread::Builder::new().stack_size(256 * 1024).spawn(move || {
             let _ = handle(&root, stream);
             done.fetch_sub(1, Ordering::SeqCst);
         });
