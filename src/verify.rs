@@ -193,20 +193,21 @@ fn seed_for(k: usize) -> u64 {
 
 /// `schema` with only the tables named (lowercase) and the tables their foreign keys lead to.
 fn only(schema: &Schema, names: &BTreeSet<String>) -> Schema {
-    let mut keep = names.clone();
-    loop {
-        let parents: Vec<String> = schema
-            .tables
-            .iter()
-            .filter(|t| !t.foreign_keys.is_empty() && data::has(&keep, &t.name))
-            .flat_map(|t| t.foreign_keys.iter().filter(|fk| !data::has(&keep, &fk.target)).map(|fk| fk.target.to_ascii_lowercase()))
-            .collect();
-        if parents.is_empty() {
-            break;
+    // One walk over the foreign keys from the named tables (a chain of 1,000 tables
+    // was walked a level per pass over every table, before each up).
+    let by_name: HashMap<String, &schema::Table> = schema.tables.iter().map(|t| (t.name.to_ascii_lowercase(), &**t)).collect();
+    let mut keep: BTreeSet<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    let mut todo: Vec<String> = keep.iter().cloned().collect();
+    while let Some(name) = todo.pop() {
+        let Some(t) = by_name.get(&name) else { continue };
+        for fk in &t.foreign_keys {
+            let target = fk.target.to_ascii_lowercase();
+            if keep.insert(target.clone()) {
+                todo.push(target);
+            }
         }
-        keep.extend(parents);
     }
-    let tables: Vec<Arc<schema::Table>> = schema.tables.iter().filter(|t| data::has(&keep, &t.name)).cloned().collect();
+    let tables: Vec<Arc<schema::Table>> = schema.tables.iter().filter(|t| keep.contains(&t.name.to_ascii_lowercase())).cloned().collect();
     Schema { tables, views: schema.views.clone(), totals: schema.totals }
 }
 
