@@ -211,8 +211,13 @@ fn run_script(conn: &Connection, set: &MigrationSet, m: &Migration, direction: D
     let start = Instant::now();
     let located = |e: script::StatementError| Location { file: script.file.clone(), statement: e.statement, line: e.line };
     let record = |elapsed: Duration| {
-        history::record(conn, set, m, direction, elapsed)
-            .map_err(|e| script::Budget::name(conn, budget, || format!("{}: writing its history row (and the triggers that fires)", script.file), e))
+        // Whatever stops it (a budget, `PRAGMA query_only` the migration set, a full disk)
+        // is said of the migration whose history row it is.
+        let what = || format!("{}: writing its history row (and the triggers that fires)", script.file);
+        history::record(conn, set, m, direction, elapsed).map_err(|e| match script::Budget::name(conn, budget, what, e) {
+            Error::Sqlite(inner) => Error::Stopped { what: what(), why: inner.to_string() },
+            other => other,
+        })
     };
     if script.transaction != Transaction::Wrapped {
         let how = match script.transaction {

@@ -468,3 +468,14 @@ fn two_ups_on_one_database_at_once_apply_each_migration_once() {
         }
     }
 }
+
+#[test]
+fn a_migration_that_makes_the_database_read_only_is_named_and_rolled_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = set_of(&tmp.path().join("s"), &[("1_t.up.sql", "CREATE TABLE t(x);\nPRAGMA query_only = ON;\n"), ("1_t.down.sql", "DROP TABLE t;")]);
+    let db = tmp.path().join("s.db");
+    let o = migraplay(&["--dir", &dir, "--db", db.to_str().unwrap(), "up"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "error: 1_t.up.sql: writing its history row (and the triggers that fires): attempt to write a readonly database\n");
+    assert!(names(&db).is_empty(), "rolled back whole");
+}
