@@ -74,6 +74,8 @@ pub enum OutputFormat {
     Sarif,
     /// JUnit XML, for test dashboards.
     Junit,
+    /// Markdown that fits a pull-request comment (src/comment.rs).
+    Comment,
 }
 
 /// Which statements `statement_about` looks at.
@@ -170,7 +172,7 @@ fn line(n: usize) -> Option<u32> {
 }
 
 /// One problem of a migration as an annotation.
-fn of_problem(m: &MigrationReport, p: &Problem) -> Annotation {
+pub(crate) fn of_problem(m: &MigrationReport, p: &Problem) -> Annotation {
     let v = m.version;
     let stage = p.stage();
     let at_start = |stage: Stage| (stage_file(m, stage).to_string(), 1usize);
@@ -316,6 +318,7 @@ pub fn render(format: OutputFormat, report: &Report, extra: &[Annotation], folde
         OutputFormat::Github => github(&all(), folder, headline),
         OutputFormat::Sarif => sarif(&all(), folder),
         OutputFormat::Junit => junit(report, extra, folder),
+        OutputFormat::Comment => crate::comment::render(report, extra, folder, headline),
     }
 }
 

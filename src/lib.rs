@@ -7,6 +7,8 @@
 // Annotations are typed values on every target; their renderers (GitHub, SARIF,
 // JUnit) and the crates they use are native-only, so the page's wasm does not grow.
 mod annotation;
+#[cfg(not(target_arch = "wasm32"))]
+mod comment;
 mod compare;
 mod console;
 mod data;
@@ -45,6 +47,8 @@ pub mod wasm_api {
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use annotation::render;
+#[cfg(not(target_arch = "wasm32"))]
+pub use comment::{render as render_comment, LIMIT as COMMENT_LIMIT};
 pub use annotation::{from_report, Annotation, Level, OutputFormat};
 pub use compare::{compare, CompareError, Comparison, ObjectSql};
 pub use console::{ConsoleError, ConsoleRun, TEXT_CHARS as CONSOLE_TEXT_CHARS};

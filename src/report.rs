@@ -1079,7 +1079,7 @@ fn write_migration(o: &mut String, m: &MigrationReport) -> std::fmt::Result {
 /// link, image, emphasis, code, entity or HTML can come of it, and it stays on
 /// its line. An underscore inside a word (`2_create_b.up.sql`) is text on every
 /// renderer and stays as it is; one at a word's edge (`__old__`) is escaped.
-fn md(text: &str) -> String {
+pub(crate) fn md(text: &str) -> String {
     let text = crate::escape::control(&text.replace(['\n', '\r'], " "));
     let chars: Vec<char> = text.chars().collect();
     let word = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|c| c.is_alphanumeric());
@@ -1103,7 +1103,7 @@ fn md(text: &str) -> String {
 }
 
 /// Text inside a code span: backticks cannot close it.
-fn code(text: &str) -> String {
+pub(crate) fn code(text: &str) -> String {
     crate::escape::control(&text.replace('`', "'").replace(['\n', '\r'], " "))
 }
 

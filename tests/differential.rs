@@ -16,6 +16,10 @@ mod common;
 
 use migraplay::{diff, read_schema, verify_with, DownResult, MigrationSet, Outcome, Playground, Target};
 
+/// SQLite's memory limit is the process's: the hostile sets (400 MB of blobs against a
+/// tight budget) must not run beside the plain comparison, or its runs meet that limit.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// xorshift64*: reproducible from a seed, and all these tests need.
 struct Rng(u64);
 
@@ -376,6 +380,7 @@ fn check(files: Vec<(String, Vec<u8>)>, what: &str) {
 
 #[test]
 fn the_staircase_agrees_with_a_plain_replay_on_generated_sets() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let cases: u64 = std::env::var("MIGRAPLAY_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
     let start: u64 = std::env::var("MIGRAPLAY_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
     for seed in start..start + cases {
@@ -400,6 +405,7 @@ const HOSTILE: [&str; 10] = [
 
 #[test]
 fn whole_sets_with_hostile_statements_finish_within_their_budgets() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let cases: u64 = std::env::var("MIGRAPLAY_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).map_or(12, |n: u64| (n / 25).max(12));
     let start: u64 = std::env::var("MIGRAPLAY_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
     let (script, total) = (std::time::Duration::from_millis(300), std::time::Duration::from_secs(6));

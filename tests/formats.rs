@@ -409,3 +409,31 @@ fn regex_free_mention(text: &str) -> Option<String> {
             .then(|| chars[i..(i + 12).min(chars.len())].iter().collect())
     })
 }
+
+#[test]
+fn the_comment_format_fits_a_pull_request_comment_and_keeps_every_failing_migration() {
+    // 1,000 migrations, one in three with a down that leaves its table and index behind
+    // (and its up then failing on what the down left): a thousand findings.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("set");
+    std::fs::create_dir(&dir).unwrap();
+    for k in 1..=1000 {
+        std::fs::write(dir.join(format!("{k}_create_table_number_{k}.up.sql")), format!("CREATE TABLE t{k}(x);\nCREATE INDEX i{k} ON t{k}(x);\n")).unwrap();
+        let down = if k % 3 == 0 { "SELECT 1;\n".to_string() } else { format!("DROP TABLE t{k};\n") };
+        std::fs::write(dir.join(format!("{k}_create_table_number_{k}.down.sql")), down).unwrap();
+    }
+    let o = verify(&[dir.to_str().unwrap(), "--format", "comment", "--data", "off"], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let comment = stdout(&o);
+    assert!(comment.len() <= migraplay::COMMENT_LIMIT, "{} characters", comment.len());
+    assert!(comment.starts_with("## migraplay: FAIL\n\nFAIL: 333 of 1000 migrations failing (3, 6, 9 and 330 more)"), "{}", &comment[..200]);
+    for k in (3..=1000).step_by(3) {
+        let first = format!("- `{}/{k}_create_table_number_{k}.up.sql:1` {k} create table number {k}: down: table t{k} is still there", dir.display());
+        assert!(comment.contains(&first), "migration {k}'s first finding is there");
+    }
+    assert!(comment.contains("more items did not fit in a comment. The full report: `migraplay verify --format md`"));
+    assert!(!comment.contains("create-without-if-not-exists"), "style lint is left out");
+    // The Markdown report of the same run is what would not fit.
+    let full = stdout(&verify(&[dir.to_str().unwrap(), "--format", "md", "--data", "off"], &[]));
+    assert!(full.len() > 65_536, "{}", full.len());
+}

@@ -51,6 +51,9 @@ enum Format {
     Sarif,
     /// JUnit XML, for test dashboards.
     Junit,
+    /// Markdown that fits a pull-request comment (at most 60,000 characters): the verdict,
+    /// every failing migration's first finding at its file and line, the rest folded.
+    Comment,
 }
 
 impl Format {
@@ -71,6 +74,7 @@ impl From<Format> for migraplay::OutputFormat {
             Format::Github => migraplay::OutputFormat::Github,
             Format::Sarif => migraplay::OutputFormat::Sarif,
             Format::Junit => migraplay::OutputFormat::Junit,
+            Format::Comment => migraplay::OutputFormat::Comment,
         }
     }
 }
@@ -296,7 +300,7 @@ fn verify(
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     if format == Format::Github {
-        append_step_summary(&report.to_markdown());
+        append_step_summary(&migraplay::render(migraplay::OutputFormat::Comment, &report, &[], &folder, &report.summary.headline));
     }
     // A closed stderr (`2>&1 | head -1`) must not turn a verdict into a panic.
     let mut err = std::io::stderr().lock();
@@ -364,7 +368,7 @@ fn review(
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     if format == Format::Github {
-        append_step_summary(&review.to_markdown());
+        append_step_summary(&migraplay::render(migraplay::OutputFormat::Comment, &review.report, &review.annotations(), &folder, &review.verdict.headline));
     }
     // What fails it, one line each, for the CI log (a closed stderr is no panic).
     let mut err = std::io::stderr().lock();
