@@ -126,7 +126,7 @@ fn the_help_says_how_to_switch_the_annotations_off() {
 }
 
 #[test]
-fn github_appends_the_markdown_report_to_the_step_summary() {
+fn github_appends_the_comment_report_to_the_step_summary() {
     let dir = tempfile::tempdir().unwrap();
     let summary = dir.path().join("summary.md");
     std::fs::write(&summary, "## An earlier step\n").unwrap();
@@ -135,10 +135,11 @@ fn github_appends_the_markdown_report_to_the_step_summary() {
         assert_eq!(verify(&["tests/fixtures/index_left_behind"], &env).status.code(), Some(1));
     }
     let text = std::fs::read_to_string(&summary).unwrap();
-    assert!(text.starts_with("## An earlier step\n# Database Migrations Test Report\n"), "{text}");
-    assert_eq!(text.matches("# Database Migrations Test Report\n").count(), 2);
-    assert_eq!(text.matches("- **Verdict**: FAIL: 1 of 2 migrations failing (2), 1 passing.\n").count(), 2);
-    assert!(text.ends_with("**Status**: FAILING\n"), "{text}");
+    // The comment format: what fits a job summary as a pull-request comment does.
+    assert!(text.starts_with("## An earlier step\n## migraplay: FAIL\n\nFAIL: 1 of 2 migrations failing (2), 1 passing.\n"), "{text}");
+    assert_eq!(text.matches("## migraplay: FAIL\n").count(), 2);
+    assert_eq!(text.matches("- `tests/fixtures/index_left_behind/2_index_b.up.sql:1` 2 index b: down: index idx_b is still there").count(), 2, "{text}");
+    assert!(text.ends_with(&format!("<sub>migraplay {} · SQLite {}</sub>\n", env!("CARGO_PKG_VERSION"), migraplay::sqlite_version())), "{text}");
     // `--format md` writes no summary (the report is on stdout already).
     std::fs::write(&summary, "").unwrap();
     verify(&["tests/fixtures/index_left_behind", "--format", "md"], &env);

@@ -368,7 +368,8 @@ fn review(
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     if format == Format::Github {
-        append_step_summary(&migraplay::render(migraplay::OutputFormat::Comment, &review.report, &review.annotations(), &folder, &review.verdict.headline));
+        // The review's own Markdown: the comment format does not yet list what the pull request changes.
+        append_step_summary(&review.to_markdown());
     }
     // What fails it, one line each, for the CI log (a closed stderr is no panic).
     let mut err = std::io::stderr().lock();
