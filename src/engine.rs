@@ -197,10 +197,12 @@ fn locked(e: rusqlite::Error) -> Error {
 
 fn run_script(conn: &Connection, set: &MigrationSet, m: &Migration, direction: Direction, budget: Option<Duration>) -> Result<Applied> {
     let script = m.script(direction).ok_or(Error::Irreversible(m.version))?;
-    // Under the write lock, the step is checked to be still due and the history
-    // readied (golang-migrate's dirty version: what another run then sees) before
-    // anything else is written.
-    if is_file(conn) {
+    // A migration migraplay wraps is checked to be still due inside its own write-locked
+    // transaction (below); golang-migrate's, whose dirty version is written first, and one
+    // without a transaction are checked here, under the write lock, with the history
+    // readied (the dirty version another run then sees) before anything else is written.
+    let checked_inside = script.transaction == Transaction::Wrapped && set.flavor().flavor != crate::flavor::Flavor::GolangMigrate;
+    if is_file(conn) && !checked_inside {
         conn.execute_batch("BEGIN IMMEDIATE").map_err(locked)?;
         let due = still_due(conn, set, m, direction).and_then(|()| history::before(conn, set, m, direction));
         conn.execute_batch(if due.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
@@ -254,9 +256,7 @@ fn run_script(conn: &Connection, set: &MigrationSet, m: &Migration, direction: D
         // IMMEDIATE: the write lock is taken before the history is read again, so two
         // runs on one database file cannot both apply a migration.
         let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate).map_err(locked)?;
-        // Again, now that nobody else can write until this commits (golang-migrate's
-        // dirty version, set just before, is this run's own).
-        if set.flavor().flavor != crate::flavor::Flavor::GolangMigrate {
+        if checked_inside {
             still_due(&tx, set, m, direction)?;
         }
         crate::watch::in_migration_transaction(|| script::execute(&tx, script.text(), budget))

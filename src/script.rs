@@ -125,7 +125,9 @@ pub struct Budget {
 impl Budget {
     /// Starts `time` (None: no limit) and the process's memory budget on `conn`.
     pub fn start(conn: &Connection, time: Option<Duration>) -> Budget {
-        Budget::with_memory(conn, time, memory_budget())
+        // SAFETY: the handle outlives the Budget in every caller (a guard on the stack).
+        let db = unsafe { conn.handle() };
+        Budget { _deadline: time.map(|t| Deadline::new(db, t)), _memory: memory_budget().map(HeapLimit::new) }
     }
 
     /// A memory budget alone (bytes), over every connection: SQLite's heap limit is the process's.
@@ -133,23 +135,12 @@ impl Budget {
         Budget { _deadline: None, _memory: Some(HeapLimit::new(bytes)) }
     }
 
-    /// Starts `time` and `memory` (bytes; None: no limit) on `conn`.
-    pub fn with_memory(conn: &Connection, time: Option<Duration>, memory: Option<u64>) -> Budget {
-        // SAFETY: the handle outlives the Budget in every caller (a guard on the stack).
-        let db = unsafe { conn.handle() };
-        Budget { _deadline: time.map(|t| Deadline::new(db, t)), _memory: memory.map(HeapLimit::new) }
-    }
-
     /// Why `e`, from something run under a budget on `conn`, stopped it, when a
     /// budget is why: `stopped: it ran longer than the time budget of 5s`.
     pub fn why(conn: &Connection, time: Option<Duration>, e: &rusqlite::Error) -> Option<String> {
         match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::OperationInterrupted) if Budget::passed(conn) => {
-                Some(format!("stopped: it ran longer than the time budget of {:?}", time.unwrap_or_default()))
-            }
-            Some(rusqlite::ErrorCode::OutOfMemory) => {
-                Some(memory_budget().map_or("stopped: out of memory".into(), |b| format!("stopped: it ran out of its memory budget of {}", bytes_text(b))))
-            }
+            Some(rusqlite::ErrorCode::OperationInterrupted) if Budget::passed(conn) => Some(over_time(time)),
+            Some(rusqlite::ErrorCode::OutOfMemory) => Some(memory_budget().map_or("stopped: out of memory".into(), over_memory)),
             _ => None,
         }
     }
@@ -170,6 +161,16 @@ impl Budget {
         let db = unsafe { conn.handle() };
         DEADLINES.with(|d| d.borrow().iter().rev().find(|(h, _)| *h == db).is_some_and(|(_, at)| Instant::now() >= unsafe { **at }))
     }
+}
+
+/// What a spent time budget says.
+fn over_time(budget: Option<Duration>) -> String {
+    format!("stopped: it ran longer than the time budget of {:?}", budget.unwrap_or_default())
+}
+
+/// What a spent memory budget of `b` bytes says.
+fn over_memory(b: u64) -> String {
+    format!("stopped: it ran out of its memory budget of {}", bytes_text(b))
 }
 
 /// `256 MiB`, `1.5 GiB`.
@@ -262,10 +263,10 @@ pub fn run(conn: &Connection, sql: &str, max_rows: Option<usize>, budget: Option
             return why;
         }
         if let Some(b) = memory.filter(|_| unsafe { ffi::sqlite3_errcode(db) } == ffi::SQLITE_NOMEM) {
-            return format!("stopped: it ran out of its memory budget of {}", bytes_text(b));
+            return over_memory(b);
         }
         match &deadline {
-            Some(d) if d.passed() => format!("stopped: it ran longer than the time budget of {:?}", budget.unwrap_or_default()),
+            Some(d) if d.passed() => over_time(budget),
             _ => unsafe { errmsg(db) },
         }
     };
@@ -294,10 +295,10 @@ pub fn run(conn: &Connection, sql: &str, max_rows: Option<usize>, budget: Option
         let consumed = if tail.is_null() { rest.len() } else { tail as usize - rest.as_ptr() as usize };
         // The progress handler looks at the clock only every few thousand VM steps: a
         // script of many short but slow statements is stopped between them too.
+        // (`fail` says the deadline passed.)
         if !stmt.is_null() && deadline.as_ref().is_some_and(Deadline::passed) {
             unsafe { ffi::sqlite3_finalize(stmt) };
-            let message = format!("stopped: it ran longer than the time budget of {:?}", budget.unwrap_or_default());
-            return Err(StatementError { message, running: true, offset: None, ..fail() });
+            return Err(StatementError { running: true, offset: None, ..fail() });
         }
         if !stmt.is_null() {
             let text = String::from_utf8_lossy(&rest[..consumed]).trim().to_string();

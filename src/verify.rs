@@ -344,17 +344,15 @@ fn check_up(trail: &mut Trail, conn: &Connection, before: &Schema, now: &Schema,
     Ok(())
 }
 
-/// Whether down `k` runs on the schema its up left with no rows in it.
-fn runs_without_rows(set: &MigrationSet, k: usize, budget: Option<Duration>) -> Result<bool> {
-    let db = Db::rebuild(set, k + 1, budget, None, &Checkpoints::default(), &[], Snapshots::default())?;
-    Ok(engine::run(&db.conn, set, &set.migrations()[k], Direction::Down, budget).is_ok())
-}
+/// What a down's failure says when the sample rows are why: with no rows it runs.
+const ROWS_ARE_WHY: &str = " — with the sample rows in its tables; on empty tables it runs";
 
-/// Whether the full rollback, on the same `applied` ups with no rows in any
-/// table, gets through down `k`.
-fn rollback_runs_without_rows(set: &MigrationSet, applied: usize, k: usize, budget: Option<Duration>) -> Result<bool> {
-    let db = Db::rebuild(set, applied, budget, None, &Checkpoints::default(), &[], Snapshots::default())?;
-    for m in set.migrations()[k..applied].iter().rev() {
+/// Whether, with no rows in any table, the first `from` ups applied and the downs
+/// from `from` - 1 down to `k` run in turn, down `k` included (the staircase asks
+/// it of one down, `from` = k + 1; the full rollback of all it ran).
+fn downs_run_without_rows(set: &MigrationSet, from: usize, k: usize, budget: Option<Duration>) -> Result<bool> {
+    let db = Db::rebuild(set, from, budget, None, &Checkpoints::default(), &[], Snapshots::default())?;
+    for m in set.migrations()[k..from].iter().rev() {
         if engine::run(&db.conn, set, m, Direction::Down, budget).is_err() {
             return Ok(false);
         }
@@ -709,9 +707,9 @@ impl<'a> Run<'a> {
                     let mut problem = Problem::failed(Stage::Down, &e);
                     // A down that fails with rows in its tables (dropping a parent before its
                     // children, say) fails in production too; say whether the rows are why.
-                    if self.trail.is_some() && e.may_depend_on_rows() && runs_without_rows(set, k, budget)? {
+                    if self.trail.is_some() && e.may_depend_on_rows() && downs_run_without_rows(set, k + 1, k, budget)? {
                         if let Problem::Failed { message, .. } = &mut problem {
-                            message.push_str(" — with the sample rows in its tables; on empty tables it runs");
+                            message.push_str(ROWS_ARE_WHY);
                         }
                     }
                     self.reports[k].down = DownResult::Error;
@@ -750,7 +748,7 @@ impl<'a> Run<'a> {
             return Ok(());
         };
         if self.rebuilt.is_empty() {
-            self.logs.rollback = self.logs.down.clone();
+            self.logs.rollback = std::mem::take(&mut self.logs.down);
             self.full_rollback = FullRollback::Clean { from: top, reverted: applied };
             return Ok(());
         }
@@ -779,8 +777,8 @@ impl<'a> Run<'a> {
                 }
                 Err(e) => {
                     let Problem::Failed { location, mut message, undo, .. } = Problem::failed(Stage::Down, &e) else { unreachable!("failed() makes Failed") };
-                    if self.trail.is_some() && e.may_depend_on_rows() && rollback_runs_without_rows(self.set, applied, k, self.budget)? {
-                        message.push_str(" — with the sample rows in its tables; on empty tables it runs");
+                    if self.trail.is_some() && e.may_depend_on_rows() && downs_run_without_rows(self.set, applied, k, self.budget)? {
+                        message.push_str(ROWS_ARE_WHY);
                     }
                     self.full_rollback = FullRollback::Fails { from: top, reverted, at: named(m), location, message, undo, left_behind: left };
                     return Ok(());
