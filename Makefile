@@ -94,7 +94,7 @@ fuzz:
 	cargo +nightly fuzz run --fuzz-dir tests/fuzz diff -- -max_total_time=$(FUZZ_SECONDS) -timeout=10 -len_control=0 -max_len=512
 	cargo +nightly fuzz run --fuzz-dir tests/fuzz database -- -max_total_time=$(FUZZ_SECONDS) -timeout=10
 
-# The README's screenshots (tests/e2e/screenshots/), from the served page.
+# The screenshots in docs/page.md and the README (tests/e2e/screenshots/), from the served page.
 screenshots: dist
 	cargo build --quiet --bin migraplay
 	cd tests/e2e && node --test screenshots.mjs

@@ -1,6 +1,6 @@
 // The page: it renders the view the Rust core returns after every action and
 // sends intents; it holds no rule about migrations (see "What the page does"
-// in the README). This module runs actions and starts the page; each panel
+// in docs/page.md). This module runs actions and starts the page; each panel
 // (www/panels/) draws its part of the view and wires its controls.
 import { $, el } from './dom.js';
 import * as client from './client.js';

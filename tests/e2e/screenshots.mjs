@@ -1,4 +1,4 @@
-// Takes the README's screenshots of a reviewer's walk-through, from the served
+// Takes docs/page.md's screenshots of a reviewer's walk-through, from the served
 // page (run by `make screenshots`; not a test). Writes tests/e2e/screenshots/*.png.
 import { test } from 'node:test';
 import path from 'node:path';
