@@ -12,10 +12,10 @@
 //! - a failed script with no statement to blame (a transaction left open, a
 //!   timeout): line 1 of that script's file;
 //! - a difference a down leaves: the down's last statement that creates, drops,
-//!   alters or renames the object (for a column or a constraint, its table);
-//!   when the down never names it and the object is one this migration's up
-//!   created, the up's statement that created it, in the up file (what the
-//!   down should have undone); else line 1 of the down file;
+//!   alters or renames the object (for a column or a constraint, its table),
+//!   else line 1 of the down file (the finding says nothing in it touches the
+//!   object); the up that made the object is named in the finding, with the
+//!   line of its statement about it;
 //! - a difference the up again leaves: the up's last statement about the object,
 //!   else line 1 of the up file;
 //! - rows a down loses (rows an up loses): the down's (up's) last statement
@@ -207,36 +207,40 @@ pub(crate) fn of_problem(m: &MigrationReport, p: &Problem) -> Annotation {
     Annotation { level, rule, title, message: format!("{}: {p}", m.label()), file: Some(file), line: line(l) }
 }
 
-/// Verify's findings and lint warnings as annotations: per migration its
-/// problems (errors; not tested: notices) and what its up did to rows
-/// (warnings), then files that could not be loaded, then lint warnings.
-pub fn from_report(report: &Report) -> Vec<Annotation> {
-    let mut out = Vec::new();
-    for m in &report.migrations {
-        out.extend(m.problems.iter().map(|p| of_problem(m, p)));
-        let Some(data) = &m.data else { continue };
-        for w in &data.up {
-            let (file, l) = w.location.as_ref().map_or((m.up_file.clone(), 1), |l| (l.file.clone(), l.line));
-            out.push(Annotation {
-                level: Level::Warning,
-                rule: "up-loses-rows".to_string(),
-                title: format!("{} up loses rows of {}", m.version, w.loss.table),
-                message: format!("{}: {w}", m.label()),
-                file: Some(file),
-                line: line(l),
-            });
-        }
-        if let Some(why) = &data.stopped {
-            out.push(Annotation {
-                level: Level::Notice,
-                rule: "rows-not-checked".to_string(),
-                title: format!("{} rows not checked from here on", m.version),
-                message: format!("{}: {why}", m.label()),
-                file: Some(m.up_file.clone()),
-                line: Some(1),
-            });
-        }
+/// One migration's findings as annotations: its problems (errors; not tested:
+/// notices), what its up did to rows (warnings), and where the row checks stopped.
+pub(crate) fn from_migration(m: &MigrationReport) -> Vec<Annotation> {
+    let mut out: Vec<Annotation> = m.problems.iter().map(|p| of_problem(m, p)).collect();
+    let Some(data) = &m.data else { return out };
+    for w in &data.up {
+        let (file, l) = w.location.as_ref().map_or((m.up_file.clone(), 1), |l| (l.file.clone(), l.line));
+        out.push(Annotation {
+            level: Level::Warning,
+            rule: "up-loses-rows".to_string(),
+            title: format!("{} up loses rows of {}", m.version, w.loss.table),
+            message: format!("{}: {w}", m.label()),
+            file: Some(file),
+            line: line(l),
+        });
     }
+    if let Some(why) = &data.stopped {
+        out.push(Annotation {
+            level: Level::Notice,
+            rule: "rows-not-checked".to_string(),
+            title: format!("{} rows not checked from here on", m.version),
+            message: format!("{}: {why}", m.label()),
+            file: Some(m.up_file.clone()),
+            line: Some(1),
+        });
+    }
+    out
+}
+
+/// Verify's findings and lint warnings as annotations: per migration its
+/// findings (`from_migration`), then the full rollback's failure, then files
+/// that could not be loaded, then lint warnings.
+pub fn from_report(report: &Report) -> Vec<Annotation> {
+    let mut out: Vec<Annotation> = report.migrations.iter().flat_map(from_migration).collect();
     if let crate::report::FullRollback::Fails { at, location, .. } = &report.full_rollback {
         let m = report.migrations.iter().find(|m| m.version == at.version);
         let (file, l) = match (location, m.and_then(|m| m.down_file.clone())) {

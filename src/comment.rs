@@ -1,14 +1,17 @@
-//! The report as a pull-request comment (`--format comment`): the verdict
-//! first, then every failing migration with its first finding at its file and
-//! line, then the rest while room is left, the passing migrations folded; never
-//! more than `LIMIT` characters (GitHub refuses a comment over 65,536), saying
-//! what was cut and where the full report is. Style lint is left out.
+//! The report as a pull-request comment (`--format comment`, and the job
+//! summary under GitHub Actions): the verdict first, then every failing
+//! migration with its first finding at its file and line, what the ups do to
+//! the sample rows, what the pull request changes (a review), then the rest
+//! folded while room is left (more findings, safety lint, the schema change, the
+//! passing migrations); never more than `LIMIT` characters (GitHub refuses a
+//! comment over 65,536), saying what was cut and where the full report is.
+//! Style lint is left out. A review counts only the pull request's migrations.
 
 use std::fmt::Write as _;
 
-use crate::annotation::{from_report, join, of_problem, Annotation, Level};
+use crate::annotation::{from_migration, from_report, join, of_problem, Annotation, Level};
 use crate::lint::Category;
-use crate::report::{code, md, Report, Status};
+use crate::report::{code, count, md, Report, Status};
 
 /// The most characters a comment may have.
 pub const LIMIT: usize = 60_000;
@@ -39,15 +42,92 @@ fn item(a: &Annotation, folder: &str, max: usize) -> String {
     line + "\n"
 }
 
-/// Verify's report (and, for a review, its own findings in `extra` and its
-/// verdict in `headline`) as a comment of at most `LIMIT` characters.
+/// What a comment is about: verify's whole set, or a review's pull request.
+struct Scope<'a> {
+    /// Nothing to worry about.
+    ok: bool,
+    /// The verdict line.
+    headline: &'a str,
+    /// Lines under the verdict (already Markdown): the changes' counts, a flavor…
+    about: Vec<String>,
+    /// What the pull request changes, one Markdown item each (review only).
+    changes: Vec<String>,
+    /// The migrations the verdict counts (a review: the pull request's); None: all.
+    counted: Option<&'a [i64]>,
+    /// Folded sections after the findings: (summary, Markdown body).
+    folded: Vec<(String, String)>,
+    /// The command that writes the full report.
+    full: &'a str,
+}
+
+/// Verify's report (and set-level findings in `extra`) as a comment of at most
+/// `LIMIT` characters; `headline` is the verdict line.
 pub fn render(report: &Report, extra: &[Annotation], folder: &str, headline: &str) -> String {
-    let mut o = String::new();
+    let changes = extra.iter().filter(|a| a.level != Level::Notice).map(|a| item(a, folder, 400)).collect();
     let ok = report.ok && !extra.iter().any(|a| a.level == Level::Error);
-    let _ = writeln!(o, "## migraplay: {}\n\n{}\n", if ok { "PASS" } else { "FAIL" }, md(headline));
+    let scope = Scope { ok, headline, about: Vec::new(), changes, counted: None, folded: Vec::new(), full: "migraplay verify --format md" };
+    write(report, folder, &scope)
+}
+
+/// A review as a comment of at most `LIMIT` characters: the verdict, what the
+/// pull request changes, its migrations' failures, then the schema change base →
+/// head and the rest, folded.
+pub fn render_review(review: &crate::review::Review, folder: &str) -> String {
+    let about = vec![format!("- **Changes**: {}", md(&review.counts()))];
+    // What a tool refuses, loses or runs otherwise is listed; added migrations are named, folded.
+    let changes = review.changes.iter().filter(|c| c.level().is_some()).map(|c| review_item(c, folder)).collect();
+    let mut folded = Vec::new();
+    let added: Vec<String> = review.changes.iter().filter_map(|c| match c {
+        crate::review::SetChange::Added { migration } => Some(md(&migration.label())),
+        _ => None,
+    }).collect();
+    if !added.is_empty() {
+        folded.push((format!("{} added", count(added.len(), "migration")), added.join(", ")));
+    }
+    if let Some(schema) = review.schema_markdown() {
+        folded.push(("Schema change (base → head)".to_string(), schema));
+    }
+    if !review.verdict.in_base.is_empty() {
+        let of: Vec<String> = review.verdict.in_base.iter().map(|d| md(&format!("{} {}", d.version, d.description))).collect();
+        folded.push((format!("Already failing in the base, not counted ({})", of.len()), of.join(", ")));
+    }
+    let scope = Scope {
+        ok: review.ok(),
+        headline: &review.verdict.headline,
+        about,
+        changes,
+        counted: Some(&review.verdict.counted),
+        folded,
+        full: "migraplay review --format md",
+    };
+    write(&review.report, folder, &scope)
+}
+
+/// One change of a review as a list item, at its file and line when it has them.
+fn review_item(c: &crate::review::SetChange, folder: &str) -> String {
+    let mark = match c.level() {
+        Some(Level::Error) => "**error** ",
+        Some(Level::Warning) => "**warning** ",
+        _ => "",
+    };
+    let at = c.place().map(|(f, l)| format!("`{}:{l}` ", code(&join(folder, &f)))).unwrap_or_default();
+    format!("- {at}{mark}{}\n", md(&c.to_string()))
+}
+
+fn write(report: &Report, folder: &str, scope: &Scope) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "## migraplay: {}\n\n{}\n", if scope.ok { "PASS" } else { "FAIL" }, md(scope.headline));
+    for line in &scope.about {
+        let _ = writeln!(o, "{line}");
+    }
     let _ = writeln!(o, "- **Full rollback**: {}", md(&report.full_rollback.to_string()));
     let _ = writeln!(o, "- **Repeatability**: {}\n", md(&report.summary.repeatability));
-    let all = from_report(report);
+    let counts = |m: &crate::report::MigrationReport| scope.counted.is_none_or(|c| c.contains(&m.version));
+    let ours: Vec<&crate::report::MigrationReport> = report.migrations.iter().filter(|m| counts(m)).collect();
+    // Their findings, the full rollback's, and lint on their files.
+    let theirs = |a: &Annotation| a.file.as_ref().is_some_and(|f| ours.iter().any(|m| &m.up_file == f || m.down_file.as_ref() == Some(f)));
+    let set_level = from_report(report).into_iter().filter(|a| a.rule == "full-rollback-failed" || (a.rule.starts_with("lint/") && theirs(a)));
+    let all: Vec<Annotation> = ours.iter().flat_map(|m| from_migration(m)).chain(set_level).collect();
     let findings: Vec<&Annotation> = all.iter().filter(|a| a.level == Level::Error).collect();
     let rows: Vec<&Annotation> = all.iter().filter(|a| a.rule == "up-loses-rows").collect();
     let safety: Vec<&Annotation> = all.iter().filter(|a| a.rule.starts_with("lint/")).filter(|a| {
@@ -55,33 +135,51 @@ pub fn render(report: &Report, extra: &[Annotation], folder: &str, headline: &st
     }).collect();
     let mut cut = 0usize;
     let room = |o: &String| LIMIT.saturating_sub(RESERVE).saturating_sub(o.len());
-
-    // What the pull request changes that a tool refuses or loses (review only).
-    let changes: Vec<&Annotation> = extra.iter().filter(|a| a.level != Level::Notice).collect();
-    if !changes.is_empty() {
-        let _ = writeln!(o, "### This pull request ({})\n", changes.len());
-        for a in &changes {
-            let line = item(a, folder, 400);
-            if line.len() > room(&o) { cut += 1; continue; }
+    let push = |o: &mut String, line: String, cut: &mut usize| {
+        if line.len() > room(o) {
+            *cut += 1;
+        } else {
             o.push_str(&line);
+        }
+    };
+
+    // Every failing migration's first finding, each line short enough that all fit.
+    let failing: Vec<&&crate::report::MigrationReport> = ours.iter().filter(|m| m.status == Status::Fail).collect();
+    let first: Vec<Annotation> =
+        failing.iter().filter_map(|m| m.problems.iter().find(|p| !p.is_not_tested()).map(|p| of_problem(m, p))).collect();
+    if !first.is_empty() || !report.load_problems.is_empty() {
+        let of = match scope.counted {
+            None => format!("{} of {}", failing.len(), count(report.migrations.len(), "migration")),
+            Some(_) => format!("{} of this pull request's {}", failing.len(), count(ours.len(), "migration")),
+        };
+        let _ = writeln!(o, "### Failing ({of})\n");
+        for p in &report.load_problems {
+            let _ = writeln!(o, "- could not load {}", md(p));
+        }
+        // `item` counts characters and adds a newline; a cut adds `…` (3 bytes) and may close a code span.
+        // What the pull request changes keeps up to half the room.
+        let changes: usize = scope.changes.iter().map(String::len).sum::<usize>().min(room(&o) / 2);
+        let each = (room(&o).saturating_sub(changes) / first.len().max(1)).saturating_sub(5).clamp(60, 400);
+        for a in &first {
+            push(&mut o, item(a, folder, each), &mut cut);
         }
         o.push('\n');
     }
 
-    // Every failing migration's first finding, each line short enough that all fit.
-    let failing: Vec<&crate::report::MigrationReport> = report.migrations.iter().filter(|m| m.status == Status::Fail).collect();
-    let first: Vec<Annotation> =
-        failing.iter().filter_map(|m| m.problems.iter().find(|p| !p.is_not_tested()).map(|p| of_problem(m, p))).collect();
-    if !first.is_empty() || !report.load_problems.is_empty() {
-        let _ = writeln!(o, "### Failing ({} of {} migrations)\n", failing.len(), report.migrations.len());
-        for p in &report.load_problems {
-            let _ = writeln!(o, "- could not load {}", md(p));
+    // What the ups do to the sample rows: warnings, not failures.
+    if !rows.is_empty() {
+        let _ = writeln!(o, "### What the ups do to the sample rows ({})\n", rows.len());
+        for a in &rows {
+            push(&mut o, item(a, folder, 300), &mut cut);
         }
-        let each = (room(&o) / first.len().max(1)).clamp(60, 400);
-        for a in &first {
-            let line = item(a, folder, each);
-            if line.len() > room(&o) { cut += 1; continue; }
-            o.push_str(&line);
+        o.push('\n');
+    }
+
+    // What the pull request changes (review only).
+    if !scope.changes.is_empty() {
+        let _ = writeln!(o, "### What this pull request changes ({})\n", scope.changes.len());
+        for line in &scope.changes {
+            push(&mut o, line.clone(), &mut cut);
         }
         o.push('\n');
     }
@@ -89,37 +187,38 @@ pub fn render(report: &Report, extra: &[Annotation], folder: &str, headline: &st
     // The other findings, while there is room.
     let rest: Vec<&Annotation> = findings.iter().copied().filter(|a| !first.contains(a)).collect();
     if !rest.is_empty() {
-        let _ = writeln!(o, "<details><summary>{} more findings</summary>\n", rest.len());
+        let _ = writeln!(o, "<details><summary>{} more finding{}</summary>\n", rest.len(), if rest.len() == 1 { "" } else { "s" });
         for a in &rest {
-            let line = item(a, folder, 400);
-            if line.len() > room(&o) { cut += 1; continue; }
-            o.push_str(&line);
+            push(&mut o, item(a, folder, 400), &mut cut);
         }
         o.push_str("\n</details>\n\n");
     }
-    for (title, list) in [("What the ups do to the sample rows", &rows), ("Safety lint", &safety)] {
-        if list.is_empty() {
-            continue;
-        }
-        let _ = writeln!(o, "<details><summary>{title} ({})</summary>\n", list.len());
-        for a in list.iter() {
-            let line = item(a, folder, 300);
-            if line.len() > room(&o) { cut += 1; continue; }
-            o.push_str(&line);
+    if !safety.is_empty() {
+        let _ = writeln!(o, "<details><summary>Safety lint ({})</summary>\n", safety.len());
+        for a in &safety {
+            push(&mut o, item(a, folder, 300), &mut cut);
         }
         o.push_str("\n</details>\n\n");
     }
-    let passing: Vec<String> = report.migrations.iter().filter(|m| m.status == Status::Pass).map(|m| md(&m.label())).collect();
+    for (summary, body) in &scope.folded {
+        let section = format!("<details><summary>{summary}</summary>\n\n{body}\n\n</details>\n\n");
+        if section.len() <= room(&o) {
+            o.push_str(&section);
+        } else {
+            let _ = writeln!(o, "_{summary}: left out, for room._\n");
+        }
+    }
+    let passing: Vec<String> = ours.iter().filter(|m| m.status == Status::Pass).map(|m| md(&m.label())).collect();
     if !passing.is_empty() {
         let list = passing.join(", ");
         if list.len() + 80 <= room(&o) {
-            let _ = writeln!(o, "<details><summary>{} passing migrations</summary>\n\n{list}\n\n</details>\n", passing.len());
+            let _ = writeln!(o, "<details><summary>{} passing</summary>\n\n{list}\n\n</details>\n", count(passing.len(), "migration"));
         } else {
             let _ = writeln!(o, "{} migrations pass (not listed here, for room).\n", passing.len());
         }
     }
     if cut > 0 {
-        let _ = writeln!(o, "_{cut} more items did not fit in a comment. The full report: `migraplay verify --format md` (the job summary has it too)._");
+        let _ = writeln!(o, "_{cut} more items did not fit in a comment. The full report: `{}`._", scope.full);
     }
     let _ = writeln!(o, "<sub>migraplay {} · SQLite {}</sub>", report.migraplay_version, report.sqlite_version);
     o

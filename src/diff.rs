@@ -196,6 +196,15 @@ impl Difference {
         }
     }
 
+    /// What a statement would name to touch the object: `index idx_b`, or for a
+    /// column or a constraint, `table t`.
+    pub fn subject(&self) -> String {
+        match self.kind {
+            Kind::Table | Kind::Index | Kind::Trigger | Kind::View => format!("{} {}", self.kind.word(), self.name),
+            Kind::Column | Kind::ForeignKey | Kind::Check | Kind::Unique => format!("table {}", self.table),
+        }
+    }
+
     /// The aspects that differ, joined: `type INT → INTEGER; default 1 → 2`.
     fn aspects(how: &[Changed]) -> String {
         how.iter().map(Changed::to_string).collect::<Vec<_>>().join("; ")

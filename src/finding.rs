@@ -50,14 +50,36 @@ impl std::fmt::Display for Named {
     }
 }
 
+/// The up that made an object: the migration, and the statement of its up
+/// file that creates or changes the object, when one names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Made {
+    /// The migration.
+    #[serde(flatten)]
+    pub migration: Named,
+    /// The up's statement about the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Location>,
+}
+
+impl std::fmt::Display for Made {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.migration)?;
+        match &self.at {
+            Some(at) => write!(f, ", {} line {}", at.file, at.line),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Where the object of a difference comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "by")]
 pub enum Origin {
     /// The migration whose up last created it.
-    Up(Named),
+    Up(Made),
     /// The migration whose up last changed it.
-    ChangedBy(Named),
+    ChangedBy(Made),
     /// The down under test created it (it was in neither schema it is compared with).
     TheDown,
     /// The up again created it, though the first up did not.
@@ -110,9 +132,10 @@ pub enum Problem {
         difference: Difference,
         /// Where the object comes from.
         origin: Option<Origin>,
-        /// The statement a reader should look at (see `annotation::statement_about`):
-        /// the one in the down (or up again) that made or dropped the object, else
-        /// the up's statement that created what the down left behind.
+        /// The file of the stage (the down file, or the up file for the up again).
+        file: String,
+        /// The statement of that file that creates, drops, alters or renames the
+        /// object (see `annotation::statement_about`); none when nothing in it does.
         #[serde(skip_serializing_if = "Option::is_none")]
         location: Option<Location>,
     },
@@ -199,15 +222,19 @@ impl std::fmt::Display for Problem {
                     (Undo::NothingRan, _) => f.write_str(" (refused before it ran)"),
                 }
             }
-            Problem::Differs { stage, difference, origin, .. } => {
+            Problem::Differs { stage, difference, origin, file, location } => {
                 // What the stage itself made was never "still there": it is new.
                 if let (Change::StillThere, Some(Origin::TheDown | Origin::TheUpAgain)) = (&difference.change, origin) {
-                    return write!(f, "{}: {} is new ({})", stage.word(), difference.object(), origin.as_ref().map(Origin::to_string).unwrap_or_default());
+                    write!(f, "{}: {} is new ({})", stage.word(), difference.object(), origin.as_ref().map(Origin::to_string).unwrap_or_default())?;
+                } else {
+                    write!(f, "{}: {difference}", stage.word())?;
+                    if let Some(o) = origin {
+                        write!(f, " ({o})")?;
+                    }
                 }
-                write!(f, "{}: {difference}", stage.word())?;
-                match origin {
-                    Some(o) => write!(f, " ({o})"),
-                    None => Ok(()),
+                match location {
+                    Some(l) => write!(f, "; see {} line {}", l.file, l.line),
+                    None => write!(f, "; nothing in {file} touches {}", difference.subject()),
                 }
             }
             Problem::EmptyDown { file } => write!(f, "down: {file} has no statement (only comments or blanks), so it reverted nothing"),

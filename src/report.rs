@@ -577,9 +577,8 @@ impl Summary {
                 (n, i) => format!("PASS: all {n} migrations apply; {} revert and re-apply cleanly; {i} {} no down (irreversible).", n - i, if i == 1 { "has" } else { "have" }),
             }
         } else {
-            let names: Vec<String> = failing.iter().take(3).map(|f| f.version.to_string()).collect();
-            let more = if failing.len() > 3 { format!(" and {} more", failing.len() - 3) } else { String::new() };
-            let mut parts = vec![format!("{failed} of {} failing ({}{more})", count(n, "migration"), names.join(", "))];
+            let versions: Vec<i64> = failing.iter().map(|f| f.version).collect();
+            let mut parts = vec![format!("{failed} of {} failing ({})", count(n, "migration"), first_few(&versions))];
             if let FullRollback::Fails { at, .. } = rollback {
                 parts.push(format!("the full rollback fails at {}", at.version));
             }
@@ -1118,8 +1117,15 @@ fn lower_first(text: &str) -> String {
     c.next().map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
 }
 
+/// The first three versions, and how many more: `3, 6, 9 and 330 more`.
+pub(crate) fn first_few(versions: &[i64]) -> String {
+    let names: Vec<String> = versions.iter().take(3).map(i64::to_string).collect();
+    let more = if versions.len() > 3 { format!(" and {} more", versions.len() - 3) } else { String::new() };
+    format!("{}{more}", names.join(", "))
+}
+
 /// `1 table`, `2 tables`.
-fn count(n: usize, word: &str) -> String {
+pub(crate) fn count(n: usize, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 

@@ -49,7 +49,7 @@ use crate::compare::{self, Comparison};
 use crate::error::Result;
 use crate::flavor::{Choice, Flavor};
 use crate::migration::Migration;
-use crate::report::{Report, Status};
+use crate::report::{code, count, first_few, Report, Status};
 use crate::source::MigrationSet;
 
 /// A migration as one side of the review has it.
@@ -68,7 +68,7 @@ impl Side {
         Side { version: m.version, description: m.description.clone(), files: m.sources.iter().map(|(f, _)| f.clone()).collect() }
     }
 
-    fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         format!("{} {}", self.version, self.description)
     }
 }
@@ -289,7 +289,7 @@ impl SetChange {
     }
 
     /// Where it is in the head: a file and its line (none for a removed migration).
-    fn place(&self) -> Option<(String, u32)> {
+    pub(crate) fn place(&self) -> Option<(String, u32)> {
         match self {
             SetChange::Removed { .. } => None,
             SetChange::ModifiedAfterMerge { file, line, .. } | SetChange::DownChanged { file, line, .. } => Some((file.clone(), *line)),
@@ -551,14 +551,14 @@ pub fn review(
 fn headline(changes: &[SetChange], defects: &[Defect], load_problems: &[String], refused: &[&SetChange]) -> String {
     let mut fails = Vec::new();
     for kind in ["modified after merge", "removed", "out of order"] {
-        let of: Vec<String> = refused.iter().filter(|c| c.title_word() == kind).map(|c| c.version().to_string()).collect();
+        let of: Vec<i64> = refused.iter().filter(|c| c.title_word() == kind).map(|c| c.version()).collect();
         if !of.is_empty() {
-            fails.push(format!("{} {kind} ({})", count(of.len(), "migration"), of.join(", ")));
+            fails.push(format!("{} {kind} ({})", count(of.len(), "migration"), first_few(&of)));
         }
     }
     if !defects.is_empty() {
-        let of: Vec<String> = defects.iter().map(|d| d.version.to_string()).collect();
-        fails.push(format!("{} failing verify ({})", count(of.len(), "migration"), of.join(", ")));
+        let of: Vec<i64> = defects.iter().map(|d| d.version).collect();
+        fails.push(format!("{} failing verify ({})", count(of.len(), "migration"), first_few(&of)));
     }
     if !load_problems.is_empty() {
         fails.push(format!("{} that cannot be loaded", count(load_problems.len(), "file")));
@@ -585,14 +585,6 @@ fn schema_change(base: &MigrationSet, head: &MigrationSet, budget: Option<Durati
     SchemaChange::Compared(Comparison::of(last(base).to_string(), last(head).to_string(), (&a.0, &a.1), (&b.0, &b.1)))
 }
 
-fn count(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
-}
-
-/// Text inside a code span: a backtick cannot close it, nor a newline end it.
-fn code(text: &str) -> String {
-    crate::escape::control(&text.replace('`', "'").replace(['\n', '\r'], " "))
-}
 
 impl Review {
     /// True when nothing is to worry about (exit 0).
@@ -636,22 +628,7 @@ impl Review {
         if let Some(f) = self.base_flavor {
             writeln!(o, "- **Base read as**: {f} (the head's tool decides)")?;
         }
-        let n = |rule: &str| self.changes.iter().filter(|c| c.rule() == rule).count();
-        if self.changes.is_empty() {
-            writeln!(o, "- **Changes**: no change ({} the same)", count(self.unchanged, "migration"))?;
-        } else {
-            writeln!(
-                o,
-                "- **Changes**: {} added, {} removed, {} renamed, {} modified after merge, {} with a changed down, {} out of order; {} the same",
-                n("added"),
-                n("removed"),
-                n("renamed"),
-                n("modified-after-merge"),
-                n("down-changed"),
-                n("out-of-order"),
-                self.unchanged
-            )?;
-        }
+        writeln!(o, "- **Changes**: {}", self.counts())?;
         for p in &self.base_load_problems {
             writeln!(o, "- **Base could not load**: `{}`", code(p))?;
         }
@@ -700,19 +677,50 @@ impl Review {
         }
 
         writeln!(o, "\n## Schema change (base → head)\n")?;
+        match self.schema_markdown() {
+            Some(schema) => writeln!(o, "{schema}"),
+            None => writeln!(o, "None: both end in the same schema."),
+        }
+    }
+
+    /// How many of each kind of change: `1 added, 0 removed, …; 5 the same`.
+    pub(crate) fn counts(&self) -> String {
+        let n = |rule: &str| self.changes.iter().filter(|c| c.rule() == rule).count();
+        if self.changes.is_empty() {
+            return format!("no change ({} the same)", count(self.unchanged, "migration"));
+        }
+        format!(
+            "{} added, {} removed, {} renamed, {} modified after merge, {} with a changed down, {} out of order; {} the same",
+            n("added"),
+            n("removed"),
+            n("renamed"),
+            n("modified-after-merge"),
+            n("down-changed"),
+            n("out-of-order"),
+            self.unchanged
+        )
+    }
+
+    /// The schema change base → head as Markdown (each difference, then the SQL),
+    /// or why a side's schema cannot be built; None when both end the same.
+    pub(crate) fn schema_markdown(&self) -> Option<String> {
+        use std::fmt::Write as _;
+        let mut o = String::new();
         match &self.schema {
-            SchemaChange::NotBuilt { side, error } => writeln!(o, "The {side}'s final schema cannot be built: `{}`", code(error))?,
-            SchemaChange::Compared(c) if c.differences.is_empty() => writeln!(o, "None: both end in the same schema.")?,
+            SchemaChange::NotBuilt { side, error } => {
+                let _ = write!(o, "The {side}'s final schema cannot be built: `{}`", code(error));
+            }
+            SchemaChange::Compared(c) if c.differences.is_empty() => return None,
             SchemaChange::Compared(c) => {
                 for d in &c.differences {
-                    writeln!(o, "- `{}`", code(&d.as_step()))?;
+                    let _ = writeln!(o, "- `{}`", code(&d.as_step()));
                 }
-                writeln!(o, "\n```sql")?;
+                let _ = writeln!(o, "\n```sql");
                 for obj in &c.objects {
                     let sql = |s: &Option<String>| s.as_deref().unwrap_or("").trim_end().replace("```", "` ` `");
-                    match (&obj.before, &obj.after) {
-                        (None, Some(_)) => writeln!(o, "-- {} {}: added\n{}", obj.kind.word(), code(&obj.name), sql(&obj.after))?,
-                        (Some(_), None) => writeln!(o, "-- {} {}: removed (it was:)\n-- {}", obj.kind.word(), code(&obj.name), sql(&obj.before).replace('\n', "\n-- "))?,
+                    let _ = match (&obj.before, &obj.after) {
+                        (None, Some(_)) => writeln!(o, "-- {} {}: added\n{}", obj.kind.word(), code(&obj.name), sql(&obj.after)),
+                        (Some(_), None) => writeln!(o, "-- {} {}: removed (it was:)\n-- {}", obj.kind.word(), code(&obj.name), sql(&obj.before).replace('\n', "\n-- ")),
                         _ => writeln!(
                             o,
                             "-- {} {}: changed; before:\n-- {}\n{}",
@@ -720,13 +728,13 @@ impl Review {
                             code(&obj.name),
                             sql(&obj.before).replace('\n', "\n-- "),
                             sql(&obj.after)
-                        )?,
-                    }
+                        ),
+                    };
                 }
-                writeln!(o, "```")?;
+                let _ = write!(o, "```");
             }
         }
-        Ok(())
+        Some(o)
     }
 }
 

@@ -25,7 +25,7 @@ use rusqlite::Connection;
 use crate::diff::{self, Change, Difference, Kind};
 use crate::annotation::{statement_about, Statements};
 use crate::error::Location;
-use crate::finding::{Named, Origin, Problem, Stage};
+use crate::finding::{Made, Named, Origin, Problem, Stage};
 use crate::engine::{self, Applied};
 use crate::error::Result;
 use crate::lint;
@@ -286,8 +286,8 @@ impl History {
     /// `stage` of migration `k` (index) with the schema it should have left.
     fn origin(&self, d: &Difference, stage: Stage, k: usize, migrations: &[Migration]) -> Option<Origin> {
         let by = |(j, created): (usize, bool)| {
-            let m = named(&migrations[j]);
-            if created { Origin::Up(m) } else { Origin::ChangedBy(m) }
+            let made = Made { migration: named(&migrations[j]), at: difference_location(&migrations[j].up, d) };
+            if created { Origin::Up(made) } else { Origin::ChangedBy(made) }
         };
         match (stage, &d.change) {
             // Left behind by a down: its up made it, unless it was not there after the up either.
@@ -639,13 +639,8 @@ impl<'a> Run<'a> {
             .iter()
             .map(|d| {
                 let origin = self.history.origin(d, stage, k, self.migrations);
-                // The script's statement about the object; else, for what a down left behind,
-                // the up's statement that made it (what the down should have undone).
-                let location = difference_location(script, d).or_else(|| match (stage, &d.change, &origin) {
-                    (Stage::Down, Change::StillThere, Some(Origin::Up(by))) if by.version == m.version => difference_location(&m.up, d),
-                    _ => None,
-                });
-                Problem::Differs { stage, difference: d.clone(), origin, location }
+                let location = difference_location(script, d);
+                Problem::Differs { stage, difference: d.clone(), origin, file: script.file.clone(), location }
             })
             .collect()
     }

@@ -41,13 +41,14 @@ fn github_points_a_failing_statement_at_its_own_line() {
 }
 
 #[test]
-fn github_points_what_a_down_leaves_behind_at_the_up_statement_that_made_it() {
+fn github_points_what_a_down_leaves_behind_at_its_down_file_and_names_the_up_line_that_made_it() {
     let o = verify(&["./tests/fixtures/index_left_behind/", "--format", "github", "--lint", "style=off"], &[]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         errors(&o),
-        ["::error file=tests/fixtures/index_left_behind/2_index_b.up.sql,line=1,title=2 down leaves index idx_b::\
-          2 index b: down: index idx_b is still there (created by 2 index b)"]
+        ["::error file=tests/fixtures/index_left_behind/2_index_b.down.sql,line=1,title=2 down leaves index idx_b::\
+          2 index b: down: index idx_b is still there (created by 2 index b, 2_index_b.up.sql line 1); \
+          nothing in 2_index_b.down.sql touches index idx_b"]
     );
 }
 
@@ -59,12 +60,12 @@ fn github_points_what_a_rebuilding_down_got_wrong_at_the_down_statements() {
     assert_eq!(
         errors(&o),
         [
-            format!("::error {file},line=10,title=2 down changes column accounts.email::2 add plan: down: column accounts.email: collation NOCASE → none (created by 1 create accounts)"),
-            format!("::error {file},line=10,title=2 down changes column accounts.id::2 add plan: down: column accounts.id: autoincrement yes → no (created by 1 create accounts)"),
+            format!("::error {file},line=10,title=2 down changes column accounts.email::2 add plan: down: column accounts.email: collation NOCASE → none (created by 1 create accounts, 1_create_accounts.up.sql line 1); see 2_add_plan.down.sql line 10"),
+            format!("::error {file},line=10,title=2 down changes column accounts.id::2 add plan: down: column accounts.id: autoincrement yes → no (created by 1 create accounts, 1_create_accounts.up.sql line 1); see 2_add_plan.down.sql line 10"),
             // `:` and `,` in a property are escaped; in the message they stay.
-            format!("::error {file},line=10,title=2 down loses table accounts%3A UNIQUE (org%2C handle)::2 add plan: down: table accounts: UNIQUE (org, handle) is missing (created by 1 create accounts)"),
-            format!("::error {file},line=12,title=2 down leaves table accounts_backup::2 add plan: down: table accounts_backup is new (the down created it)"),
-            format!("::error {file},line=11,title=2 down changes index idx_accounts_email::2 add plan: down: index idx_accounts_email: key email DESC → email (created by 1 create accounts)"),
+            format!("::error {file},line=10,title=2 down loses table accounts%3A UNIQUE (org%2C handle)::2 add plan: down: table accounts: UNIQUE (org, handle) is missing (created by 1 create accounts, 1_create_accounts.up.sql line 1); see 2_add_plan.down.sql line 10"),
+            format!("::error {file},line=12,title=2 down leaves table accounts_backup::2 add plan: down: table accounts_backup is new (the down created it); see 2_add_plan.down.sql line 12"),
+            format!("::error {file},line=11,title=2 down changes index idx_accounts_email::2 add plan: down: index idx_accounts_email: key email DESC → email (created by 1 create accounts, 1_create_accounts.up.sql line 8); see 2_add_plan.down.sql line 11"),
         ]
     );
     // Lint warnings are warnings, on their statement's line.
@@ -106,7 +107,7 @@ fn github_is_chosen_under_github_actions_and_md_switches_it_off() {
     let gha = [("GITHUB_ACTIONS", "true")];
     let auto = verify(&[set], &gha);
     assert_eq!(auto.status.code(), Some(1));
-    assert!(stdout(&auto).starts_with("::error file=tests/fixtures/index_left_behind/2_index_b.up.sql,line=1,"), "{}", stdout(&auto));
+    assert!(stdout(&auto).starts_with("::error file=tests/fixtures/index_left_behind/2_index_b.down.sql,line=1,"), "{}", stdout(&auto));
     let md = verify(&[set, "--format", "md"], &gha);
     assert_eq!(md.status.code(), Some(1));
     assert!(stdout(&md).starts_with("# Database Migrations Test Report\n"));
@@ -138,7 +139,7 @@ fn github_appends_the_comment_report_to_the_step_summary() {
     // The comment format: what fits a job summary as a pull-request comment does.
     assert!(text.starts_with("## An earlier step\n## migraplay: FAIL\n\nFAIL: 1 of 2 migrations failing (2), 1 passing.\n"), "{text}");
     assert_eq!(text.matches("## migraplay: FAIL\n").count(), 2);
-    assert_eq!(text.matches("- `tests/fixtures/index_left_behind/2_index_b.up.sql:1` 2 index b: down: index idx_b is still there").count(), 2, "{text}");
+    assert_eq!(text.matches("- `tests/fixtures/index_left_behind/2_index_b.down.sql:1` 2 index b: down: index idx_b is still there").count(), 2, "{text}");
     assert!(text.ends_with(&format!("<sub>migraplay {} · SQLite {}</sub>\n", env!("CARGO_PKG_VERSION"), migraplay::sqlite_version())), "{text}");
     // `--format md` writes no summary (the report is on stdout already).
     std::fs::write(&summary, "").unwrap();
@@ -220,7 +221,7 @@ fn sarif_is_valid_against_the_sarif_2_1_0_schema_with_the_findings_and_rules() {
     let lines: Vec<i64> = results.iter().map(|r| r.3).collect();
     assert_eq!(lines, [10, 10, 10, 12, 11]);
     assert!(results.iter().all(|r| r.0 == "down-differs" && r.1 == "error" && r.2 == down), "{results:?}");
-    assert_eq!(runs[0]["results"][3]["message"]["text"], "2 add plan: down: table accounts_backup is new (the down created it)");
+    assert_eq!(runs[0]["results"][3]["message"]["text"], "2 add plan: down: table accounts_backup is new (the down created it); see 2_add_plan.down.sql line 12");
     // The validator is real: a log without its version is refused.
     let mut broken = log.clone();
     broken.as_object_mut().unwrap().remove("version");
@@ -429,7 +430,7 @@ fn the_comment_format_fits_a_pull_request_comment_and_keeps_every_failing_migrat
     assert!(comment.len() <= migraplay::COMMENT_LIMIT, "{} characters", comment.len());
     assert!(comment.starts_with("## migraplay: FAIL\n\nFAIL: 333 of 1000 migrations failing (3, 6, 9 and 330 more)"), "{}", &comment[..200]);
     for k in (3..=1000).step_by(3) {
-        let first = format!("- `{}/{k}_create_table_number_{k}.up.sql:1` {k} create table number {k}: down: table t{k} is still there", dir.display());
+        let first = format!("- `{}/{k}_create_table_number_{k}.down.sql:1` {k} create table number {k}: down: table t{k} is still there", dir.display());
         assert!(comment.contains(&first), "migration {k}'s first finding is there");
     }
     assert!(comment.contains("more items did not fit in a comment. The full report: `migraplay verify --format md`"));

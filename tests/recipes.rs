@@ -271,8 +271,8 @@ fn the_github_workflow_passes_a_pull_request_that_adds_a_sound_migration() {
     }
     let review = steps.last().unwrap();
     assert!(!review.stdout.contains("::error") && !review.stdout.contains("::warning"), "{review:#?}");
-    assert!(summary.starts_with("# Migration review\n"), "{summary}");
-    assert!(summary.contains("added: `2 index title`"), "{summary}");
+    assert!(summary.starts_with("## migraplay: PASS\n\nPASS: nothing to worry about.\n"), "{summary}");
+    assert!(summary.contains("<details><summary>1 migration added</summary>\n\n2 index title\n"), "{summary}");
 }
 
 #[test]
@@ -288,10 +288,10 @@ fn the_github_workflow_fails_a_down_that_leaves_an_index_with_an_annotation_on_i
     let errors: Vec<&str> = review.stdout.lines().filter(|l| l.starts_with("::error")).collect();
     assert_eq!(
         errors,
-        ["::error file=migrations/2_index_title.up.sql,line=1,title=2 down leaves index idx_books_title::2 index title: down: index idx_books_title is still there (created by 2 index title)"],
+        ["::error file=migrations/2_index_title.down.sql,line=1,title=2 down leaves index idx_books_title::2 index title: down: index idx_books_title is still there (created by 2 index title, 2_index_title.up.sql line 1); nothing in 2_index_title.down.sql touches index idx_books_title"],
         "{review:#?}"
     );
-    assert!(summary.contains("`2 index title`: FAIL: `down: index idx_books_title is still there (created by 2 index title)`"), "{summary}");
+    assert!(summary.contains("\n- `migrations/2_index_title.down.sql:1` 2 index title: down: index idx_books_title is still there (created by 2 index title, 2_index_title.up.sql line 1); nothing in 2_index_title.down.sql touches index idx_books_title\n"), "{summary}");
     let sarif: Value = serde_json::from_str(&std::fs::read_to_string(ws.join("migraplay.sarif")).unwrap()).unwrap();
     let uris: Vec<&str> = sarif["runs"][0]["results"]
         .as_array()
@@ -299,7 +299,7 @@ fn the_github_workflow_fails_a_down_that_leaves_an_index_with_an_annotation_on_i
         .iter()
         .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
         .collect();
-    assert_eq!(uris, ["migrations/2_index_title.up.sql"], "{sarif:#}");
+    assert_eq!(uris, ["migrations/2_index_title.down.sql"], "{sarif:#}");
 }
 
 /// A GitLab merge request pipeline of the README's job, with the runner's shallow clone (depth
@@ -354,7 +354,7 @@ fn the_gitlab_job_fails_a_down_that_leaves_an_index_and_reports_it_in_junit() {
     assert!(text(&out.stdout).contains("`2 index title`: FAIL: `down: index idx_books_title is still there"), "{}", text(&out.stdout));
     let junit = junit.expect("the JUnit report is written even when the job fails");
     assert!(junit.contains("<testcase name=\"2 index title: down\" classname=\"migrations/2_index_title.down.sql\""), "{junit}");
-    assert!(junit.contains("down: index idx_books_title is still there (created by 2 index title)</failure>"), "{junit}");
+    assert!(junit.contains("down: index idx_books_title is still there (created by 2 index title, 2_index_title.up.sql line 1); nothing in 2_index_title.down.sql touches index idx_books_title</failure>"), "{junit}");
 }
 
 /// This repository as a clone of it would be (tracked and new files, not ignored ones), committed
@@ -451,6 +451,6 @@ fn the_pre_commit_hook_passes_a_sound_folder_and_stops_a_commit_whose_down_leave
     assert_eq!(bad.status.code(), Some(1), "{}{}", text(&bad.stdout), text(&bad.stderr));
     let said = text(&bad.stderr);
     assert!(said.contains("- hook id: migraplay-verify\n- exit code: 1\n"), "{said}");
-    assert!(said.contains("\nFAIL 2 index title: down: index idx_books_title is still there (created by 2 index title)\n"), "{said}");
+    assert!(said.contains("\nFAIL 2 index title: down: index idx_books_title is still there (created by 2 index title, 2_index_title.up.sql line 1); nothing in 2_index_title.down.sql touches index idx_books_title\n"), "{said}");
     assert_eq!(git(project, &["rev-parse", "HEAD"]), head, "the commit was stopped");
 }

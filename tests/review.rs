@@ -171,14 +171,14 @@ fn a_head_whose_new_down_leaves_an_index_fails_on_that_migration() {
     assert!(
         has_line(
             &out,
-            "  - `3 index books title`: FAIL: `down: index idx_books_title is still there (created by 3 index books title)`; \
+            "  - `3 index books title`: FAIL: `down: index idx_books_title is still there (created by 3 index books title, 3_index_books_title.up.sql line 1); nothing in 3_index_books_title.down.sql touches index idx_books_title`; \
              `up again on what the down left failed: 3_index_books_title.up.sql, statement 1 (line 1): index idx_books_title already exists (rolled back)`"
         ),
         "{out}"
     );
     assert_eq!(
         stderr(&o),
-        "FAIL 3 index books title: down: index idx_books_title is still there (created by 3 index books title)\n\
+        "FAIL 3 index books title: down: index idx_books_title is still there (created by 3 index books title, 3_index_books_title.up.sql line 1); nothing in 3_index_books_title.down.sql touches index idx_books_title\n\
          FAIL 3 index books title: up again on what the down left failed: 3_index_books_title.up.sql, statement 1 (line 1): \
          index idx_books_title already exists (rolled back)\n"
     );
@@ -250,4 +250,92 @@ fn github_format_puts_the_modified_migration_on_its_line_in_the_head_folder() {
     assert!(has_line(&stdout(&o), &line), "{}", stdout(&o));
     // The last line is the review's verdict, not the head report's (which passes: the head alone is fine).
     assert_eq!(stdout(&o).lines().last(), Some("FAIL: 1 migration modified after merge (2)."), "{}", stdout(&o));
+}
+
+#[test]
+fn the_comment_format_puts_the_verdict_then_the_failing_migration_at_its_down_line_then_the_rest_folded() {
+    let o = review("breaks_down", &["--format", "comment"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let head = fixture("review").join("breaks_down/head");
+    let head = head.to_str().unwrap();
+    assert!(
+        out.starts_with(
+            "## migraplay: FAIL\n\nFAIL: 1 migration failing verify (3).\n\n\
+             - **Changes**: 1 added, 0 removed, 0 renamed, 0 modified after merge, 0 with a changed down, 0 out of order; 2 the same\n"
+        ),
+        "{out}"
+    );
+    let failing = out.find("### Failing (1 of this pull request's 1 migration)\n").expect("a failing section");
+    // An added migration is no change a tool refuses: it is named, folded, after the failures.
+    let added = out.find("<details><summary>1 migration added</summary>\n\n3 index books title\n\n</details>\n").expect("the added one");
+    assert!(failing < added, "failures first: {out}");
+    assert!(!out.contains("### What this pull request changes"), "{out}");
+    assert!(has_line(
+        &out,
+        &format!(
+            "- `{head}/3_index_books_title.down.sql:1` 3 index books title: down: index idx_books_title is still there \
+             (created by 3 index books title, 3_index_books_title.up.sql line 1); nothing in 3_index_books_title.down.sql touches index idx_books_title"
+        )
+    ), "{out}");
+    // The base's migrations are not the pull request's: they are not listed as passing.
+    assert!(out.contains("<details><summary>Schema change (base → head)</summary>\n\n- `index idx_books_title added`\n"), "{out}");
+    assert!(!out.contains("passing</summary>"), "{out}");
+}
+
+#[test]
+fn a_modified_merged_migration_is_an_error_in_the_comment_on_its_changed_line() {
+    let o = review("modified_sqlx", &["--format", "comment"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let head = fixture("review").join("modified_sqlx/head");
+    assert!(out.contains("\n### What this pull request changes (1)\n\n"), "{out}");
+    assert!(has_line(
+        &out,
+        &format!(
+            "- `{}/2_create_books.up.sql:4` **error** modified after merge: 2 create books (2_create_books.up.sql line 4): \
+             sqlx refuses to migrate a database that ran the base: \"migration 2 was previously applied but has been modified\"",
+            head.display()
+        )
+    ), "{out}");
+}
+
+#[test]
+fn the_review_comment_of_a_huge_pull_request_fits_and_keeps_every_failing_migration_and_every_refused_change() {
+    // A base of 300 migrations; the head modifies 20 of them and adds 900, one in three
+    // with a down that leaves its index behind.
+    let tmp = tempfile::tempdir().unwrap();
+    let (base, head) = (tmp.path().join("base"), tmp.path().join("head"));
+    for dir in [&base, &head] {
+        std::fs::create_dir(dir).unwrap();
+    }
+    let write = |dir: &std::path::Path, k: usize, up: String, down: String| {
+        std::fs::write(dir.join(format!("{k}_create_table_number_{k}.up.sql")), up).unwrap();
+        std::fs::write(dir.join(format!("{k}_create_table_number_{k}.down.sql")), down).unwrap();
+    };
+    for k in 1..=300 {
+        let up = format!("CREATE TABLE t{k}(x);\n");
+        write(&base, k, up.clone(), format!("DROP TABLE t{k};\n"));
+        let up = if k % 15 == 0 { format!("CREATE TABLE t{k}(x, y);\n") } else { up };
+        write(&head, k, up, format!("DROP TABLE t{k};\n"));
+    }
+    for k in 301..=1200 {
+        let down = if k % 3 == 0 { format!("DROP TABLE t{k};\nCREATE TABLE t{k}(x);\n") } else { format!("DROP TABLE t{k};\n") };
+        write(&head, k, format!("CREATE TABLE t{k}(x);\nCREATE INDEX i{k} ON t{k}(x);\n"), down);
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_migraplay"))
+        .args(["review", base.to_str().unwrap(), head.to_str().unwrap(), "--format", "comment", "--data", "off"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.len() <= migraplay::COMMENT_LIMIT, "{} characters", out.len());
+    assert!(out.starts_with("## migraplay: FAIL\n\nFAIL: 20 migrations modified after merge (15, 30, 45 and 17 more); 300 migrations failing verify"), "{}", &out[..300]);
+    for k in (15..=300).step_by(15) {
+        assert!(out.contains(&format!("/{k}_create_table_number_{k}.up.sql:1` **error** modified after merge: {k} create table number {k}")), "change {k}");
+    }
+    for k in (303..=1200).step_by(3) {
+        assert!(out.contains(&format!("/{k}_create_table_number_{k}.down.sql:2` {k} create table number {k}: down:")), "migration {k}");
+    }
+    assert!(out.contains(" more items did not fit in a comment. The full report: `migraplay review --format md`._\n"), "{out}");
 }

@@ -51,7 +51,7 @@ fn the_staircase_catches_a_trigger_dropped_by_the_later_of_two_creators() {
             (20250101000000, vec![]),
             (
                 20250101000100,
-                vec!["down: trigger trigger_items_updated_at is missing (created by 20250101000000 create items)".to_string()]
+                vec!["down: trigger trigger_items_updated_at is missing (created by 20250101000000 create items, 20250101000000_create_items.up.sql line 7); see 20250101000100_create_triggers.down.sql line 2".to_string()]
             ),
         ]
     );
@@ -63,7 +63,7 @@ fn the_staircase_catches_a_trigger_dropped_by_the_later_of_two_creators() {
 #[test]
 fn a_down_that_forgets_an_index_of_a_table_it_keeps_is_named() {
     let r = run("index_left_behind");
-    assert_eq!(problems(&r)[1].1, ["down: index idx_b is still there (created by 2 index b)"]);
+    assert_eq!(problems(&r)[1].1, ["down: index idx_b is still there (created by 2 index b, 2_index_b.up.sql line 1); nothing in 2_index_b.down.sql touches index idx_b"]);
     assert!(r.migrations[0].problems.is_empty());
     assert_eq!(r.lint, [], "the staircase, not lint, reports what a down leaves behind");
 }
@@ -100,7 +100,7 @@ fn verify_exits_0_1_or_2() {
     assert!(md.starts_with("# Database Migrations Test Report\n"));
     let (code, _, err) = cli(&["verify", fixture("index_left_behind").to_str().unwrap()]);
     assert_eq!(code, Some(1));
-    assert_eq!(err, "FAIL 2 index b: down: index idx_b is still there (created by 2 index b)\n");
+    assert_eq!(err, "FAIL 2 index b: down: index idx_b is still there (created by 2 index b, 2_index_b.up.sql line 1); nothing in 2_index_b.down.sql touches index idx_b\n");
     let (code, out, err) = cli(&["verify", fixture("duplicate_versions").to_str().unwrap()]);
     assert_eq!(code, Some(2));
     assert_eq!(out, "");
@@ -180,18 +180,18 @@ fn a_rebuilding_down_that_loses_constraints_is_caught_part_by_part() {
     assert_eq!(
         problems(&r)[1].1,
         [
-            "down: column accounts.email: collation NOCASE → none (created by 1 create accounts)",
-            "down: column accounts.id: autoincrement yes → no (created by 1 create accounts)",
-            "down: table accounts: UNIQUE (org, handle) is missing (created by 1 create accounts)",
-            "down: table accounts_backup is new (the down created it)",
-            "down: index idx_accounts_email: key email DESC → email (created by 1 create accounts)",
+            "down: column accounts.email: collation NOCASE → none (created by 1 create accounts, 1_create_accounts.up.sql line 1); see 2_add_plan.down.sql line 10",
+            "down: column accounts.id: autoincrement yes → no (created by 1 create accounts, 1_create_accounts.up.sql line 1); see 2_add_plan.down.sql line 10",
+            "down: table accounts: UNIQUE (org, handle) is missing (created by 1 create accounts, 1_create_accounts.up.sql line 1); see 2_add_plan.down.sql line 10",
+            "down: table accounts_backup is new (the down created it); see 2_add_plan.down.sql line 12",
+            "down: index idx_accounts_email: key email DESC → email (created by 1 create accounts, 1_create_accounts.up.sql line 8); see 2_add_plan.down.sql line 11",
         ]
     );
     assert_eq!(r.migrations[1].down, DownResult::Fail);
     assert_eq!(r.migrations[1].up_again, Outcome::Pass);
     let md = r.to_markdown();
     assert!(md.contains("- **Verdict**: FAIL: 1 of 2 migrations failing (2), 1 passing.\n"), "{md}");
-    assert!(md.contains("  - 2 add plan: down: column accounts.email: collation NOCASE → none (created by 1 create accounts) (and 4 more)\n"), "{md}");
+    assert!(md.contains("  - 2 add plan: down: column accounts.email: collation NOCASE → none (created by 1 create accounts, 1_create_accounts.up.sql line 1); see 2_add_plan.down.sql line 10 (and 4 more)\n"), "{md}");
     assert!(md.contains("  - Adds: column accounts.plan; table accounts: CHECK (plan IN ('free', 'pro'))\n"), "{md}");
 }
 
@@ -209,15 +209,15 @@ fn a_down_that_changes_one_detail_of_each_definition_names_each() {
     assert_eq!(
         problems(&r)[1].1,
         [
-            "down: column items.doubled: generated AS (price * 2) STORED → AS (price * 2) VIRTUAL (created by 1 create items)",
-            "down: table items: FOREIGN KEY (owner) → owners(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED is missing (created by 1 create items)",
-            "down: table items: FOREIGN KEY (owner) → owners(id) ON DELETE SET NULL is new (the down created it)",
-            "down: table items: CHECK (price > 0) → CHECK (price >= 0) (created by 1 create items)",
-            "down: column tags.name: not null yes → no (created by 1 create items)",
-            "down: table tags: without rowid yes → no (created by 1 create items)",
-            "down: index idx_items_cheap: where price < 10 → price <= 10 (created by 1 create items)",
-            "down: trigger items_audit: … items BEGIN SELECT 1; … → … items BEGIN SELECT 2; … (created by 1 create items)",
-            "down: view cheap_items: … WHERE price < 10 → … WHERE price <= 10 (created by 1 create items)",
+            "down: column items.doubled: generated AS (price * 2) STORED → AS (price * 2) VIRTUAL (created by 1 create items, 1_create_items.up.sql line 2); see 2_rebuild_all.down.sql line 11",
+            "down: table items: FOREIGN KEY (owner) → owners(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED is missing (created by 1 create items, 1_create_items.up.sql line 2); see 2_rebuild_all.down.sql line 11",
+            "down: table items: FOREIGN KEY (owner) → owners(id) ON DELETE SET NULL is new (the down created it); see 2_rebuild_all.down.sql line 11",
+            "down: table items: CHECK (price > 0) → CHECK (price >= 0) (created by 1 create items, 1_create_items.up.sql line 2); see 2_rebuild_all.down.sql line 11",
+            "down: column tags.name: not null yes → no (created by 1 create items, 1_create_items.up.sql line 11); see 2_rebuild_all.down.sql line 16",
+            "down: table tags: without rowid yes → no (created by 1 create items, 1_create_items.up.sql line 11); see 2_rebuild_all.down.sql line 16",
+            "down: index idx_items_cheap: where price < 10 → price <= 10 (created by 1 create items, 1_create_items.up.sql line 8); see 2_rebuild_all.down.sql line 12",
+            "down: trigger items_audit: … items BEGIN SELECT 1; … → … items BEGIN SELECT 2; … (created by 1 create items, 1_create_items.up.sql line 10); see 2_rebuild_all.down.sql line 14",
+            "down: view cheap_items: … WHERE price < 10 → … WHERE price <= 10 (created by 1 create items, 1_create_items.up.sql line 9); see 2_rebuild_all.down.sql line 13",
         ]
     );
 }
@@ -265,7 +265,7 @@ fn a_down_of_only_comments_is_called_empty_before_what_it_left() {
         problems(&r)[0].1,
         [
             "down: 1_a.down.sql has no statement (only comments or blanks), so it reverted nothing",
-            "down: table t is still there (created by 1 a)",
+            "down: table t is still there (created by 1 a, 1_a.up.sql line 1); nothing in 1_a.down.sql touches table t",
             // Rolled back and forward, as an operator would: the up meets what the down left.
             "up again on what the down left failed: 1_a.up.sql, statement 1 (line 1): table t already exists (rolled back)",
         ]
@@ -287,7 +287,7 @@ fn a_column_renamed_by_an_up_is_one_change_and_a_down_that_forgets_it_says_so() 
     assert_eq!(
         problems(&r)[1].1,
         [
-            "down: column t.modified: renamed modified → created_at (created by 1 a)",
+            "down: column t.modified: renamed modified → created_at (created by 1 a, 1_a.up.sql line 1); nothing in 2_ren.down.sql touches table t",
             "up again on what the down left failed: 2_ren.up.sql, statement 1 (line 1): no such column: \"modified\" (rolled back)",
         ]
     );
@@ -444,7 +444,7 @@ fn an_up_run_again_on_what_its_leaky_down_left_is_tested_there_and_said_apart() 
     assert_eq!(
         problems(&r)[1].1,
         [
-            "down: table events is missing (created by 20240101000000 create events)",
+            "down: table events is missing (created by 20240101000000 create events, 20240101000000_create_events.sql line 2); see 20240102000000_create_audit.sql line 9",
             "up again on what the down left failed: 20240102000000_create_audit.sql, statement 2 (line 4): no such table: events \
              (it runs without migraplay's transaction: statements before it stay)",
         ]

@@ -258,7 +258,7 @@ fn verify_in_the_browser_catches_a_trigger_dropped_by_its_second_creator() {
     let v = verify(&session_on(files));
     assert_eq!(
         problems(&v),
-        [vec![], vec!["down: trigger trigger_items_updated_at is missing (created by 20250101000000 create items)".to_string()]]
+        [vec![], vec!["down: trigger trigger_items_updated_at is missing (created by 20250101000000 create items, 20250101000000_create_items.up.sql line 7); see 20250101000100_create_triggers.down.sql line 2".to_string()]]
     );
 }
 
@@ -267,7 +267,7 @@ fn verify_in_the_browser_names_an_index_a_down_forgot() {
     let files = fixture!("index_left_behind":
         "1_create_things.up.sql", "1_create_things.down.sql", "2_index_b.up.sql", "2_index_b.down.sql");
     let v = verify(&session_on(files));
-    assert_eq!(problems(&v)[1], ["down: index idx_b is still there (created by 2 index b)"]);
+    assert_eq!(problems(&v)[1], ["down: index idx_b is still there (created by 2 index b, 2_index_b.up.sql line 1); nothing in 2_index_b.down.sql touches index idx_b"]);
 }
 
 #[wasm_bindgen_test]

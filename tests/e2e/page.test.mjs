@@ -152,10 +152,10 @@ test('verify in the page names the index a down forgot and the migration that ma
   await page.waitForSelector('#verify-summary.fail');
   assert.equal(await page.locator('#verify-summary').textContent(), 'FAIL: 1 of 2 migrations failing (2), 1 passing.');
   assert.deepEqual(await page.locator('#verify-failing li').allTextContents(),
-    ['2 index b: down: index idx_b is still there (created by 2 index b)']);
+    ['2 index b: down: index idx_b is still there (created by 2 index b, 2_index_b.up.sql line 1); nothing in 2_index_b.down.sql touches index idx_b']);
   assert.deepEqual(await page.locator('#verify-results tbody .badge').allTextContents(), ['PASS', 'FAIL']);
   assert.deepEqual(await page.locator('#verify-results tr[data-version="2"] .problems li').allTextContents(),
-    ['down: index idx_b is still there (created by 2 index b)']);
+    ['down: index idx_b is still there (created by 2 index b, 2_index_b.up.sql line 1); nothing in 2_index_b.down.sql touches index idx_b']);
   // Dropping the table takes the forgotten index with it: one database still goes down to 0 cleanly,
   // and what re-ran only on a rebuilt database is said apart.
   assert.equal(await page.locator('#verify-rollback').textContent(),
@@ -211,11 +211,11 @@ test('verify in the page shows a down that loses a UNIQUE constraint, a collatio
   await page.click('#verify');
   await page.waitForSelector('#verify-summary.fail');
   assert.deepEqual(await page.locator('#verify-results tr[data-version="2"] .problems li').allTextContents(), [
-    'down: column accounts.email: collation NOCASE → none (created by 1 create accounts)',
-    'down: column accounts.id: autoincrement yes → no (created by 1 create accounts)',
-    'down: table accounts: UNIQUE (org, handle) is missing (created by 1 create accounts)',
-    'down: table accounts_backup is new (the down created it)',
-    'down: index idx_accounts_email: key email DESC → email (created by 1 create accounts)',
+    'down: column accounts.email: collation NOCASE → none (created by 1 create accounts, 1_create_accounts.up.sql line 1); see 2_add_plan.down.sql line 10',
+    'down: column accounts.id: autoincrement yes → no (created by 1 create accounts, 1_create_accounts.up.sql line 1); see 2_add_plan.down.sql line 10',
+    'down: table accounts: UNIQUE (org, handle) is missing (created by 1 create accounts, 1_create_accounts.up.sql line 1); see 2_add_plan.down.sql line 10',
+    'down: table accounts_backup is new (the down created it); see 2_add_plan.down.sql line 12',
+    'down: index idx_accounts_email: key email DESC → email (created by 1 create accounts, 1_create_accounts.up.sql line 8); see 2_add_plan.down.sql line 11',
   ]);
   assert.deepEqual(await page.locator('#verify-results tr[data-version="2"] .step-changes li').allTextContents(),
     ['column accounts.plan added', "table accounts: CHECK (plan IN ('free', 'pro')) added"]);

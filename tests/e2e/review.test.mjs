@@ -105,11 +105,11 @@ test('each change kind reads as the tools behave: sqlx refuses, runs late, match
   assert.equal(await page.locator('#review-verify tr[data-version="7"] .badge').textContent(), 'FAIL');
   // Rolled back and forward again, as an operator would, the up meets the index its down left.
   assert.deepEqual(await page.locator('#review-verify tr[data-version="7"] ul.problems li').allTextContents(), [
-    'down: index idx_posts_title is still there (created by 7 create comments)',
+    'down: index idx_posts_title is still there (created by 7 create comments, 7_create_comments.up.sql line 2); nothing in 7_create_comments.down.sql touches index idx_posts_title',
     'up again on what the down left failed: 7_create_comments.up.sql, statement 2 (line 2): index idx_posts_title already exists (rolled back)',
   ]);
   assert.equal(await page.locator('#review-failing').textContent(),
-    '7 create comments: down: index idx_posts_title is still there (created by 7 create comments); up again on what the down left failed: '
+    '7 create comments: down: index idx_posts_title is still there (created by 7 create comments, 7_create_comments.up.sql line 2); nothing in 7_create_comments.down.sql touches index idx_posts_title; up again on what the down left failed: '
     + '7_create_comments.up.sql, statement 2 (line 2): index idx_posts_title already exists (rolled back)');
 
   // The schema change base → head, in words and as SQL.

@@ -21,7 +21,7 @@ test('a folder loaded with the file input verifies, naming the defect', async ()
   await page.click('#verify');
   await page.waitForSelector('#verify-summary.fail');
   assert.deepEqual(await page.locator('#verify-results tr[data-version="20250101000100"] .problems li').allTextContents(),
-    ['down: trigger trigger_items_updated_at is missing (created by 20250101000000 create items)']);
+    ['down: trigger trigger_items_updated_at is missing (created by 20250101000000 create items, 20250101000000_create_items.up.sql line 7); see 20250101000100_create_triggers.down.sql line 2']);
   assert.deepEqual(problems, []);
   await page.context().close();
 });

@@ -118,7 +118,7 @@ enum Command {
         folder: Option<PathBuf>,
         /// Report format [default: github when GITHUB_ACTIONS=true, else md]. Under
         /// GitHub Actions, `--format md` (or any other) switches the annotations off;
-        /// with `github` the Markdown report is also appended to $GITHUB_STEP_SUMMARY.
+        /// with `github` the report in the comment format is also appended to $GITHUB_STEP_SUMMARY.
         #[arg(long, value_enum)]
         format: Option<Format>,
         /// Write the report to this file instead of stdout.
@@ -144,9 +144,9 @@ enum Command {
         /// The head set's folder (the migrations of the pull request).
         head: PathBuf,
         /// Output format [default: github when GITHUB_ACTIONS=true, else md], as verify's.
-        /// md and json are the review's own; github, sarif and junit are the head's
-        /// findings with the review's. With `github` the Markdown review is also
-        /// appended to $GITHUB_STEP_SUMMARY.
+        /// md, json and comment are the review's own; github, sarif and junit are the
+        /// head's findings with the review's. With `github` the review in the comment
+        /// format is also appended to $GITHUB_STEP_SUMMARY.
         #[arg(long, value_enum)]
         format: Option<Format>,
         /// Write the review to this file instead of stdout.
@@ -361,6 +361,7 @@ fn review(
     let text = match format {
         Format::Md => review.to_markdown(),
         Format::Json => review.to_json(),
+        Format::Comment => migraplay::render_review_comment(&review, &folder),
         other => migraplay::render(other.into(), &review.report, &review.annotations(), &folder, &review.verdict.headline),
     };
     match out {
@@ -368,8 +369,7 @@ fn review(
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     if format == Format::Github {
-        // The review's own Markdown: the comment format does not yet list what the pull request changes.
-        append_step_summary(&review.to_markdown());
+        append_step_summary(&migraplay::render_review_comment(&review, &folder));
     }
     // What fails it, one line each, for the CI log (a closed stderr is no panic).
     let mut err = std::io::stderr().lock();
