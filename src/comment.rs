@@ -65,7 +65,8 @@ struct Scope<'a> {
 pub fn render(report: &Report, extra: &[Annotation], folder: &str, headline: &str) -> String {
     let changes = extra.iter().filter(|a| a.level != Level::Notice).map(|a| item(a, folder, 400)).collect();
     let ok = report.ok && !extra.iter().any(|a| a.level == Level::Error);
-    let scope = Scope { ok, headline, about: Vec::new(), changes, counted: None, folded: Vec::new(), full: "migraplay verify --format md" };
+    let about = vec![flavor(&report.flavor)];
+    let scope = Scope { ok, headline, about, changes, counted: None, folded: Vec::new(), full: "migraplay verify --format md" };
     write(report, folder, &scope)
 }
 
@@ -73,7 +74,7 @@ pub fn render(report: &Report, extra: &[Annotation], folder: &str, headline: &st
 /// pull request changes, its migrations' failures, then the schema change base →
 /// head and the rest, folded.
 pub fn render_review(review: &crate::review::Review, folder: &str) -> String {
-    let about = vec![format!("- **Changes**: {}", md(&review.counts()))];
+    let about = vec![flavor(&review.flavor), format!("- **Changes**: {}", md(&review.counts()))];
     // What a tool refuses, loses or runs otherwise is listed; added migrations are named, folded.
     let changes = review.changes.iter().filter(|c| c.level().is_some()).map(|c| review_item(c, folder)).collect();
     let mut folded = Vec::new();
@@ -101,6 +102,11 @@ pub fn render_review(review: &crate::review::Review, folder: &str) -> String {
         full: "migraplay review --format md",
     };
     write(&review.report, folder, &scope)
+}
+
+/// The tool whose rules were applied, and why: `- **Flavor**: goose (…)`.
+fn flavor(choice: &crate::flavor::Choice) -> String {
+    format!("- **Flavor**: {} ({})", choice.flavor, md(&choice.why))
 }
 
 /// One change of a review as a list item, at its file and line when it has them.

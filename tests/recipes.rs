@@ -1,10 +1,12 @@
-//! The README's CI recipes, run: the GitHub Actions workflow and the GitLab CI job step by step
+//! The README's CI recipes, run: the Action (`action.yml`, as the README's workflow uses it), the
+//! GitHub Actions workflow and the GitLab CI job step by step
 //! in a scratch git repository (a base branch, and a pull request adding a migration) with the
 //! environment each CI sets, and the pre-commit hook (`.pre-commit-hooks.yaml`) with pre-commit
 //! from PyPI. Every block is parsed with PyYAML, so what the README shows is valid YAML.
 //!
-//! One step is substituted, and only one: `cargo install --git … migraplay` would build from the
-//! network; here the binary under test is put first on PATH instead (the pre-commit test does
+//! One step is substituted, and only one: `cargo install --git … migraplay` (the Action's `cargo
+//! install --path`) would build from the network (for minutes); here the binary under test is put
+//! on PATH instead (the pre-commit test does
 //! build the hook with `cargo install`, as pre-commit does).
 //!
 //! pre-commit and PyYAML are installed by `make setup` into `.tools/pre-commit/`.
@@ -102,12 +104,17 @@ const BAD_PR: &[(&str, &str)] = &[
 
 /// A remote (`origin`) with `main` holding BASE and `feature` adding `pr`, in `dir`.
 fn origin(dir: &Path, pr: &[(&str, &str)]) -> PathBuf {
+    origin_with(dir, BASE, pr)
+}
+
+/// A remote (`origin`) with `main` holding `base` and `feature` adding `pr`, in `dir`.
+fn origin_with(dir: &Path, base: &[(&str, &str)], pr: &[(&str, &str)]) -> PathBuf {
     let origin = dir.join("origin.git");
     let author = dir.join("author");
     std::fs::create_dir_all(&author).unwrap();
     git(dir, &["init", "-q", "--bare", "origin.git"]);
     git(&author, &["init", "-q"]);
-    write(&author, BASE);
+    write(&author, base);
     write(&author, &[("README.md", "a project with migrations\n")]);
     git(&author, &["add", "."]);
     git(&author, &["commit", "-q", "-m", "base"]);
@@ -453,4 +460,189 @@ fn the_pre_commit_hook_passes_a_sound_folder_and_stops_a_commit_whose_down_leave
     assert!(said.contains("- hook id: migraplay-verify\n- exit code: 1\n"), "{said}");
     assert!(said.contains("\nFAIL 2 index title: down: index idx_books_title is still there (created by 2 index title, 2_index_title.up.sql line 1); nothing in 2_index_title.down.sql touches index idx_books_title\n"), "{said}");
     assert_eq!(git(project, &["rev-parse", "HEAD"]), head, "the commit was stopped");
+}
+
+/// `${{ … }}` as GitHub evaluates the expressions action.yml uses: `inputs.NAME` and `github.NAME`,
+/// joined by `||` (the first that is not empty). Anything else fails the test, so an expression
+/// the Action starts to use is evaluated here first.
+fn expression(text: &str, inputs: &BTreeMap<String, String>, github: &BTreeMap<&str, &str>) -> String {
+    let (mut out, mut rest) = (String::new(), text);
+    while let Some(i) = rest.find("${{") {
+        out.push_str(&rest[..i]);
+        let end = i + rest[i..].find("}}").expect("a closed expression");
+        let value = rest[i + 3..end]
+            .split("||")
+            .map(|term| {
+                let term = term.trim();
+                if let Some(name) = term.strip_prefix("inputs.") {
+                    inputs.get(name).cloned().unwrap_or_else(|| panic!("the Action has no input {name}"))
+                } else if let Some(name) = term.strip_prefix("github.") {
+                    github.get(name).map(|v| v.to_string()).unwrap_or_else(|| panic!("github.{name} is not set by this runner"))
+                } else {
+                    panic!("the test does not evaluate {term}")
+                }
+            })
+            .find(|v| !v.is_empty())
+            .unwrap_or_default();
+        out.push_str(&value);
+        rest = &rest[end + 2..];
+    }
+    out + rest
+}
+
+/// A pull-request run of the README's one-step workflow: actions/checkout as it checks out a
+/// pull request (depth 1, the head only), then this repository's `action.yml` step by step, as
+/// GitHub runs a composite action: `bash --noprofile --norc -eo pipefail` for each `run`, inputs
+/// from `with:` (then `with`, the test's) over their defaults, `$GITHUB_PATH` read after each step.
+/// Returns the steps, the job summary and the checkout.
+fn action_run(dir: &Path, base: &[(&str, &str)], pr: &[(&str, &str)], with: &[(&str, &str)]) -> (Vec<Step>, String) {
+    let workflow = yaml(&recipe("github-action"));
+    assert_eq!(workflow["true"]["pull_request"]["paths"], serde_json::json!(["migrations/**"]));
+    let action = yaml(&std::fs::read_to_string(root().join("action.yml")).unwrap());
+    assert_eq!(action["runs"]["using"], "composite");
+    let origin = origin_with(dir, base, pr);
+    let ws = dir.join("workspace");
+    let temp = dir.join("runner-temp");
+    std::fs::create_dir_all(&temp).unwrap();
+    let (summary, path_file) = (temp.join("step-summary.md"), temp.join("github-path"));
+    std::fs::write(&summary, "").unwrap();
+    std::fs::write(&path_file, "").unwrap();
+    let bin = bin_dir(dir);
+    let runner: BTreeMap<String, String> = [
+        ("CI", "true"),
+        ("GITHUB_ACTIONS", "true"),
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_BASE_REF", "main"),
+        ("GITHUB_HEAD_REF", "feature"),
+        ("GITHUB_WORKSPACE", ws.to_str().unwrap()),
+        ("GITHUB_STEP_SUMMARY", summary.to_str().unwrap()),
+        ("GITHUB_PATH", path_file.to_str().unwrap()),
+        ("GITHUB_ACTION_PATH", root().to_str().unwrap()),
+        ("RUNNER_OS", "Linux"),
+        ("RUNNER_TEMP", temp.to_str().unwrap()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let github: BTreeMap<&str, &str> = [("base_ref", "main"), ("head_ref", "feature"), ("event_name", "pull_request")].into();
+    let mut steps = Vec::new();
+    for step in workflow["jobs"]["review"]["steps"].as_array().expect("steps") {
+        let uses = step["uses"].as_str().expect("the workflow only uses actions");
+        let name = uses.to_owned();
+        if uses.starts_with("actions/checkout@") {
+            // As actions/checkout does for a pull request: one commit deep, the head detached.
+            let url = format!("file://{}", origin.display());
+            git(dir, &["clone", "-q", "--depth=1", "--branch", "feature", &url, "workspace"]);
+            git(&ws, &["checkout", "-q", "--detach"]);
+            steps.push(Step { name, code: Some(0), stdout: String::new(), stderr: String::new() });
+            continue;
+        }
+        assert!(uses.starts_with("OWNER/migraplay@"), "the workflow uses this repository's Action: {uses}");
+        let mut inputs: BTreeMap<String, String> = action["inputs"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v["default"].as_str().unwrap_or("").to_owned()))
+            .collect();
+        inputs.extend(strings(&step["with"]));
+        inputs.extend(with.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        for inner in action["runs"]["steps"].as_array().unwrap() {
+            assert_eq!(inner["shell"], "bash", "{inner}");
+            let name = inner["name"].as_str().unwrap().to_owned();
+            let run = inner["run"].as_str().expect("every step runs a command");
+            if run.contains("cargo install") {
+                // Substituted: the install's own last act, the folder of the binary on $GITHUB_PATH.
+                assert!(run.starts_with("cargo install --locked --quiet --path \"$GITHUB_ACTION_PATH\""), "{run}");
+                assert!(run.ends_with("echo \"$RUNNER_TEMP/migraplay/bin\" >> \"$GITHUB_PATH\""), "{run}");
+                std::fs::write(&path_file, format!("{}\n", bin.display())).unwrap();
+                steps.push(Step { name, code: None, stdout: String::new(), stderr: String::new() });
+                continue;
+            }
+            let mut env = runner.clone();
+            for (k, v) in strings(&inner["env"]) {
+                env.insert(k, expression(&v, &inputs, &github));
+            }
+            // What earlier steps added to $GITHUB_PATH comes first, the last added first of all.
+            let added: Vec<String> = std::fs::read_to_string(&path_file).unwrap().lines().rev().map(str::to_owned).collect();
+            let path = added.into_iter().chain(["/usr/local/bin".into(), "/usr/bin".into(), "/bin".into()]).collect::<Vec<_>>().join(":");
+            let out = Command::new("bash")
+                .current_dir(&ws)
+                .env_clear()
+                .env("PATH", path)
+                .env("HOME", std::env::var("HOME").unwrap())
+                .envs(&env)
+                .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &expression(run, &inputs, &github)])
+                .output()
+                .unwrap();
+            let failed = !out.status.success();
+            steps.push(Step { name, code: out.status.code(), stdout: text(&out.stdout), stderr: text(&out.stderr) });
+            if failed {
+                break;
+            }
+        }
+    }
+    (steps, std::fs::read_to_string(&summary).unwrap())
+}
+
+const ACTION_STEPS: [&str; 4] = ["actions/checkout@v4", "Install migraplay", "Check out the base beside the pull request", "Review the migrations"];
+
+#[test]
+fn the_action_passes_a_pull_request_that_adds_a_sound_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    let (steps, summary) = action_run(dir.path(), BASE, GOOD_PR, &[]);
+    assert_eq!(names(&steps), ACTION_STEPS, "{steps:#?}");
+    assert!(steps.iter().all(|s| matches!(s.code, None | Some(0))), "{steps:#?}");
+    assert_eq!(steps[3].stdout.lines().last(), Some("PASS: nothing to worry about."), "{steps:#?}");
+    assert!(summary.starts_with("## migraplay: PASS\n\nPASS: nothing to worry about.\n\n- **Flavor**: sqlx ("), "{summary}");
+}
+
+#[test]
+fn the_action_fails_a_down_that_leaves_an_index_with_an_annotation_on_the_down_and_the_comment_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let (steps, summary) = action_run(dir.path(), BASE, BAD_PR, &[]);
+    assert_eq!(names(&steps), ACTION_STEPS, "{steps:#?}");
+    let review = &steps[3];
+    assert_eq!(review.code, Some(1), "{review:#?}");
+    let errors: Vec<&str> = review.stdout.lines().filter(|l| l.starts_with("::error")).collect();
+    assert_eq!(
+        errors,
+        ["::error file=migrations/2_index_title.down.sql,line=1,title=2 down leaves index idx_books_title::2 index title: down: index idx_books_title is still there (created by 2 index title, 2_index_title.up.sql line 1); nothing in 2_index_title.down.sql touches index idx_books_title"],
+        "{review:#?}"
+    );
+    assert!(summary.starts_with("## migraplay: FAIL\n\nFAIL: 1 migration failing verify (2).\n"), "{summary}");
+    assert!(summary.contains("\n### Failing (1 of this pull request's 1 migration)\n\n- `migrations/2_index_title.down.sql:1` 2 index title: down:"), "{summary}");
+}
+
+#[test]
+fn the_action_reads_its_folder_and_flavor_inputs() {
+    let moved = |files: &[(&'static str, &'static str)]| -> Vec<(String, &'static str)> {
+        files.iter().map(|(n, t)| (format!("db/{n}"), *t)).collect()
+    };
+    let (base, pr) = (moved(BASE), moved(GOOD_PR));
+    let base: Vec<(&str, &str)> = base.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+    let pr: Vec<(&str, &str)> = pr.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let (steps, summary) = action_run(dir.path(), &base, &pr, &[("migrations", "db/migrations"), ("flavor", "golang-migrate")]);
+    assert!(steps.iter().all(|s| matches!(s.code, None | Some(0))), "{steps:#?}");
+    assert!(summary.contains("\n- **Flavor**: golang-migrate (asked for)\n"), "{summary}");
+    // A flavor the files do not fit is the tool's error, and the step fails with exit 2.
+    let dir = tempfile::tempdir().unwrap();
+    let (steps, _) = action_run(dir.path(), &base, &pr, &[("migrations", "db/migrations"), ("flavor", "goose")]);
+    let review = steps.last().unwrap();
+    assert_eq!(review.code, Some(2), "{review:#?}");
+    assert!(review.stdout.contains("::error title=cannot load the set::the base set cannot be loaded: "), "{review:#?}");
+}
+
+#[test]
+fn the_action_verifies_the_head_alone_on_the_pull_request_that_creates_the_folder() {
+    let mut pr = BASE.to_vec();
+    pr.extend_from_slice(BAD_PR);
+    let dir = tempfile::tempdir().unwrap();
+    let (steps, summary) = action_run(dir.path(), &[], &pr, &[]);
+    let review = steps.last().unwrap();
+    assert_eq!(review.name, "Review the migrations");
+    assert_eq!(review.code, Some(1), "{review:#?}");
+    assert!(review.stdout.starts_with("The base has no migrations folder yet: verifying the pull request's set on its own.\n"), "{review:#?}");
+    assert!(review.stdout.contains("::error file=migrations/2_index_title.down.sql,line=1,"), "{review:#?}");
+    assert!(summary.starts_with("## migraplay: FAIL\n\nFAIL: 1 of 2 migrations failing (2), 1 passing.\n"), "{summary}");
 }

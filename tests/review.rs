@@ -262,6 +262,7 @@ fn the_comment_format_puts_the_verdict_then_the_failing_migration_at_its_down_li
     assert!(
         out.starts_with(
             "## migraplay: FAIL\n\nFAIL: 1 migration failing verify (3).\n\n\
+             - **Flavor**: sqlx (up/down files fit sqlx and golang-migrate alike; sqlx is the default)\n\
              - **Changes**: 1 added, 0 removed, 0 renamed, 0 modified after merge, 0 with a changed down, 0 out of order; 2 the same\n"
         ),
         "{out}"
