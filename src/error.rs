@@ -162,6 +162,22 @@ pub enum Error {
     #[error("{file}, {problem}")]
     Dbmate { file: String, problem: String },
 
+    /// Two migrations of a folder layout (diesel) or of refinery with one version.
+    #[error("duplicate migration version {version_text}: {first} and {second}; give one of them a new version")]
+    DuplicateKey { version_text: String, first: String, second: String },
+
+    /// A folder of a folder-per-migration layout (diesel, Prisma) its tool cannot read.
+    #[error("{folder}/ {problem}")]
+    LayoutFolder { folder: String, problem: String },
+
+    /// A file whose name its tool (refinery) refuses.
+    #[error("{file}: {problem}")]
+    LayoutFile { file: String, problem: String },
+
+    /// No flavor reads the files: what they are, and the layouts migraplay reads.
+    #[error("no migrations found in {place}: {holds}. migraplay reads {layouts}")]
+    UnknownLayout { place: String, holds: String, layouts: String },
+
     /// An up/down file in a set of a single-file tool (goose, dbmate).
     #[error("{file} is an up/down file, but the set is read as {flavor}, which keeps both sections in one file")]
     Layout { file: String, flavor: crate::Flavor },

@@ -16,11 +16,19 @@ pub enum Flavor {
     Goose,
     /// dbmate: one `<v>_<n>.sql` with `-- migrate:up` / `-- migrate:down` sections; `schema_migrations(version)`.
     Dbmate,
+    /// diesel: a folder `<version>_<name>/` per migration with `up.sql`, `down.sql` and
+    /// optionally `metadata.toml`; `__diesel_schema_migrations(version, run_on)`.
+    Diesel,
+    /// refinery: `V<n>__<name>.sql`, up only; `refinery_schema_history` with its checksum.
+    Refinery,
+    /// Prisma: a folder `<timestamp>_<name>/` per migration with `migration.sql`, up only;
+    /// `_prisma_migrations`.
+    Prisma,
 }
 
 impl Flavor {
     /// Every flavor, in the order they are shown.
-    pub const ALL: [Flavor; 4] = [Flavor::Sqlx, Flavor::GolangMigrate, Flavor::Goose, Flavor::Dbmate];
+    pub const ALL: [Flavor; 7] = [Flavor::Sqlx, Flavor::GolangMigrate, Flavor::Goose, Flavor::Dbmate, Flavor::Diesel, Flavor::Refinery, Flavor::Prisma];
 
     /// Its name, as `--flavor` takes it: `sqlx`, `golang-migrate`, `goose`, `dbmate`.
     pub fn name(self) -> &'static str {
@@ -29,7 +37,15 @@ impl Flavor {
             Flavor::GolangMigrate => "golang-migrate",
             Flavor::Goose => "goose",
             Flavor::Dbmate => "dbmate",
+            Flavor::Diesel => "diesel",
+            Flavor::Refinery => "refinery",
+            Flavor::Prisma => "prisma",
         }
+    }
+
+    /// Whether it keeps each migration in a folder of its own (`<name>/up.sql`).
+    pub fn folders(self) -> bool {
+        matches!(self, Flavor::Diesel | Flavor::Prisma)
     }
 
     /// The flavor of a name given by a user.
@@ -91,7 +107,7 @@ fn markers(flavor: Flavor) -> Option<(&'static str, &'static str)> {
     match flavor {
         Flavor::Goose => Some(("-- +goose up", "-- +goose down")),
         Flavor::Dbmate => Some(("-- migrate:up", "-- migrate:down")),
-        Flavor::Sqlx | Flavor::GolangMigrate => None,
+        _ => None,
     }
 }
 
@@ -150,6 +166,97 @@ pub fn dbmate_problem(raw: &str) -> Option<String> {
     }
     (!up_seen).then(|| "no `-- migrate:up` at the start of a line in lower case; dbmate requires each migration to define an up block".to_string())
 }
+
+/// diesel's version of a migration folder: the text before the first `_`, every
+/// `-` removed, as a string, never refused (`abc_x` is `abc`, `_x` the empty
+/// string, a name without `_` the whole name). diesel-rs/diesel@04cc1b0,
+/// diesel_migrations/migrations_internals/src/lib.rs:71-73, `version_from_string`:
+/// `path.split('_').next().map(|s| s.replace('-', ""))`.
+pub fn diesel_version(folder: &str) -> String {
+    folder.split('_').next().unwrap_or_default().replace('-', "")
+}
+
+/// Whether diesel runs a migration in a transaction, from its `metadata.toml`
+/// (`None`: no such file). diesel-rs/diesel@04cc1b0,
+/// migrations_internals/src/lib.rs:28-56 (`TomlMetadata`: `#[serde(default)]
+/// run_in_transaction: bool`, and `Default` gives true) read with
+/// `unwrap_or_default()` (diesel_migrations/src/file_based_migrations.rs:179-181):
+/// no file, or one that is not TOML or has the key of another type: true; TOML
+/// without the key (an empty file): false, serde's default for a bool; else the key.
+pub fn diesel_run_in_transaction(metadata: Option<&str>) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Metadata {
+        #[serde(default)]
+        run_in_transaction: bool,
+    }
+    metadata.and_then(|text| toml::from_str::<Metadata>(text).ok()).is_none_or(|m| m.run_in_transaction)
+}
+
+/// refinery's reading of a file name: `None` when it is no refinery migration
+/// at all (not `V` or `U` then a digit), else the version and name, or why
+/// refinery skips or refuses it. refinery_cli 0.10.0 (refinery-core 0.10.0,
+/// src/util.rs:15-26, 57-59, 91-104): `^([U|V])(\d+(?:\.\d+)?)__(\w+)\.sql$` on
+/// the file name, case-sensitive; a name that does not match is skipped with
+/// only a log line; a version that is no i32 (`V1.5__x.sql`) is an error.
+pub fn refinery_name(file: &str) -> Option<Result<(i64, String), RefineryRefuses>> {
+    let rest = file.strip_prefix('V').or_else(|| file.strip_prefix('U'))?;
+    if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let matched = rest.strip_suffix(".sql").and_then(|r| r.split_once("__")).filter(|(v, name)| {
+        let whole = v.split_once('.').map_or(digits(v), |(a, b)| digits(a) && digits(b));
+        whole && word(name)
+    });
+    let Some((version, name)) = matched else { return Some(Err(RefineryRefuses::Name)) };
+    if file.starts_with('U') {
+        return Some(Err(RefineryRefuses::Unversioned));
+    }
+    match version.parse::<i32>() {
+        Ok(v) => Some(Ok((i64::from(v), name.to_string()))),
+        Err(_) => Some(Err(RefineryRefuses::Version)),
+    }
+}
+
+/// Why refinery skips or refuses a file named almost as its migrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefineryRefuses {
+    /// Not `V<version>__<name>.sql` with a name of letters, digits and `_`: skipped.
+    Name,
+    /// A `U` (unversioned) migration: migraplay reads versioned ones only.
+    Unversioned,
+    /// A version that is no 32-bit integer: refused.
+    Version,
+}
+
+impl std::fmt::Display for RefineryRefuses {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RefineryRefuses::Name => "refinery skips it: not V<version>__<name>.sql with a name of letters, digits and _",
+            RefineryRefuses::Unversioned => "an unversioned (U) migration, which refinery applies even below the current version; migraplay reads versioned (V) ones only",
+            RefineryRefuses::Version => "refinery refuses it: \"migration version must be a valid integer\" (a 32-bit one)",
+        })
+    }
+}
+
+/// refinery's checksum of a migration (refinery-core 0.10.0 src/runner.rs:81-107):
+/// SipHash-1-3 with a zero key over `name.hash()`, `version.hash()` (an i32) and
+/// `sql.hash()`, Rust's `Hash` (a str writes its bytes and 0xff; an i32 its 4
+/// bytes, little-endian). `name` is the part after `__`, without `.sql`.
+pub fn refinery_checksum(name: &str, version: i32, sql: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = siphasher::sip::SipHasher13::new();
+    name.hash(&mut h);
+    version.hash(&mut h);
+    sql.hash(&mut h);
+    h.finish()
+}
+
+/// How Prisma runs a `migration.sql` on SQLite: the script as one batch, in no
+/// transaction of its own (its RedefineTables steps turn `PRAGMA foreign_keys`
+/// off and on, which SQLite ignores inside a transaction).
+pub const PRISMA_TRANSACTION: Transaction = Transaction::Off;
 
 /// A single-file migration split into its sections.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,6 +395,10 @@ pub fn new_migration(flavor: Flavor, base: &str, up: &str, down: &str) -> Vec<(S
         Flavor::Goose if has_down => vec![(format!("{base}.sql"), format!("-- +goose Up\n{}\n-- +goose Down\n{}", line(up), line(down)))],
         Flavor::Goose => vec![(format!("{base}.sql"), format!("-- +goose Up\n{}", line(up)))],
         Flavor::Dbmate => vec![(format!("{base}.sql"), format!("-- migrate:up\n{}\n-- migrate:down\n{}", line(up), line(down)))],
+        Flavor::Diesel if has_down => vec![(format!("{base}/up.sql"), up.to_string()), (format!("{base}/down.sql"), down.to_string())],
+        Flavor::Diesel => vec![(format!("{base}/up.sql"), up.to_string())],
+        Flavor::Refinery => vec![(format!("V{}.sql", base.replacen('_', "__", 1)), up.to_string())],
+        Flavor::Prisma => vec![(format!("{base}/migration.sql"), up.to_string())],
     }
 }
 

@@ -1,8 +1,9 @@
-//! The bookkeeping tables of the four tools, each laid out exactly as its
+//! The bookkeeping tables of the seven tools, each laid out exactly as its
 //! tool lays it out, so that the tool accepts a database made here: sqlx's
 //! `_sqlx_migrations`, golang-migrate's `schema_migrations(version, dirty)`,
-//! goose's `goose_db_version`, dbmate's `schema_migrations(version)`. The only
-//! SQL about bookkeeping.
+//! goose's `goose_db_version`, dbmate's `schema_migrations(version)`, diesel's
+//! `__diesel_schema_migrations`, refinery's `refinery_schema_history` and
+//! Prisma's `_prisma_migrations`. The only SQL about bookkeeping.
 
 use std::time::Duration;
 
@@ -17,7 +18,14 @@ use crate::source::MigrationSet;
 pub const TABLE: &str = "_sqlx_migrations";
 
 /// Every tool's table: left out of the user's schema.
-pub const TABLES: [&str; 3] = [TABLE, "schema_migrations", "goose_db_version"];
+pub const TABLES: [&str; 6] = [TABLE, "schema_migrations", "goose_db_version", DIESEL_TABLE, REFINERY_TABLE, PRISMA_TABLE];
+
+/// diesel's table.
+const DIESEL_TABLE: &str = "__diesel_schema_migrations";
+/// refinery's table (its default name; `--table-name` changes it).
+const REFINERY_TABLE: &str = "refinery_schema_history";
+/// Prisma's table.
+const PRISMA_TABLE: &str = "_prisma_migrations";
 
 /// Whether `name` is one of `TABLES`, in any case.
 pub fn is_bookkeeping(name: &str) -> bool {
@@ -30,6 +38,9 @@ pub fn table(flavor: Flavor) -> &'static str {
         Flavor::Sqlx => TABLE,
         Flavor::GolangMigrate | Flavor::Dbmate => "schema_migrations",
         Flavor::Goose => "goose_db_version",
+        Flavor::Diesel => DIESEL_TABLE,
+        Flavor::Refinery => REFINERY_TABLE,
+        Flavor::Prisma => PRISMA_TABLE,
     }
 }
 
@@ -48,9 +59,43 @@ const GOOSE: &str = "CREATE TABLE IF NOT EXISTS goose_db_version (
 /// dbmate's table on SQLite.
 const DBMATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version varchar(128) primary key)";
 
+/// diesel's table, byte for byte as diesel sends it (diesel-rs/diesel@04cc1b0,
+/// diesel/src/migration/setup_migration_table.sql, unchanged since 2.2), so that
+/// `sqlite_master` holds the same text.
+const DIESEL: &str = "CREATE TABLE IF NOT EXISTS __diesel_schema_migrations (
+       version VARCHAR(50) PRIMARY KEY NOT NULL,
+       run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+";
+
+/// refinery's table, as refinery_cli 0.10.0 sends it (refinery-core 0.10.0
+/// src/traits/mod.rs:107-112, `%VERSION_TYPE%` int4 without `int8-versions`).
+const REFINERY: &str = "CREATE TABLE IF NOT EXISTS refinery_schema_history(
+             version int4 PRIMARY KEY,
+             name VARCHAR(255),
+             applied_on VARCHAR(255),
+             checksum VARCHAR(255));";
+
+/// Prisma's table on SQLite (prisma-engines@2ba551f, the engine of Prisma 6.19.0:
+/// sql-schema-connector/src/flavour/sqlite.rs:194-209).
+const PRISMA: &str = r#"CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id"                    TEXT PRIMARY KEY NOT NULL,
+    "checksum"              TEXT NOT NULL,
+    "finished_at"           DATETIME,
+    "migration_name"        TEXT NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        DATETIME,
+    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
+    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
+)"#;
+
+/// Now as Prisma binds a date on SQLite: INTEGER Unix milliseconds
+/// (quaint/src/connector/sqlite/native/conversion.rs:303).
+const PRISMA_NOW: &str = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+
 /// The flavor whose bookkeeping table a database has, if any (sqlx first).
 pub fn detect(conn: &Connection) -> Result<Option<Flavor>> {
-    for flavor in [Flavor::Sqlx, Flavor::Goose] {
+    for flavor in [Flavor::Sqlx, Flavor::Goose, Flavor::Diesel, Flavor::Refinery, Flavor::Prisma] {
         if table_exists(conn, table(flavor))? {
             return Ok(Some(flavor));
         }
@@ -75,6 +120,9 @@ pub fn ensure_for(conn: &Connection, flavor: Flavor) -> Result<()> {
         Flavor::Sqlx => ensure(conn),
         Flavor::GolangMigrate => Ok(conn.execute_batch(GOLANG)?),
         Flavor::Dbmate => Ok(conn.execute_batch(DBMATE)?),
+        Flavor::Diesel => Ok(conn.execute_batch(DIESEL)?),
+        Flavor::Refinery => Ok(conn.execute_batch(REFINERY)?),
+        Flavor::Prisma => Ok(conn.execute_batch(PRISMA)?),
         Flavor::Goose => {
             if !table_exists(conn, "goose_db_version")? {
                 conn.execute_batch(GOOSE)?;
@@ -131,6 +179,31 @@ pub fn applied_for(conn: &Connection, set: &MigrationSet) -> Result<Vec<AppliedR
             .into_iter()
             .map(|(v, _)| row(v, true, String::new()))
             .collect(),
+        // Rows whose key no migration of the set has are left out: diesel's run and
+        // list pass over them (migration_harness.rs:111-130), refinery_cli only logs
+        // them (its -m is off by default), Prisma applies what has no row.
+        Flavor::Diesel | Flavor::Refinery | Flavor::Prisma => {
+            let sql = match flavor {
+                Flavor::Diesel => "SELECT version, run_on, 1 FROM __diesel_schema_migrations",
+                Flavor::Refinery => "SELECT CAST(version AS TEXT), applied_on, 1 FROM refinery_schema_history",
+                _ => "SELECT migration_name, started_at, finished_at IS NOT NULL FROM _prisma_migrations WHERE rolled_back_at IS NULL",
+            };
+            let mut stmt = conn.prepare(sql)?;
+            let found = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1).unwrap_or(None).unwrap_or_default(), r.get::<_, bool>(2)?)))?;
+            let mut rows = Vec::new();
+            for f in found {
+                let (key, at, success) = f?;
+                let m = set.migrations().iter().find(|m| match flavor {
+                    Flavor::Refinery => m.version.to_string() == key,
+                    _ => m.key() == key,
+                });
+                if let Some(m) = m {
+                    rows.push(row(m.version, success, at));
+                }
+            }
+            rows.sort_by_key(|r| r.version);
+            rows
+        }
     })
 }
 
@@ -176,8 +249,26 @@ fn target(set: &MigrationSet, m: &Migration, direction: Direction) -> Option<i64
 pub fn before(conn: &Connection, set: &MigrationSet, m: &Migration, direction: Direction) -> Result<()> {
     let flavor = set.flavor().flavor;
     ensure_for(conn, flavor)?;
-    if flavor == Flavor::GolangMigrate {
-        set_version(conn, target(set, m, direction), true)?;
+    match (flavor, direction) {
+        (Flavor::GolangMigrate, _) => set_version(conn, target(set, m, direction), true)?,
+        // Prisma's row comes first, unfinished; a failure leaves it so (its P3009).
+        // prisma-engines@2ba551f, schema-engine/commands/src/commands/apply_migrations.rs:52-100:
+        // id a UUID v4, the checksum the hex SHA-256 of the script, started_at now.
+        (Flavor::Prisma, Direction::Up) => {
+            use sha2::{Digest, Sha256};
+            let checksum = hex::encode(Sha256::digest(m.up.sql.as_bytes()));
+            conn.execute(
+                &format!(
+                    "INSERT INTO _prisma_migrations (id, checksum, started_at, migration_name) VALUES (
+                       (SELECT lower(substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-' ||
+                         substr('89ab', 1 + (abs(random()) % 4), 1) || substr(h, 18, 3) || '-' || substr(h, 21, 12))
+                        FROM (SELECT hex(randomblob(16)) AS h)),
+                       ?1, {PRISMA_NOW}, ?2)"
+                ),
+                params![checksum, m.key()],
+            )?;
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -203,6 +294,46 @@ pub fn record(conn: &Connection, set: &MigrationSet, m: &Migration, direction: D
         }
         (Flavor::Dbmate, Direction::Down) => {
             conn.execute("DELETE FROM schema_migrations WHERE CAST(version AS INTEGER) = ?1", [m.version])?;
+            Ok(())
+        }
+        // diesel's own statements (diesel-rs/diesel@04cc1b0, migration_harness.rs:172-233), the version as text.
+        (Flavor::Diesel, Direction::Up) => {
+            conn.execute("INSERT INTO `__diesel_schema_migrations` (`version`) VALUES (?)", [m.key()])?;
+            Ok(())
+        }
+        (Flavor::Diesel, Direction::Down) => {
+            conn.execute("DELETE FROM `__diesel_schema_migrations` WHERE (`__diesel_schema_migrations`.`version` = ?)", [m.key()])?;
+            Ok(())
+        }
+        // refinery-core 0.10.0 src/traits/mod.rs:95-105: the checksum as a decimal in
+        // TEXT (refinery reads it back with `parse::<u64>()`), applied_on RFC 3339 in UTC.
+        (Flavor::Refinery, Direction::Up) => {
+            let version = i32::try_from(m.version).map_err(|_| crate::Error::NotAVersion(m.version.to_string()))?;
+            let checksum = crate::flavor::refinery_checksum(&m.key(), version, &m.up.sql).to_string();
+            conn.execute(
+                "INSERT INTO refinery_schema_history (version, name, applied_on, checksum)
+                 VALUES (?1, ?2, rtrim(rtrim(strftime('%Y-%m-%dT%H:%M:%f', 'now'), '0'), '.') || 'Z', ?3)",
+                params![version, m.key(), checksum],
+            )?;
+            Ok(())
+        }
+        (Flavor::Refinery, Direction::Down) => {
+            conn.execute("DELETE FROM refinery_schema_history WHERE version = ?1", [m.version])?;
+            Ok(())
+        }
+        // apply_migrations.rs:101-139: one step done, then finished.
+        (Flavor::Prisma, Direction::Up) => {
+            conn.execute(
+                &format!(
+                    "UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1, finished_at = {PRISMA_NOW}
+                     WHERE migration_name = ?1 AND finished_at IS NULL AND rolled_back_at IS NULL"
+                ),
+                [m.key()],
+            )?;
+            Ok(())
+        }
+        (Flavor::Prisma, Direction::Down) => {
+            conn.execute("DELETE FROM _prisma_migrations WHERE migration_name = ?1", [m.key()])?;
             Ok(())
         }
     }

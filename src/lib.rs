@@ -20,6 +20,7 @@ mod error;
 mod finding;
 mod flavor;
 mod history;
+mod layout;
 mod lint;
 mod migration;
 mod plan;

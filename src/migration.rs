@@ -90,6 +90,12 @@ impl Script {
         Script { file, sql, transaction: if off { Transaction::Off } else { Transaction::Wrapped } }
     }
 
+    /// A whole file in a transaction of its own, with no directive read from it
+    /// (the layout's tool decides otherwise, see `layout.rs`).
+    pub fn plain(file: String, sql: String) -> Self {
+        Script { file, sql, transaction: Transaction::Wrapped }
+    }
+
     /// Whether the file opts out of the wrapping transaction.
     pub fn no_transaction(&self) -> bool {
         self.transaction == Transaction::Off
@@ -117,6 +123,10 @@ pub struct Migration {
     /// The files it was read from, as (name, text): two for an up/down pair,
     /// one for a single-file flavor (goose, dbmate).
     pub sources: Vec<(String, String)>,
+    /// What its tool records for it, when that is not the version as a number:
+    /// diesel's version string (`00000000000000`, `202405061234560000`), Prisma's
+    /// folder name; `None` for the other tools.
+    pub recorded_as: Option<String>,
 }
 
 impl Migration {
@@ -124,13 +134,24 @@ impl Migration {
     pub fn new(version: i64, description: String, up: Script, down: Option<Script>) -> Self {
         let checksum = Sha384::digest(up.sql.as_bytes()).to_vec();
         let sources = std::iter::once(&up).chain(&down).map(|s| (s.file.clone(), s.sql.clone())).collect();
-        Migration { version, description, up, down, checksum, sources }
+        Migration { version, description, up, down, checksum, sources, recorded_as: None }
     }
 
     /// A migration of one file holding both sections (goose, dbmate); its checksum is the file's.
     pub fn single(version: i64, description: String, file: String, text: String, up: Script, down: Option<Script>) -> Self {
         let checksum = Sha384::digest(text.as_bytes()).to_vec();
-        Migration { version, description, up, down, checksum, sources: vec![(file, text)] }
+        Migration { version, description, up, down, checksum, sources: vec![(file, text)], recorded_as: None }
+    }
+
+    /// The same migration, recorded by its tool as `key` (see `recorded_as`).
+    pub fn recorded_as(mut self, key: String) -> Self {
+        self.recorded_as = Some(key);
+        self
+    }
+
+    /// What its tool records for it: `recorded_as`, else the version.
+    pub fn key(&self) -> String {
+        self.recorded_as.clone().unwrap_or_else(|| self.version.to_string())
     }
 
     /// The script that runs in a direction, if there is one.

@@ -451,6 +451,12 @@ fn out_of_order(tool: Flavor, newest: i64, missing: usize) -> ToolDoes {
             unless: Some("-allow-missing".into()),
         },
         Flavor::Dbmate => ToolDoes::RunsLate { tool, newest, strict: Some("--strict".into()) },
+        // diesel runs every version its table lacks, in order (migration_harness.rs:111-130);
+        // Prisma every folder without a row (apply_migrations.rs:36-45).
+        Flavor::Diesel | Flavor::Prisma => ToolDoes::RunsLate { tool, newest, strict: None },
+        // refinery-core 0.10.0 traits/mod.rs:69-88: a V file at or below the current
+        // version is "missing", logged and never applied (its U prefix is the way round).
+        Flavor::Refinery => ToolDoes::NeverRuns { tool, newest },
     }
 }
 

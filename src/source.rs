@@ -34,7 +34,7 @@ pub enum InputKind {
 /// What the file `name` (its last path part counts) is to the loader.
 pub fn input_kind(name: &str) -> InputKind {
     let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    if file.ends_with(".sql") {
+    if file.ends_with(".sql") || crate::layout::reads(name) {
         return InputKind::Migration;
     }
     let Some(stem) = file.strip_suffix(".json") else { return InputKind::Other };
@@ -113,6 +113,58 @@ fn read_at_most(path: &Path, limit: usize) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A file's text, or why it cannot be a migration: too large, not UTF-8, a NUL byte.
+fn text_of(path: &str, bytes: Vec<u8>) -> Result<String> {
+    let file = path.to_string();
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Error::FileTooLarge { file, size: bytes.len(), limit: MAX_FILE_BYTES });
+    }
+    let text = String::from_utf8(bytes).map_err(|e| Error::NotUtf8 { file: file.clone(), offset: e.utf8_error().valid_up_to() })?;
+    if let Some(at) = text.find('\0') {
+        return Err(Error::NulByte { file, line: 1 + text[..at].matches('\n').count() });
+    }
+    Ok(text)
+}
+
+/// The layouts migraplay reads, for a set none of them fits.
+pub const LAYOUTS: &str = "<version>_<name>.up.sql and .down.sql, or <version>_<name>.sql (sqlx, golang-migrate, goose, dbmate); \
+    <version>_<name>/up.sql and down.sql (diesel); V<version>__<name>.sql (refinery); <timestamp>_<name>/migration.sql (Prisma)";
+
+/// One error for a set of which no file is named as a migration: what it holds, once.
+fn unknown_layout(bad_names: &[Error]) -> Error {
+    let names: Vec<&str> = bad_names.iter().filter_map(|e| if let Error::BadName { file } = e { Some(file.as_str()) } else { None }).collect();
+    let shown: Vec<&str> = names.iter().take(3).copied().collect();
+    let holds = format!(
+        "{} named as no tool names a migration ({}{})",
+        if names.len() == 1 { "1 .sql file".to_string() } else { format!("{} .sql files", names.len()) },
+        shown.join(", "),
+        if names.len() > 3 { ", …" } else { "" }
+    );
+    Error::UnknownLayout { place: "the given files".into(), holds, layouts: LAYOUTS.into() }
+}
+
+/// The problem of the first error, when it is a file's problem (`LayoutFile`).
+fn first_problem(errors: &[Error]) -> Option<&String> {
+    match errors.first() {
+        Some(Error::LayoutFile { problem, .. }) => Some(problem),
+        _ => None,
+    }
+}
+
+/// One error for files that all have the same problem, said once.
+fn one_problem(errors: &[Error]) -> Error {
+    let files: Vec<&str> = errors.iter().filter_map(|e| if let Error::LayoutFile { file, .. } = e { Some(file.as_str()) } else { None }).collect();
+    let shown: Vec<&str> = files.iter().take(3).copied().collect();
+    let holds = format!(
+        "{} files ({}{}), each: {}",
+        files.len(),
+        shown.join(", "),
+        if files.len() > 3 { ", …" } else { "" },
+        first_problem(errors).map_or("", String::as_str)
+    );
+    Error::UnknownLayout { place: "the given files".into(), holds, layouts: LAYOUTS.into() }
+}
+
 /// An ordered set of migrations, by ascending version, read as one flavor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationSet {
@@ -151,12 +203,37 @@ impl MigrationSet {
         let io = |source| Error::Io { path: dir.to_path_buf(), source };
         let mut files = Vec::new();
         let mut bad = Vec::new();
+        // Files one folder down, read only when the set is laid out a folder per migration.
+        let (mut nested, mut nested_bad) = (Vec::new(), Vec::new());
         for entry in std::fs::read_dir(dir).map_err(io)? {
             let entry = entry.map_err(io)?;
             let path = entry.path();
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             // The entry itself, not what a link points at: a link could lead out of the folder.
             let kind = entry.file_type().map_err(|source| Error::Io { path: path.clone(), source })?;
+            if kind.is_dir() && !name.starts_with('.') {
+                // A folder per migration (diesel, Prisma): its files, one level down.
+                for inner in std::fs::read_dir(&path).map_err(io)? {
+                    let inner = inner.map_err(io)?;
+                    let file = inner.file_name().to_string_lossy().into_owned();
+                    let shown = format!("{name}/{file}");
+                    let kind = inner.file_type().map_err(|source| Error::Io { path: inner.path(), source })?;
+                    if input_kind(&shown) != InputKind::Migration || !(kind.is_file() || kind.is_symlink()) {
+                        continue;
+                    }
+                    if kind.is_symlink() {
+                        nested_bad.push((shown.clone(), Error::Symlink { file: shown }));
+                        continue;
+                    }
+                    let size = inner.metadata().map_err(|source| Error::Io { path: inner.path(), source })?.len();
+                    if size > MAX_FILE_BYTES as u64 {
+                        nested_bad.push((shown.clone(), Error::FileTooLarge { file: shown, size: size as usize, limit: MAX_FILE_BYTES }));
+                        continue;
+                    }
+                    nested.push((shown, read_at_most(&inner.path(), MAX_FILE_BYTES)?));
+                }
+                continue;
+            }
             if input_kind(&name) != InputKind::Migration {
                 continue;
             }
@@ -174,11 +251,21 @@ impl MigrationSet {
             }
             files.push((name, read_at_most(&path, MAX_FILE_BYTES)?));
         }
+        let paths: Vec<&str> = files.iter().chain(&nested).map(|(n, _): &(String, Vec<u8>)| n.as_str()).collect();
+        let folders = match flavor {
+            Some(f) => f.folders(),
+            None => crate::layout::detect(&paths).is_some_and(|(f, _)| f.folders()),
+        };
+        if folders {
+            files.append(&mut nested);
+            bad.append(&mut nested_bad);
+        }
         // read_dir's order is the file system's; errors should not depend on it.
         files.sort();
         bad.sort_by(|a, b| a.0.cmp(&b.0));
         Self::build(files, bad, flavor).map_err(|e| match e {
             Error::Empty(_) => Error::Empty(dir.display().to_string()),
+            Error::UnknownLayout { holds, layouts, .. } => Error::UnknownLayout { place: dir.display().to_string(), holds, layouts },
             e => e,
         })
     }
@@ -237,20 +324,76 @@ impl MigrationSet {
     /// version with a wrong file gets no pairing complaint too: its partner is
     /// not missing, it is refused.
     fn build(files: impl IntoIterator<Item = (String, Vec<u8>)>, bad: Vec<(String, Error)>, forced: Option<Flavor>) -> Result<Self> {
-        let mut by_version: BTreeMap<i64, (String, Pending)> = BTreeMap::new();
-        let version_of = |file: &str| parse_file_name(file).and_then(Result::ok).map(|n| n.version);
-        let mut broken: std::collections::BTreeSet<i64> = bad.iter().filter_map(|(f, _)| version_of(f)).collect();
-        let mut errors: Vec<Error> = bad.into_iter().map(|(_, e)| e).collect();
         let (mut count, mut total) = (0usize, 0usize);
-        for (path, bytes) in files {
+        let mut all = Vec::new();
+        for file in files {
             count += 1;
-            total += bytes.len();
+            total += file.1.len();
             if count > MAX_FILES {
                 return Err(Error::TooMany { what: format!("more than {MAX_FILES} files"), limit: MAX_FILES });
             }
             if total > MAX_TOTAL_BYTES {
                 return Err(Error::TooMany { what: format!("more than {MAX_TOTAL_BYTES} bytes in all"), limit: MAX_TOTAL_BYTES });
             }
+            all.push(file);
+        }
+        let layout = match forced {
+            Some(f) if f.folders() || f == Flavor::Refinery => Some((f, None)),
+            Some(_) => None,
+            None => crate::layout::detect(&all.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>()).map(|(f, why)| (f, Some(why))),
+        };
+        if let Some((flavor, why)) = layout {
+            return Self::build_layout(all, bad, flavor, why);
+        }
+        Self::build_flat(all, bad, forced)
+    }
+
+    /// `build` for diesel, Prisma and refinery (see `layout.rs`); `why` is what
+    /// detected the layout (`None`: asked for).
+    fn build_layout(files: Vec<(String, Vec<u8>)>, bad: Vec<(String, Error)>, flavor: Flavor, why: Option<String>) -> Result<Self> {
+        let mut errors: Vec<Error> = bad.into_iter().map(|(_, e)| e).collect();
+        let mut texts = Vec::new();
+        for (path, bytes) in files {
+            match text_of(&path, bytes) {
+                Ok(text) => texts.push((path, text)),
+                Err(e) => errors.push(e),
+            }
+        }
+        let (migrations, more, note) = crate::layout::read(flavor, texts);
+        errors.extend(more);
+        let choice = match why {
+            None => Choice::forced(flavor),
+            Some(why) => Choice { flavor, why: note.map_or(why.clone(), |n| format!("{why}; {n}")), forced: false },
+        };
+        Self::finish(migrations, errors, choice)
+    }
+
+    /// The set, or when nothing loads, the error: the one problem, all of them,
+    /// or, when no file is named as any tool names migrations, what the files are
+    /// and the layouts migraplay reads.
+    fn finish(migrations: Vec<Migration>, mut errors: Vec<Error>, choice: Choice) -> Result<Self> {
+        // Nothing refused whole that can be used: what loaded loads, and each
+        // file that could not is listed with its problem. Only a set of which
+        // nothing loads is an error.
+        match (migrations.is_empty(), errors.len()) {
+            (true, 0) => Err(Error::Empty("the given files".into())),
+            (true, _) if errors.iter().all(|e| matches!(e, Error::BadName { .. })) => Err(unknown_layout(&errors)),
+            (true, n) if n > 1 && errors.iter().all(|e| matches!(e, Error::LayoutFile { problem, .. } if Some(problem) == first_problem(&errors))) => {
+                Err(one_problem(&errors))
+            }
+            (true, 1) => Err(errors.remove(0)),
+            (true, _) => Err(Error::Load(errors)),
+            (false, _) => Ok(MigrationSet { migrations, flavor: choice, problems: errors.iter().map(Error::to_string).collect() }),
+        }
+    }
+
+    /// `build` for the flat layouts: sqlx, golang-migrate, goose, dbmate.
+    fn build_flat(files: Vec<(String, Vec<u8>)>, bad: Vec<(String, Error)>, forced: Option<Flavor>) -> Result<Self> {
+        let mut by_version: BTreeMap<i64, (String, Pending)> = BTreeMap::new();
+        let version_of = |file: &str| parse_file_name(file).and_then(Result::ok).map(|n| n.version);
+        let mut broken: std::collections::BTreeSet<i64> = bad.iter().filter_map(|(f, _)| version_of(f)).collect();
+        let mut errors: Vec<Error> = bad.into_iter().map(|(_, e)| e).collect();
+        for (path, bytes) in files {
             let file = path.rsplit(['/', '\\']).next().unwrap_or(&path).to_string();
             let name = match parse_file_name(&file) {
                 None => continue,
@@ -310,6 +453,8 @@ impl MigrationSet {
                 Flavor::Sqlx => {}
                 Flavor::GolangMigrate => s.transaction = if self_managed { Transaction::SelfManaged } else { Transaction::Wrapped },
                 Flavor::Goose | Flavor::Dbmate => s.transaction = Transaction::Wrapped,
+                // Read by layout.rs, never here.
+                Flavor::Diesel | Flavor::Refinery | Flavor::Prisma => {}
             }
             s
         };
@@ -360,15 +505,7 @@ impl MigrationSet {
                 (None, None, None) => unreachable!("an entry is made only for a file"),
             }
         }
-        // Nothing refused whole that can be used: what loaded loads, and each
-        // file that could not is listed with its problem. Only a set of which
-        // nothing loads is an error.
-        match (migrations.is_empty(), errors.len()) {
-            (true, 0) => Err(Error::Empty("the given files".into())),
-            (true, 1) => Err(errors.remove(0)),
-            (true, _) => Err(Error::Load(errors)),
-            (false, _) => Ok(MigrationSet { migrations, flavor: choice, problems: errors.iter().map(Error::to_string).collect() }),
-        }
+        Self::finish(migrations, errors, choice)
     }
 
     /// The set's files as (name, text), ups before downs, by version: what

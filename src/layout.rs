@@ -1,0 +1,216 @@
+//! Sets not laid out as a flat folder of `<version>_<name>` files: diesel's and
+//! Prisma's folder per migration, refinery's `V<n>__<name>.sql`. Which layout a
+//! set's paths follow, and its migrations read as that tool reads them (the
+//! rules, with their sources, are in `flavor.rs`).
+
+use std::collections::BTreeMap;
+
+use crate::error::Error;
+use crate::flavor::{self, Flavor, RefineryRefuses, Transaction};
+use crate::migration::{Migration, Script};
+
+/// The parts of a path, `/` or `\` apart.
+fn parts(path: &str) -> Vec<&str> {
+    path.split(['/', '\\']).filter(|p| !p.is_empty()).collect()
+}
+
+/// `(folder, file)` when the path has a folder above its file.
+fn in_folder(path: &str) -> Option<(&str, &str)> {
+    let p = parts(path);
+    (p.len() >= 2).then(|| (p[p.len() - 2], p[p.len() - 1]))
+}
+
+/// The last part of a path.
+fn file_name(path: &str) -> &str {
+    parts(path).last().copied().unwrap_or(path)
+}
+
+/// The layout the paths follow, when it is one of this module's, and why: the
+/// one most files fit, if more fit it than fit the flat `<version>_<name>` names.
+pub(crate) fn detect(paths: &[&str]) -> Option<(Flavor, String)> {
+    let folders = |file: &str| {
+        let mut names: Vec<&str> = paths.iter().filter_map(|p| in_folder(p)).filter(|(_, f)| *f == file).map(|(d, _)| d).collect();
+        names.sort_unstable();
+        names.dedup();
+        names.len()
+    };
+    let (diesel, prisma) = (folders("up.sql"), folders("migration.sql"));
+    // Named as refinery names migrations, whether or not refinery would take the version.
+    let refinery = paths.iter().filter(|p| matches!(flavor::refinery_name(file_name(p)), Some(Ok(_)) | Some(Err(RefineryRefuses::Version)))).count();
+    let flat = paths
+        .iter()
+        .filter(|p| in_folder(p).is_none_or(|(_, f)| !matches!(f, "up.sql" | "down.sql" | "migration.sql")))
+        .filter(|p| matches!(crate::migration::parse_file_name(file_name(p)), Some(Ok(_))))
+        .count();
+    let count = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+    let best = [
+        (diesel, Flavor::Diesel, count(diesel, "folder with up.sql, as diesel lays out a migration", "folders with up.sql, as diesel lays out migrations")),
+        (prisma, Flavor::Prisma, count(prisma, "folder with migration.sql, as Prisma lays out a migration", "folders with migration.sql, as Prisma lays out migrations")),
+        (refinery, Flavor::Refinery, count(refinery, "file named V<n>__<name>.sql, as refinery names a migration", "files named V<n>__<name>.sql, as refinery names migrations")),
+    ]
+    .into_iter()
+    .max_by_key(|(n, ..)| *n)?;
+    (best.0 > 0 && best.0 > flat).then_some((best.1, best.2))
+}
+
+/// Whether a path is one a layout of this module reads (besides `.sql` files):
+/// diesel's `metadata.toml`.
+pub fn reads(path: &str) -> bool {
+    file_name(path) == "metadata.toml"
+}
+
+/// A migration as found: its tool's key, its folder, its up and down, its metadata.toml.
+type Found = (String, String, Script, Option<Script>, Option<String>);
+
+/// A migration's files, gathered from its folder.
+#[derive(Default)]
+struct Folder {
+    up: Option<Script>,
+    down: Option<Script>,
+    metadata: Option<String>,
+}
+
+/// The number each migration is shown and ordered by, from the keys its tool
+/// orders them by (as text, byte by byte): the key's leading number when every
+/// key has one and their order as numbers is the tool's, else 1, 2, 3… in the
+/// tool's order (said in the returned note).
+fn numbers(keys: &[String]) -> (Vec<i64>, Option<String>) {
+    let leading = |k: &str| -> Option<i64> {
+        let digits: String = k.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    };
+    let numeric: Option<Vec<i64>> = keys.iter().map(|k| leading(k)).collect();
+    match numeric {
+        // 0 is no version here: `--to 0` means before the first migration.
+        Some(n) if n.windows(2).all(|w| w[0] < w[1]) && n.first().is_none_or(|&v| v > 0) => (n, None),
+        _ => {
+            let shown: Vec<&str> = keys.iter().take(3).map(String::as_str).collect();
+            let note = format!(
+                "its tool orders them as text ({}{}), and as numbers they are out of that order or 0, so they are numbered 1 to {} in that order",
+                shown.join(", "),
+                if keys.len() > 3 { ", …" } else { "" },
+                keys.len()
+            );
+            ((1..=keys.len() as i64).collect(), Some(note))
+        }
+    }
+}
+
+/// The description of a folder or file name: what follows the first `_`, `_` read as spaces.
+fn description(name: &str) -> String {
+    name.split_once('_').map_or(name, |(_, d)| d).replace('_', " ")
+}
+
+/// The migrations of a set in `flavor`'s layout (diesel, Prisma or refinery),
+/// from its files (path, text), and the problems of the files that cannot be
+/// used; a note when the versions are renumbered (see `numbers`).
+pub(crate) fn read(flavor: Flavor, files: Vec<(String, String)>) -> (Vec<Migration>, Vec<Error>, Option<String>) {
+    match flavor {
+        Flavor::Refinery => refinery(files),
+        _ => folders(flavor, files),
+    }
+}
+
+/// diesel's and Prisma's sets: a folder per migration.
+fn folders(flavor: Flavor, files: Vec<(String, String)>) -> (Vec<Migration>, Vec<Error>, Option<String>) {
+    let mut by_folder: BTreeMap<String, Folder> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (path, text) in files {
+        let Some((folder, file)) = in_folder(&path) else { continue };
+        // diesel skips names starting with `.` (migrations_internals/src/lib.rs:75-95).
+        if folder.starts_with('.') {
+            continue;
+        }
+        let name = format!("{folder}/{file}");
+        let entry = by_folder.entry(folder.to_string()).or_default();
+        match (flavor, file) {
+            (Flavor::Diesel, "up.sql") | (Flavor::Prisma, "migration.sql") => entry.up = Some(Script::plain(name, text)),
+            (Flavor::Diesel, "down.sql") => entry.down = Some(Script::plain(name, text)),
+            (Flavor::Diesel, "metadata.toml") => entry.metadata = Some(text),
+            _ => {}
+        }
+    }
+    // Ordered as the tool orders them: diesel by version string, Prisma by folder name.
+    let mut found: Vec<Found> = Vec::new();
+    for (folder, f) in by_folder {
+        let Some(up) = f.up else {
+            let (want, words) = match flavor {
+                Flavor::Diesel => ("up.sql", "diesel refuses the whole folder: \"Invalid migration directory: the directory's name should be <timestamp>_<name_of_migration>, and it should contain up.sql and optionally down.sql.\""),
+                _ => ("migration.sql", "Prisma reads a migration from it"),
+            };
+            if f.down.is_some() || f.metadata.is_some() {
+                errors.push(Error::LayoutFolder { folder, problem: format!("has no {want}; {words}") });
+            }
+            continue;
+        };
+        let key = match flavor {
+            Flavor::Diesel => flavor::diesel_version(&folder),
+            _ => folder.clone(),
+        };
+        found.push((key, folder, up, f.down, f.metadata));
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    // Two folders of one diesel version: diesel runs one of them and drops the other unsaid
+    // (migration_harness.rs:116-120, a HashMap by version); refused here, naming both.
+    let mut twice = std::collections::BTreeSet::new();
+    for w in found.windows(2) {
+        if w[0].0 == w[1].0 {
+            errors.push(Error::DuplicateKey { version_text: w[0].0.clone(), first: w[0].2.file.clone(), second: w[1].2.file.clone() });
+            twice.insert(w[0].0.clone());
+        }
+    }
+    found.retain(|f| !twice.contains(&f.0));
+    let keys: Vec<String> = found.iter().map(|f| f.0.clone()).collect();
+    let (versions, note) = numbers(&keys);
+    let renumbered = note.is_some();
+    let migrations = found
+        .into_iter()
+        .zip(versions)
+        .map(|((key, folder, mut up, mut down, metadata), version)| {
+            let transaction = match flavor {
+                Flavor::Diesel if !flavor::diesel_run_in_transaction(metadata.as_deref()) => Transaction::Off,
+                Flavor::Diesel => Transaction::Wrapped,
+                _ => flavor::PRISMA_TRANSACTION,
+            };
+            up.transaction = transaction;
+            if let Some(d) = down.as_mut() {
+                d.transaction = transaction;
+            }
+            let recorded = match flavor {
+                Flavor::Diesel => key,
+                _ => folder.clone(),
+            };
+            // Renumbered, a migration keeps its folder's name, which holds its real version.
+            let said = if renumbered { folder.clone() } else { description(&folder) };
+            Migration::new(version, said, up, down).recorded_as(recorded)
+        })
+        .collect();
+    (migrations, errors, note)
+}
+
+/// refinery's set: `V<n>__<name>.sql` files, up only, ordered by version.
+fn refinery(files: Vec<(String, String)>) -> (Vec<Migration>, Vec<Error>, Option<String>) {
+    let mut by_version: BTreeMap<i64, Vec<(String, String, String)>> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (path, text) in files {
+        let file = file_name(&path).to_string();
+        match flavor::refinery_name(&file) {
+            Some(Ok((version, name))) => by_version.entry(version).or_default().push((file, name, text)),
+            Some(Err(why)) => errors.push(Error::LayoutFile { file, problem: why.to_string() }),
+            None => {}
+        }
+    }
+    let mut migrations = Vec::new();
+    for (version, mut same) in by_version {
+        if same.len() > 1 {
+            same.sort();
+            errors.push(Error::DuplicateKey { version_text: version.to_string(), first: same[0].0.clone(), second: same[1].0.clone() });
+            continue;
+        }
+        let (file, name, text) = same.remove(0);
+        let mut up = Script::plain(file, text);
+        up.transaction = Transaction::Wrapped;
+        migrations.push(Migration::new(version, name.replace('_', " "), up, None).recorded_as(name));
+    }
+    (migrations, errors, None)
+}
