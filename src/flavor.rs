@@ -485,6 +485,40 @@ mod test {
     }
 
     #[test]
+    fn refinery_s_checksum_is_its_siphash_of_name_version_and_sql() {
+        // The value refinery_cli 0.10.0 wrote for V1__init.sql holding this text.
+        assert_eq!(refinery_checksum("init", 1, "CREATE TABLE t(x);\n"), 592_166_534_743_997_381);
+    }
+
+    #[test]
+    fn refinery_names_are_read_as_its_regex_reads_them() {
+        assert_eq!(refinery_name("V007__add_col.sql"), Some(Ok((7, "add_col".into()))));
+        assert_eq!(refinery_name("V1__a__b.sql"), Some(Ok((1, "a__b".into()))));
+        assert_eq!(refinery_name("V1__add-col.sql"), Some(Err(RefineryRefuses::Name)));
+        assert_eq!(refinery_name("V1.5__x.sql"), Some(Err(RefineryRefuses::Version)));
+        assert_eq!(refinery_name("V2147483648__x.sql"), Some(Err(RefineryRefuses::Version)));
+        assert_eq!(refinery_name("U2__x.sql"), Some(Err(RefineryRefuses::Unversioned)));
+        assert_eq!(refinery_name("v1__x.sql"), None);
+        assert_eq!(refinery_name("Vendor.sql"), None);
+    }
+
+    #[test]
+    fn diesel_versions_and_metadata_are_read_as_diesel_reads_them() {
+        assert_eq!(diesel_version("2024-05-06-123456-0000_add_x"), "202405061234560000");
+        assert_eq!(diesel_version("00000000000000_diesel_initial_setup"), "00000000000000");
+        assert_eq!(diesel_version("2024-03-13_170000_sso"), "20240313");
+        assert_eq!(diesel_version("abc_x"), "abc");
+        assert_eq!(diesel_version("no-underscore"), "nounderscore");
+        assert!(diesel_run_in_transaction(None));
+        assert!(!diesel_run_in_transaction(Some("run_in_transaction = false\n")));
+        assert!(diesel_run_in_transaction(Some("run_in_transaction = true")));
+        assert!(!diesel_run_in_transaction(Some("")), "TOML without the key: serde's default, false");
+        assert!(!diesel_run_in_transaction(Some("other = 1")));
+        assert!(diesel_run_in_transaction(Some("run_in_transaction = \"no\"")), "a key of another type: not read, true");
+        assert!(diesel_run_in_transaction(Some("this is [not toml")));
+    }
+
+    #[test]
     fn the_flavor_is_read_from_the_files_and_says_why() {
         let goose = detect([("1_a.sql", "-- +goose Up\nCREATE TABLE t(x);\n-- +goose Down\nDROP TABLE t;")]);
         assert_eq!((goose.flavor, goose.why.as_str()), (Flavor::Goose, "1 file has `-- +goose Up` sections"));

@@ -72,28 +72,34 @@ struct Folder {
 
 /// The number each migration is shown and ordered by, from the keys its tool
 /// orders them by (as text, byte by byte): the key's leading number when every
-/// key has one and their order as numbers is the tool's, else 1, 2, 3… in the
-/// tool's order (said in the returned note).
+/// key has one and their order as numbers is the tool's; else, when every key
+/// is digits, each padded with zeros on the right to the longest (diesel 2.3's
+/// `…-0000` names among older ones: `20240301000000` and `202402011200000000`
+/// become `202403010000000000` and `202402011200000000`, in text order); else
+/// 1, 2, 3… in the tool's order. The note says which, when not the first.
 fn numbers(keys: &[String]) -> (Vec<i64>, Option<String>) {
-    let leading = |k: &str| -> Option<i64> {
-        let digits: String = k.chars().take_while(char::is_ascii_digit).collect();
-        digits.parse().ok()
-    };
-    let numeric: Option<Vec<i64>> = keys.iter().map(|k| leading(k)).collect();
-    match numeric {
-        // 0 is no version here: `--to 0` means before the first migration.
-        Some(n) if n.windows(2).all(|w| w[0] < w[1]) && n.first().is_none_or(|&v| v > 0) => (n, None),
-        _ => {
-            let shown: Vec<&str> = keys.iter().take(3).map(String::as_str).collect();
-            let note = format!(
-                "its tool orders them as text ({}{}), and as numbers they are out of that order or 0, so they are numbered 1 to {} in that order",
-                shown.join(", "),
-                if keys.len() > 3 { ", …" } else { "" },
-                keys.len()
-            );
-            ((1..=keys.len() as i64).collect(), Some(note))
-        }
+    let increasing = |n: &[i64]| n.windows(2).all(|w| w[0] < w[1]) && n.first().is_none_or(|&v| v > 0);
+    let leading = |k: &str| -> Option<i64> { k.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok() };
+    if let Some(n) = keys.iter().map(|k| leading(k)).collect::<Option<Vec<i64>>>().filter(|n| increasing(n)) {
+        return (n, None);
     }
+    let width = keys.iter().map(String::len).max().unwrap_or(0);
+    let padded: Option<Vec<i64>> = keys
+        .iter()
+        .map(|k| (!k.is_empty() && k.bytes().all(|b| b.is_ascii_digit())).then(|| format!("{k:0<width$}").parse().ok()).flatten())
+        .collect();
+    if let Some(n) = padded.filter(|n| increasing(n)) {
+        let note = format!("its tool orders the versions as text, so they are shown padded with zeros to {width} digits, in that order");
+        return (n, Some(note));
+    }
+    let shown: Vec<&str> = keys.iter().take(3).map(String::as_str).collect();
+    let note = format!(
+        "its tool orders the versions as text ({}{}), which no number keeps, so they are numbered 1 to {} in that order",
+        shown.join(", "),
+        if keys.len() > 3 { ", …" } else { "" },
+        keys.len()
+    );
+    ((1..=keys.len() as i64).collect(), Some(note))
 }
 
 /// The description of a folder or file name: what follows the first `_`, `_` read as spaces.
@@ -182,7 +188,12 @@ fn folders(flavor: Flavor, files: Vec<(String, String)>) -> (Vec<Migration>, Vec
             };
             // Renumbered, a migration keeps its folder's name, which holds its real version.
             let said = if renumbered { folder.clone() } else { description(&folder) };
-            Migration::new(version, said, up, down).recorded_as(recorded)
+            let mut m = Migration::new(version, said, up, down).recorded_as(recorded);
+            // Its metadata.toml travels with its files (a share link, an export), read again the same.
+            if let Some(text) = metadata {
+                m.sources.push((format!("{folder}/metadata.toml"), text));
+            }
+            m
         })
         .collect();
     (migrations, errors, note)

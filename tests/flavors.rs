@@ -318,3 +318,215 @@ fn dbmate_files_are_read_as_the_real_dbmate_reads_them() {
         }
     }
 }
+
+/// A real tool installed by `make setup` (cargo install) into ~/.cargo/bin.
+fn tool(name: &str) -> std::path::PathBuf {
+    let bin = std::path::Path::new(&std::env::var("HOME").unwrap()).join(".cargo/bin").join(name);
+    assert!(bin.exists(), "{name} is installed by `make setup` (.ci/setup, cargo install)");
+    bin
+}
+
+/// diesel_cli on a SQLite file, with no config file (so it prints no schema.rs), the
+/// migrations folder and the database given, run in a scratch folder.
+fn diesel(args: &[&str], dir: &std::path::Path, db: &std::path::Path) -> std::process::Output {
+    let scratch = tempfile::tempdir().unwrap();
+    std::process::Command::new(tool("diesel"))
+        .current_dir(scratch.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("MIGRATION_DIRECTORY")
+        .env_remove("DIESEL_CONFIG_FILE")
+        .args(["migration"])
+        .args(args)
+        .args(["--config-file", "/nonexistent/diesel.toml", "--migration-dir", dir.to_str().unwrap(), "--database-url", db.to_str().unwrap()])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_diesel_set_is_read_from_its_folders_with_metadata_and_an_empty_down() {
+    let set = MigrationSet::from_dir(&fixture("diesel_set")).unwrap();
+    assert_eq!(set.flavor().flavor, Flavor::Diesel);
+    assert_eq!(
+        set.flavor().why,
+        "3 folders with up.sql, as diesel lays out migrations; its tool orders the versions as text, so they are shown padded with zeros to 18 digits, in that order"
+    );
+    let m = set.migrations();
+    assert_eq!(m.iter().map(|m| m.key()).collect::<Vec<_>>(), ["20240101000000", "202402011200000000", "20240301000000"]);
+    assert_eq!(m[0].up.file, "2024-01-01-000000_create_users/up.sql");
+    assert_eq!((m[0].up.transaction, m[1].up.transaction), (Transaction::Wrapped, Transaction::Off), "run_in_transaction = false");
+    assert!(set.problems().is_empty(), "README.md is no migration: {:?}", set.problems());
+    // An empty down.sql runs nothing: under an up that makes an index, it restores nothing.
+    let r = verify(&set, "test", None, &mut |_| {}).unwrap();
+    assert!(r.migrations[..2].iter().all(|m| m.problems.is_empty()));
+    assert_eq!(
+        r.migrations[2].problems.iter().map(ToString::to_string).collect::<Vec<_>>()[..2],
+        [
+            "down: 2024-03-01-000000_index_posts/down.sql has no statement (only comments or blanks), so it reverted nothing",
+            "down: index posts_user_id is still there (created by 202403010000000000 2024-03-01-000000_index_posts, 2024-03-01-000000_index_posts/up.sql line 1); nothing in 2024-03-01-000000_index_posts/down.sql touches index posts_user_id",
+        ]
+    );
+}
+
+#[test]
+fn diesel_cli_lists_what_migraplay_applied_and_migraplay_reads_what_diesel_cli_applied() {
+    let tmp = tempfile::tempdir().unwrap();
+    for set in ["diesel_set", "diesel_odd_names"] {
+        let dir = fixture(set);
+        let (ours, theirs) = (tmp.path().join(format!("{set}-ours.db")), tmp.path().join(format!("{set}-theirs.db")));
+        let up = cli(&["--dir", dir.to_str().unwrap(), "--db", ours.to_str().unwrap(), "up"]);
+        assert_eq!(up.status.code(), Some(0), "{}", String::from_utf8_lossy(&up.stderr));
+        let list = diesel(&["list"], &dir, &ours);
+        let said = String::from_utf8_lossy(&list.stdout);
+        assert_eq!(said.lines().filter(|l| l.starts_with("  [X] ")).count(), 3, "{set}: {said}{}", String::from_utf8_lossy(&list.stderr));
+        assert_eq!(String::from_utf8_lossy(&diesel(&["pending"], &dir, &ours).stdout).trim(), "false");
+        let run = diesel(&["run"], &dir, &theirs);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let o = cli(&["--dir", dir.to_str().unwrap(), "--db", theirs.to_str().unwrap(), "status"]);
+        let said = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(said.lines().filter(|l| l.contains("  applied  ")).count(), 3, "{set}: {said}");
+        // The same table, to the byte, and the same versions.
+        let table = "SELECT sql FROM sqlite_master WHERE name = '__diesel_schema_migrations'";
+        assert_eq!(rows(&ours, table), rows(&theirs, table));
+        let versions = "SELECT version FROM __diesel_schema_migrations ORDER BY version";
+        assert_eq!(rows(&ours, versions), rows(&theirs, versions));
+    }
+    // What migraplay reverts, diesel sees as pending again.
+    let dir = fixture("diesel_odd_names");
+    let theirs = tmp.path().join("diesel_odd_names-theirs.db");
+    let down = cli(&["--dir", dir.to_str().unwrap(), "--db", theirs.to_str().unwrap(), "down", "--to", "1"]);
+    assert_eq!(down.status.code(), Some(0), "{}", String::from_utf8_lossy(&down.stderr));
+    let said = String::from_utf8_lossy(&diesel(&["list"], &dir, &theirs).stdout).into_owned();
+    assert_eq!(
+        said.lines().skip(1).collect::<Vec<_>>(),
+        ["  [X] 00000000000000_diesel_initial_setup", "  [ ] 2024-01-01-000000_create_things", "  [ ] 2024-03-13_170000_add_colour"],
+        "{said}"
+    );
+}
+
+/// refinery_cli's `migrate` on a SQLite file through its config file, aborting on
+/// divergent and missing migrations (its -d and -m, off by default).
+fn refinery(dir: &std::path::Path, db: &std::path::Path) -> std::process::Output {
+    let scratch = tempfile::tempdir().unwrap();
+    if !db.exists() {
+        std::fs::write(db, b"").unwrap();
+    }
+    let config = scratch.path().join("refinery.toml");
+    std::fs::write(&config, format!("[main]\ndb_type = \"Sqlite\"\ndb_path = \"{}\"\n", db.display())).unwrap();
+    std::process::Command::new(tool("refinery"))
+        .current_dir(scratch.path())
+        .args(["migrate", "-d", "-m", "-c", config.to_str().unwrap(), "-p", dir.to_str().unwrap()])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn refinery_cli_finds_nothing_to_do_after_migraplay_and_migraplay_reads_what_refinery_cli_applied() {
+    let set = MigrationSet::from_dir(&fixture("refinery_set")).unwrap();
+    assert_eq!(set.flavor().flavor, Flavor::Refinery);
+    assert_eq!(set.migrations().iter().map(|m| m.version).collect::<Vec<_>>(), [1, 2, 10], "ordered as numbers, as refinery sorts them");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fixture("refinery_set");
+    let (ours, theirs) = (tmp.path().join("ours.db"), tmp.path().join("theirs.db"));
+    let up = cli(&["--dir", dir.to_str().unwrap(), "--db", ours.to_str().unwrap(), "up"]);
+    assert_eq!(up.status.code(), Some(0), "{}", String::from_utf8_lossy(&up.stderr));
+    // With -d and -m, a checksum or name refinery disagrees with would be an error.
+    let again = refinery(&dir, &ours);
+    let said = String::from_utf8_lossy(&again.stdout);
+    assert!(again.status.success(), "{said}{}", String::from_utf8_lossy(&again.stderr));
+    assert!(!said.contains("applying migration"), "refinery applied something again: {said}");
+    let run = refinery(&dir, &theirs);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let o = cli(&["--dir", dir.to_str().unwrap(), "--db", theirs.to_str().unwrap(), "status"]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(said.lines().filter(|l| l.contains("  applied  ")).count(), 3, "{said}");
+    let history = "SELECT version, name, checksum, typeof(checksum) FROM refinery_schema_history ORDER BY version";
+    assert_eq!(rows(&ours, history), rows(&theirs, history));
+    let table = "SELECT sql FROM sqlite_master WHERE name = 'refinery_schema_history'";
+    assert_eq!(rows(&ours, table), rows(&theirs, table));
+}
+
+#[test]
+fn a_prisma_set_runs_without_a_transaction_and_records_as_prisma_does() {
+    let set = MigrationSet::from_dir(&fixture("prisma_set")).unwrap();
+    assert_eq!(set.flavor().flavor, Flavor::Prisma);
+    assert_eq!(set.migrations()[1].up.file, "20240102000000_add_title/migration.sql");
+    assert_eq!(set.migrations()[1].up.transaction, Transaction::Off, "its PRAGMA foreign_keys works only outside a transaction");
+    assert!(verify(&set, "test", None, &mut |_| {}).unwrap().ok);
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("prisma.db");
+    let dir = fixture("prisma_set");
+    let up = cli(&["--dir", dir.to_str().unwrap(), "--db", db.to_str().unwrap(), "up"]);
+    assert_eq!(up.status.code(), Some(0), "{}", String::from_utf8_lossy(&up.stderr));
+    let got = rows(
+        &db,
+        "SELECT migration_name, checksum, applied_steps_count, typeof(started_at), typeof(finished_at), logs IS NULL, rolled_back_at IS NULL,
+                id GLOB '[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-4[0-9a-f][0-9a-f][0-9a-f]-[89ab][0-9a-f][0-9a-f][0-9a-f]-*' AND length(id) = 36
+         FROM _prisma_migrations ORDER BY started_at, migration_name",
+    );
+    use sha2::Digest;
+    let sha = |m: usize| format!("Text({:?})", hex::encode(sha2::Sha256::digest(set.migrations()[m].up.sql.as_bytes())));
+    let row = |name: &str, m: usize| vec![format!("Text({name:?})"), sha(m), "Integer(1)".into(), "Text(\"integer\")".into(), "Text(\"integer\")".into(), "Integer(1)".into(), "Integer(1)".into(), "Integer(1)".into()];
+    assert_eq!(got, [row("20240101000000_init", 0), row("20240102000000_add_title", 1)]);
+}
+
+#[test]
+fn a_failing_prisma_migration_leaves_its_row_unfinished_and_the_set_refuses_to_go_on() {
+    let files = [
+        ("20240101000000_init/migration.sql".to_string(), b"CREATE TABLE a(x);\n".to_vec()),
+        ("20240102000000_broken/migration.sql".to_string(), b"CREATE TABLE b(x);\nCREATE TABEL c(y);\n".to_vec()),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("prisma.db");
+    for (name, bytes) in &files {
+        let path = tmp.path().join("set").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let dir = tmp.path().join("set");
+    let up = cli(&["--dir", dir.to_str().unwrap(), "--db", db.to_str().unwrap(), "up"]);
+    assert_eq!(up.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&up.stderr).contains("20240102000000_broken/migration.sql, statement 2 (line 2): near \"TABEL\": syntax error"));
+    assert_eq!(
+        rows(&db, "SELECT migration_name, finished_at IS NULL FROM _prisma_migrations ORDER BY migration_name"),
+        [["Text(\"20240101000000_init\")", "Integer(0)"], ["Text(\"20240102000000_broken\")", "Integer(1)"]]
+    );
+    // Statements before the failure stay: Prisma runs the script in no transaction.
+    assert_eq!(rows(&db, "SELECT name FROM sqlite_master WHERE name = 'b'"), [["Text(\"b\")"]]);
+    let again = cli(&["--dir", dir.to_str().unwrap(), "--db", db.to_str().unwrap(), "up"]);
+    assert_eq!(again.status.code(), Some(1));
+}
+
+#[test]
+fn a_folder_no_tool_reads_is_one_error_that_says_what_it_holds_and_what_migraplay_reads() {
+    let err = MigrationSet::from_files([("db/001-init.sql".to_string(), b"SELECT 1;".to_vec()), ("db/002-more.sql".to_string(), b"SELECT 2;".to_vec())]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no migrations found in the given files: 2 .sql files named as no tool names a migration (001-init.sql, 002-more.sql). \
+         migraplay reads <version>_<name>.up.sql and .down.sql, or <version>_<name>.sql (sqlx, golang-migrate, goose, dbmate); \
+         <version>_<name>/up.sql and down.sql (diesel); V<version>__<name>.sql (refinery); <timestamp>_<name>/migration.sql (Prisma)"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    for v in [20200706141854_i64, 20200730135746] {
+        std::fs::write(tmp.path().join(format!("V{v}__flyway.sql")), "SELECT 1;").unwrap();
+    }
+    let err = MigrationSet::from_dir(tmp.path()).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "no migrations found in {}: 2 files (V20200706141854__flyway.sql, V20200730135746__flyway.sql), each: refinery refuses it: \
+             \"migration version must be a valid integer\" (a 32-bit one). migraplay reads <version>_<name>.up.sql and .down.sql, \
+             or <version>_<name>.sql (sqlx, golang-migrate, goose, dbmate); <version>_<name>/up.sql and down.sql (diesel); \
+             V<version>__<name>.sql (refinery); <timestamp>_<name>/migration.sql (Prisma)",
+            tmp.path().display()
+        )
+    );
+}
+
+#[test]
+fn a_diesel_set_s_files_read_back_into_the_same_set_metadata_included() {
+    let set = MigrationSet::from_dir(&fixture("diesel_set")).unwrap();
+    let files = set.files();
+    assert!(files.iter().any(|(n, _)| n == "2024-02-01-120000-0000_add_posts/metadata.toml"), "{files:?}");
+    let again = MigrationSet::from_files(files.into_iter().map(|(n, t)| (format!("shared/{n}"), t.into_bytes()))).unwrap();
+    assert_eq!(again, set);
+}

@@ -184,7 +184,8 @@ pub fn main() -> ExitCode {
 }
 
 fn parse_flavor(name: &str) -> Result<migraplay::Flavor, String> {
-    migraplay::Flavor::parse(name).ok_or_else(|| format!("not a flavor: {name} (sqlx, golang-migrate, goose or dbmate)"))
+    let all: Vec<&str> = migraplay::Flavor::ALL.iter().map(|f| f.name()).collect();
+    migraplay::Flavor::parse(name).ok_or_else(|| format!("not a flavor: {name} ({})", all.join(", ")))
 }
 
 fn load(dir: Option<&PathBuf>, flavor: Option<migraplay::Flavor>) -> migraplay::Result<MigrationSet> {
