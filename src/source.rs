@@ -132,7 +132,8 @@ pub const LAYOUTS: &str = "<version>_<name>.up.sql and .down.sql, or <version>_<
 
 /// One error for a set of which no file is named as a migration: what it holds, once.
 fn unknown_layout(bad_names: &[Error]) -> Error {
-    let names: Vec<&str> = bad_names.iter().filter_map(|e| if let Error::BadName { file } = e { Some(file.as_str()) } else { None }).collect();
+    let mut names: Vec<&str> = bad_names.iter().filter_map(|e| if let Error::BadName { file } = e { Some(file.as_str()) } else { None }).collect();
+    names.sort_unstable();
     let shown: Vec<&str> = names.iter().take(3).copied().collect();
     let holds = format!(
         "{} named as no tool names a migration ({}{})",
@@ -153,7 +154,8 @@ fn first_problem(errors: &[Error]) -> Option<&String> {
 
 /// One error for files that all have the same problem, said once.
 fn one_problem(errors: &[Error]) -> Error {
-    let files: Vec<&str> = errors.iter().filter_map(|e| if let Error::LayoutFile { file, .. } = e { Some(file.as_str()) } else { None }).collect();
+    let mut files: Vec<&str> = errors.iter().filter_map(|e| if let Error::LayoutFile { file, .. } = e { Some(file.as_str()) } else { None }).collect();
+    files.sort_unstable();
     let shown: Vec<&str> = files.iter().take(3).copied().collect();
     let holds = format!(
         "{} files ({}{}), each: {}",
@@ -342,10 +344,21 @@ impl MigrationSet {
             Some(_) => None,
             None => crate::layout::detect(&all.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>()).map(|(f, why)| (f, Some(why))),
         };
-        if let Some((flavor, why)) = layout {
-            return Self::build_layout(all, bad, flavor, why);
-        }
-        Self::build_flat(all, bad, forced)
+        // The folder every file is in (a folder loaded in the page), to name in an error.
+        let tops: std::collections::BTreeSet<Option<&str>> =
+            all.iter().map(|(p, _)| p.split_once(['/', '\\']).map(|(top, _)| top)).collect();
+        let top = match tops.into_iter().collect::<Vec<_>>()[..] {
+            [Some(top)] => Some(format!("the folder {top}")),
+            _ => None,
+        };
+        let built = match layout {
+            Some((flavor, why)) => Self::build_layout(all, bad, flavor, why),
+            None => Self::build_flat(all, bad, forced),
+        };
+        built.map_err(|e| match (e, top) {
+            (Error::UnknownLayout { holds, layouts, .. }, Some(place)) => Error::UnknownLayout { place, holds, layouts },
+            (e, _) => e,
+        })
     }
 
     /// `build` for diesel, Prisma and refinery (see `layout.rs`); `why` is what

@@ -501,7 +501,7 @@ fn a_folder_no_tool_reads_is_one_error_that_says_what_it_holds_and_what_migrapla
     let err = MigrationSet::from_files([("db/001-init.sql".to_string(), b"SELECT 1;".to_vec()), ("db/002-more.sql".to_string(), b"SELECT 2;".to_vec())]).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "no migrations found in the given files: 2 .sql files named as no tool names a migration (001-init.sql, 002-more.sql). \
+        "no migrations found in the folder db: 2 .sql files named as no tool names a migration (001-init.sql, 002-more.sql). \
          migraplay reads <version>_<name>.up.sql and .down.sql, or <version>_<name>.sql (sqlx, golang-migrate, goose, dbmate); \
          <version>_<name>/up.sql and down.sql (diesel); V<version>__<name>.sql (refinery); <timestamp>_<name>/migration.sql (Prisma)"
     );

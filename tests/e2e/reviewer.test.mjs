@@ -344,3 +344,36 @@ test('the demo view works embedded in an iframe on another page', async () => {
   assert.equal(await frame.locator('#console-panel').isVisible(), false);
   await context.close();
 });
+
+test('a diesel folder loads with its folders, says why it is read as diesel, and verifies', async () => {
+  const { page, problems } = await open();
+  await page.setInputFiles('#folder', fixtureDir('diesel_set'));
+  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 3);
+  assert.equal(await page.locator('#flavor').inputValue(), 'auto');
+  assert.match(await page.locator('#flavor-why').textContent(), /^diesel \(3 folders with up\.sql, as diesel lays out migrations; /);
+  const files = await page.locator('#migrations tbody .files code').allTextContents();
+  assert.ok(files.includes('2024-02-01-120000-0000_add_posts/up.sql'), files.join(', '));
+  assert.deepEqual(await page.locator('#load-problems li').allTextContents(), [], 'README.md is no problem');
+  await page.click('#verify');
+  await page.waitForSelector('#verify-summary.fail');
+  assert.equal(await page.locator('#verify-summary').textContent(), 'FAIL: 1 of 3 migrations failing (202403010000000000), 2 passing.');
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test('a folder no tool reads is one short error, and the set that was loaded stays', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'unknown-'));
+  for (let i = 1; i <= 40; i++) writeFileSync(path.join(dir, `${String(i).padStart(3, '0')}-step.sql`), 'SELECT 1;\n');
+  const { page, problems } = await open();
+  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 7);
+  await page.setInputFiles('#folder', dir);
+  await page.waitForFunction(() => document.querySelector('#progress')?.textContent.includes('Nothing was loaded'));
+  const error = page.locator('#error');
+  assert.match(await error.textContent(), /^Error: no migrations found in the folder unknown-\w+: 40 \.sql files named as no tool names a migration \(001-step\.sql, 002-step\.sql, 003-step\.sql, …\)\. migraplay reads /);
+  const height = (await error.boundingBox()).height;
+  assert.ok(height < 200, `the error box is ${height} px tall`);
+  assert.equal(await page.locator('#progress').textContent(), 'Nothing was loaded; the set you had is still here.');
+  assert.equal(await page.locator('#migrations tbody tr').count(), 7, 'the bundled set is still loaded');
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
