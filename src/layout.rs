@@ -54,9 +54,68 @@ pub(crate) fn detect(paths: &[&str]) -> Option<(Flavor, String)> {
 }
 
 /// Whether a path is one a layout of this module reads (besides `.sql` files):
-/// diesel's `metadata.toml`.
+/// diesel's `metadata.toml`, and an Atlas directory's `atlas.sum`.
 pub fn reads(path: &str) -> bool {
-    file_name(path) == "metadata.toml"
+    matches!(file_name(path), "metadata.toml" | "atlas.sum")
+}
+
+/// What an `atlas.sum` says against the folder it is in, when they differ: the
+/// line of the sum (1-based) and Atlas's words for it (`2_b.sql was added`).
+/// Atlas (ariga/atlas@a5e0aec, sql/migrate/dir.go:145-151, 662-728): the
+/// top-level `*.sql` files, by byte order; each hashed as the running SHA-256 of
+/// every name and content so far (a file whose first line says `atlas:sum
+/// ignore` gives its name only, and no line), base64; the first line, `h1:` and
+/// the SHA-256 of each name and hash.
+pub(crate) fn atlas_mismatch(files: &[(String, Vec<u8>)]) -> Option<(usize, String)> {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+    let folder = |p: &str| p.rsplit_once(['/', '\\']).map_or("", |(d, _)| d).to_string();
+    let (sum_path, sum) = files.iter().find(|(p, _)| file_name(p) == "atlas.sum")?;
+    let here = folder(sum_path);
+    let mut sql: Vec<(&str, &[u8])> =
+        files.iter().filter(|(p, _)| folder(p) == here && p.ends_with(".sql")).map(|(p, b)| (file_name(p), b.as_slice())).collect();
+    sql.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let b64 = |d: &[u8]| base64::engine::general_purpose::STANDARD.encode(d);
+    let mut running = Sha256::new();
+    let mut computed: Vec<(String, String)> = Vec::new();
+    for (name, bytes) in sql {
+        running.update(name.as_bytes());
+        let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+        let ignored = std::str::from_utf8(first).ok().and_then(|l| l.split_once("atlas:sum")).is_some_and(|(before, after)| {
+            before.bytes().all(|b| (b' '..=b'~').contains(&b)) && after.starts_with(' ') && after.trim_start_matches(' ') == "ignore"
+        });
+        if ignored {
+            continue;
+        }
+        running.update(bytes);
+        computed.push((name.to_string(), b64(&running.clone().finalize())));
+    }
+    let text = String::from_utf8_lossy(sum);
+    let mut lines = text.lines();
+    let total = lines.next().and_then(|l| l.strip_prefix("h1:")).unwrap_or_default().to_string();
+    let listed: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once("h1:").map(|(n, h)| (n.trim().to_string(), h.trim().to_string())))
+        .collect();
+    let mut whole = Sha256::new();
+    for (n, h) in &computed {
+        whole.update(n.as_bytes());
+        whole.update(h.as_bytes());
+    }
+    if b64(&whole.finalize()) == total && listed == computed {
+        return None;
+    }
+    for i in 0..computed.len().max(listed.len()) {
+        let said = match (computed.get(i), listed.get(i)) {
+            (Some(c), Some(l)) if c == l => continue,
+            (Some(c), Some(l)) if c.0 == l.0 => format!("{} was edited", c.0),
+            (Some(c), Some(l)) if listed.iter().any(|x| x.0 == c.0) => format!("{} was removed", l.0),
+            (Some(c), _) => format!("{} was added", c.0),
+            (None, Some(l)) => format!("{} was removed", l.0),
+            (None, None) => break,
+        };
+        return Some((i + 2, said));
+    }
+    Some((1, "its first line (the sum of the sums) does not match".to_string()))
 }
 
 /// A migration as found: its tool's key, its folder, its up and down, its metadata.toml.

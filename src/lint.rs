@@ -282,6 +282,16 @@ pub fn lint(set: &MigrationSet, schema: Option<&Schema>) -> Vec<Warning> {
     if let Some(schema) = schema {
         out.extend(unindexed_foreign_keys(schema, &objects));
     }
+    // Atlas refuses a directory whose atlas.sum does not match it (cmd/atlas/internal/cmdapi/migrate.go:1452-1476).
+    if let Some((line, said)) = set.atlas_mismatch() {
+        out.push(Warning {
+            code: "atlas-sum-mismatch",
+            category: Category::Safety,
+            file: "atlas.sum".into(),
+            line: *line,
+            message: format!("atlas.sum does not match the folder (L{line}: {said}); Atlas refuses it, \"checksum mismatch\", until `atlas migrate hash` writes it again"),
+        });
+    }
     let rank = |file: &str| files.iter().position(|f| *f == file);
     out.sort_by_cached_key(|w| (w.category, rank(&w.file), w.line, w.code, w.message.clone()));
     out

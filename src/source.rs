@@ -174,6 +174,8 @@ pub struct MigrationSet {
     flavor: Choice,
     /// The files that could not be used, each problem naming its file; the rest loaded.
     problems: Vec<String>,
+    /// Where the folder's `atlas.sum` disagrees with its files: its line and Atlas's words.
+    atlas: Option<(usize, String)>,
 }
 
 #[derive(Default)]
@@ -311,6 +313,7 @@ impl MigrationSet {
             Ok(mut set) => {
                 set.flavor = Choice { flavor, why: format!("the database keeps {flavor}'s bookkeeping"), forced: false };
                 set.problems.extend(self.problems.iter().cloned());
+                set.atlas = self.atlas.clone();
                 set
             }
             Err(_) => self.clone(),
@@ -320,6 +323,12 @@ impl MigrationSet {
     /// The files that could not be used, each problem naming its file (the rest loaded).
     pub fn problems(&self) -> &[String] {
         &self.problems
+    }
+
+    /// Where the set's `atlas.sum` disagrees with its files, if it has one that does:
+    /// the line of the sum and Atlas's words (`L3: 2_b.sql was added`, as line 3).
+    pub fn atlas_mismatch(&self) -> Option<&(usize, String)> {
+        self.atlas.as_ref()
     }
 
     /// `from_files`, with files already found wrong (`bad`: name and error). A
@@ -351,10 +360,12 @@ impl MigrationSet {
             [Some(top)] => Some(format!("the folder {top}")),
             _ => None,
         };
+        let atlas = crate::layout::atlas_mismatch(&all);
         let built = match layout {
             Some((flavor, why)) => Self::build_layout(all, bad, flavor, why),
             None => Self::build_flat(all, bad, forced),
-        };
+        }
+        .map(|set| MigrationSet { atlas, ..set });
         built.map_err(|e| match (e, top) {
             (Error::UnknownLayout { holds, layouts, .. }, Some(place)) => Error::UnknownLayout { place, holds, layouts },
             (e, _) => e,
@@ -396,7 +407,7 @@ impl MigrationSet {
             }
             (true, 1) => Err(errors.remove(0)),
             (true, _) => Err(Error::Load(errors)),
-            (false, _) => Ok(MigrationSet { migrations, flavor: choice, problems: errors.iter().map(Error::to_string).collect() }),
+            (false, _) => Ok(MigrationSet { migrations, flavor: choice, problems: errors.iter().map(Error::to_string).collect(), atlas: None }),
         }
     }
 

@@ -530,3 +530,33 @@ fn a_diesel_set_s_files_read_back_into_the_same_set_metadata_included() {
     let again = MigrationSet::from_files(files.into_iter().map(|(n, t)| (format!("shared/{n}"), t.into_bytes()))).unwrap();
     assert_eq!(again, set);
 }
+
+#[test]
+fn an_atlas_sum_that_matches_says_nothing_and_one_that_does_not_is_a_warning_on_its_line() {
+    let set = MigrationSet::from_dir(&fixture("atlas_set")).unwrap();
+    assert_eq!(set.atlas_mismatch(), None, "the atlas.sum Atlas writes for these two files");
+    assert!(set.problems().is_empty(), "{:?}", set.problems());
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["20240101000000_a.sql", "20240102000000_b.sql", "atlas.sum"] {
+        std::fs::copy(fixture("atlas_set").join(f), tmp.path().join(f)).unwrap();
+    }
+    std::fs::write(tmp.path().join("20240102000000_b.sql"), "CREATE TABLE b(y, z);\n").unwrap();
+    let edited = MigrationSet::from_dir(tmp.path()).unwrap();
+    assert_eq!(edited.atlas_mismatch(), Some(&(3, "20240102000000_b.sql was edited".to_string())));
+    std::fs::write(tmp.path().join("20240102000000_b.sql"), "CREATE TABLE b(y);\n").unwrap();
+    std::fs::write(tmp.path().join("20240103000000_c.sql"), "CREATE TABLE c(z);\n").unwrap();
+    let added = MigrationSet::from_dir(tmp.path()).unwrap();
+    assert_eq!(added.atlas_mismatch(), Some(&(4, "20240103000000_c.sql was added".to_string())));
+    // In verify's report it is a safety warning on the sum's line, and the verdict stands.
+    let o = cli(&["verify", tmp.path().to_str().unwrap(), "--format", "github"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(&format!(
+            "::warning file={}/atlas.sum,line=4,title=atlas-sum-mismatch::atlas.sum does not match the folder (L4: 20240103000000_c.sql was added); \
+             Atlas refuses it, \"checksum mismatch\", until `atlas migrate hash` writes it again\n",
+            tmp.path().display()
+        )),
+        "{out}"
+    );
+}
