@@ -161,11 +161,6 @@ fn numbers(keys: &[String]) -> (Vec<i64>, Option<String>) {
     ((1..=keys.len() as i64).collect(), Some(note))
 }
 
-/// The description of a folder or file name: what follows the first `_`, `_` read as spaces.
-fn description(name: &str) -> String {
-    name.split_once('_').map_or(name, |(_, d)| d).replace('_', " ")
-}
-
 /// The migrations of a set in `flavor`'s layout (diesel, Prisma or refinery),
 /// from its files (path, text), and the problems of the files that cannot be
 /// used; a note when the versions are renumbered (see `numbers`).
@@ -227,7 +222,6 @@ fn folders(flavor: Flavor, files: Vec<(String, String)>) -> (Vec<Migration>, Vec
     found.retain(|f| !twice.contains(&f.0));
     let keys: Vec<String> = found.iter().map(|f| f.0.clone()).collect();
     let (versions, note) = numbers(&keys);
-    let renumbered = note.is_some();
     let migrations = found
         .into_iter()
         .zip(versions)
@@ -245,9 +239,9 @@ fn folders(flavor: Flavor, files: Vec<(String, String)>) -> (Vec<Migration>, Vec
                 Flavor::Diesel => key,
                 _ => folder.clone(),
             };
-            // Renumbered, a migration keeps its folder's name, which holds its real version.
-            let said = if renumbered { folder.clone() } else { description(&folder) };
-            let mut m = Migration::new(version, said, up, down).recorded_as(recorded);
+            // Named by its folder, as its tool names it ("Running migration 2024-01-01-000000_x",
+            // Prisma's migration_name): the name keeps the real version when the number does not.
+            let mut m = Migration::new(version, folder.clone(), up, down).recorded_as(recorded);
             // Its metadata.toml travels with its files (a share link, an export), read again the same.
             if let Some(text) = metadata {
                 m.sources.push((format!("{folder}/metadata.toml"), text));

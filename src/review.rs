@@ -462,25 +462,34 @@ fn out_of_order(tool: Flavor, newest: i64, missing: usize) -> ToolDoes {
 
 /// The changes from `base` to `head`, read by `tool`'s rules, and how many migrations are the same.
 pub fn changes(base: &MigrationSet, head: &MigrationSet, tool: Flavor) -> (Vec<SetChange>, usize) {
+    // diesel and Prisma know a migration by its key (version string, folder name) and
+    // order keys as text; the numbers shown may differ between two sets (see layout.rs).
+    let order = |m: &Migration| if tool.folders() { (0, m.key()) } else { (m.version, String::new()) };
+    let find = |set: &'_ MigrationSet, m: &Migration| -> Option<Migration> {
+        if tool.folders() { set.migrations().iter().find(|x| x.key() == m.key()).cloned() } else { set.get(m.version).cloned() }
+    };
+    let newest_at = base.migrations().iter().map(order).max();
     let newest = base.migrations().last().map_or(0, |m| m.version);
-    let missing = head.migrations().iter().filter(|m| m.version < newest && base.get(m.version).is_none()).count();
+    let older = |m: &Migration| newest_at.as_ref().is_some_and(|n| order(m) < *n);
+    let missing = head.migrations().iter().filter(|m| older(m) && find(base, m).is_none()).count();
     let mut out = Vec::new();
     let mut unchanged = 0;
     for m in base.migrations() {
-        if head.get(m.version).is_none() {
+        if find(head, m).is_none() {
             out.push(SetChange::Removed { migration: Side::of(m), tool: removed(tool, m.version, newest) });
         }
     }
     for h in head.migrations() {
-        let Some(b) = base.get(h.version) else {
+        let Some(b) = find(base, h) else {
             out.push(SetChange::Added { migration: Side::of(h) });
-            if h.version < newest {
+            if older(h) {
                 out.push(SetChange::OutOfOrder { migration: Side::of(h), newest, tool: out_of_order(tool, newest, missing) });
             }
             continue;
         };
         let mut same = true;
         let names = |m: &Migration| m.sources.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>();
+        let b = &b;
         let (up_b, up_h) = (up_key(tool, b), up_key(tool, h));
         if up_b != up_h {
             same = false;

@@ -340,3 +340,37 @@ fn the_review_comment_of_a_huge_pull_request_fits_and_keeps_every_failing_migrat
     }
     assert!(out.contains(" more items did not fit in a comment. The full report: `migraplay review --format md`._\n"), "{out}");
 }
+
+#[test]
+fn a_diesel_pull_request_adding_a_diesel_2_3_folder_is_one_added_migration_though_the_numbers_shown_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (base, head) = (tmp.path().join("base"), tmp.path().join("head"));
+    let write = |dir: &std::path::Path, folder: &str, up: &str, down: &str| {
+        std::fs::create_dir_all(dir.join(folder)).unwrap();
+        std::fs::write(dir.join(folder).join("up.sql"), up).unwrap();
+        std::fs::write(dir.join(folder).join("down.sql"), down).unwrap();
+    };
+    for dir in [&base, &head] {
+        write(dir, "2024-01-01-000000_create_users", "CREATE TABLE users(id INTEGER PRIMARY KEY);\n", "DROP TABLE users;\n");
+        write(dir, "2024-03-01-000000_create_posts", "CREATE TABLE posts(id INTEGER PRIMARY KEY);\n", "DROP TABLE posts;\n");
+    }
+    // diesel 2.3 names its folders with a -0000 suffix: 18 digits among 14, so the head's
+    // versions are shown padded, and the new one sorts (as text) before 2024-03-01.
+    write(&head, "2024-02-01-000000-0000_create_tags", "CREATE TABLE tags(id INTEGER PRIMARY KEY);\n", "DROP TABLE tags;\n");
+    let o = Command::new(env!("CARGO_BIN_EXE_migraplay"))
+        .args(["review", base.to_str().unwrap(), head.to_str().unwrap(), "--format", "json", "--data", "off"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let changes: Vec<&str> = json["changes"].as_array().unwrap().iter().map(|c| c["text"].as_str().unwrap()).collect();
+    assert_eq!(
+        changes,
+        [
+            "added: 202402010000000000 2024-02-01-000000-0000_create_tags (2024-02-01-000000-0000_create_tags/up.sql, 2024-02-01-000000-0000_create_tags/down.sql)",
+            "out of order: 202402010000000000 2024-02-01-000000-0000_create_tags is older than the base's newest (20240301000000): diesel applies it on a database already at 20240301000000, after 20240301000000 (new databases run it before)",
+        ],
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(json["unchanged"], 2);
+}

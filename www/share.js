@@ -46,10 +46,14 @@ function fromBase64Url(text) {
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
-/** The fragment (without `#`) that carries `files` ([{name, text}]). */
-export async function encodeSet(files) {
+/**
+ * The fragment (without `#`) that carries `files` ([{name, text}]), and the
+ * flavor the set was asked to be read as (`&as=diesel`), when it was.
+ */
+export async function encodeSet(files, flavor = null) {
   const json = new TextEncoder().encode(JSON.stringify(files.map(({ name, text }) => ({ name, text }))));
-  return `set=${toBase64Url(await pipe(json, new CompressionStream('deflate-raw')))}`;
+  const as = flavor ? `&as=${encodeURIComponent(flavor)}` : '';
+  return `set=${toBase64Url(await pipe(json, new CompressionStream('deflate-raw')))}${as}`;
 }
 
 /**
@@ -58,7 +62,7 @@ export async function encodeSet(files) {
  * wrong), or null when it carries none. Throws on a link that does not unpack.
  */
 export async function decodeSet(fragment) {
-  const match = /^#?set=([A-Za-z0-9_-]+)$/.exec(fragment);
+  const match = /^#?set=([A-Za-z0-9_-]+)(?:&as=([a-z-]+))?$/.exec(fragment);
   if (!match) return null;
   let bytes;
   try {
@@ -67,5 +71,6 @@ export async function decodeSet(fragment) {
     if (e instanceof RangeError) throw e;
     throw new Error('this link\'s migration set is damaged (it may have been cut short when it was copied)');
   }
-  return [{ name: 'this link', bytes, bundle: true }];
+  // The flavor travels beside the files; the core reads it (and says so if it is none).
+  return [{ name: 'this link', bytes, bundle: true, flavor: match[2] ?? null }];
 }

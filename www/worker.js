@@ -93,7 +93,7 @@ async function start({ id = null, timeBudgetMs = 5000, memoryBudgetMib = 256, re
   session.setTimeBudget(timeBudgetMs);
   let outcome = { view: view ?? session.view(), changed: false };
   if (link) {
-    outcome = session.load(link, null, 'link');
+    outcome = session.load(link, link[0]?.flavor ?? null, 'link');
     if (!outcome.ok) problems.push(`This link's set was not loaded: ${outcome.error.message}`);
     else await save(outcome.view);
   }

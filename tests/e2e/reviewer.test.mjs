@@ -377,3 +377,21 @@ test('a folder no tool reads is one short error, and the set that was loaded sta
   assert.deepEqual(problems, []);
   await page.context().close();
 });
+
+test('a share link keeps the flavor the set was asked to be read as', async () => {
+  const { page, context } = await open();
+  await loadFixture(page, 'index_left_behind', INDEX_LEFT_BEHIND, 2);
+  await page.selectOption('#flavor', 'golang-migrate');
+  await page.waitForFunction(() => document.querySelector('#flavor-why').textContent === 'golang-migrate (asked for).');
+  await page.click('#share');
+  const link = await page.locator('#share-link').inputValue();
+  assert.match(link, /#set=[A-Za-z0-9_-]+&as=golang-migrate$/);
+  await context.close();
+
+  const other = await open(link.slice(link.indexOf('#')));
+  await other.page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
+  assert.equal(await other.page.locator('#flavor').inputValue(), 'golang-migrate');
+  assert.equal(await other.page.locator('#flavor-why').textContent(), 'golang-migrate (asked for).');
+  assert.deepEqual(other.problems, []);
+  await other.context.close();
+});

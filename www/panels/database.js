@@ -15,8 +15,8 @@ export const budgetSeconds = () => Math.max(0, Number($('budget').value) || 0);
 export const memoryMib = () => Math.max(0, Number($('memory').value) || 0);
 
 async function share(app) {
-  const { files } = app.view;
-  const fragment = await encodeSet(files);
+  const { files, flavor } = app.view;
+  const fragment = await encodeSet(files, flavor.forced ? flavor.flavor : null);
   const box = $('share-box');
   box.hidden = false;
   if (fragment.length > MAX_LINK_CHARS) {

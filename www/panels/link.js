@@ -33,7 +33,7 @@ export function offer(app, files) {
     await database.switchTo(app, workspaces.newId(), { link: files, label: 'Open the shared set' });
   }, '');
   const here = button('Replace this playground with it', async () => {
-    const reply = await app.run('load', 'Open the shared set', [files, null, 'link']);
+    const reply = await app.run('load', 'Open the shared set', [files, files[0]?.flavor ?? null, 'link']);
     if (reply.ok) close();
   });
   const notNow = button('Not now', close);
