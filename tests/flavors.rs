@@ -319,6 +319,12 @@ fn dbmate_files_are_read_as_the_real_dbmate_reads_them() {
     }
 }
 
+/// How many migrations of the set in `dir` migraplay's status shows applied on `db`.
+fn applied(dir: &std::path::Path, db: &std::path::Path) -> usize {
+    let o = cli(&["--dir", dir.to_str().unwrap(), "--db", db.to_str().unwrap(), "status"]);
+    String::from_utf8_lossy(&o.stdout).lines().filter(|l| l.contains("  applied  ")).count()
+}
+
 /// A real tool installed by `make setup` (cargo install) into ~/.cargo/bin.
 fn tool(name: &str) -> std::path::PathBuf {
     let bin = std::path::Path::new(&std::env::var("HOME").unwrap()).join(".cargo/bin").join(name);
@@ -381,9 +387,7 @@ fn diesel_cli_lists_what_migraplay_applied_and_migraplay_reads_what_diesel_cli_a
         assert_eq!(String::from_utf8_lossy(&diesel(&["pending"], &dir, &ours).stdout).trim(), "false");
         let run = diesel(&["run"], &dir, &theirs);
         assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-        let o = cli(&["--dir", dir.to_str().unwrap(), "--db", theirs.to_str().unwrap(), "status"]);
-        let said = String::from_utf8_lossy(&o.stdout);
-        assert_eq!(said.lines().filter(|l| l.contains("  applied  ")).count(), 3, "{set}: {said}");
+        assert_eq!(applied(&dir, &theirs), 3, "{set}");
         // The same table, to the byte, and the same versions.
         let table = "SELECT sql FROM sqlite_master WHERE name = '__diesel_schema_migrations'";
         assert_eq!(rows(&ours, table), rows(&theirs, table));
@@ -436,9 +440,7 @@ fn refinery_cli_finds_nothing_to_do_after_migraplay_and_migraplay_reads_what_ref
     assert!(!said.contains("applying migration"), "refinery applied something again: {said}");
     let run = refinery(&dir, &theirs);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    let o = cli(&["--dir", dir.to_str().unwrap(), "--db", theirs.to_str().unwrap(), "status"]);
-    let said = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(said.lines().filter(|l| l.contains("  applied  ")).count(), 3, "{said}");
+    assert_eq!(applied(&dir, &theirs), 3);
     let history = "SELECT version, name, checksum, typeof(checksum) FROM refinery_schema_history ORDER BY version";
     assert_eq!(rows(&ours, history), rows(&theirs, history));
     let table = "SELECT sql FROM sqlite_master WHERE name = 'refinery_schema_history'";

@@ -102,6 +102,9 @@ const BAD_PR: &[(&str, &str)] = &[
     ("migrations/2_index_title.down.sql", "DROP INDEX IF EXISTS idx_book_title;\n"),
 ];
 
+/// The annotation BAD_PR gets: on its down's first line, naming the up's line.
+const BAD_PR_ERROR: &str = "::error file=migrations/2_index_title.down.sql,line=1,title=2 down leaves index idx_books_title::2 index title: down: index idx_books_title is still there (created by 2 index title, 2_index_title.up.sql line 1); nothing in 2_index_title.down.sql touches index idx_books_title";
+
 /// A remote (`origin`) with `main` holding BASE and `feature` adding `pr`, in `dir`.
 fn origin(dir: &Path, pr: &[(&str, &str)]) -> PathBuf {
     origin_with(dir, BASE, pr)
@@ -295,7 +298,7 @@ fn the_github_workflow_fails_a_down_that_leaves_an_index_with_an_annotation_on_i
     let errors: Vec<&str> = review.stdout.lines().filter(|l| l.starts_with("::error")).collect();
     assert_eq!(
         errors,
-        ["::error file=migrations/2_index_title.down.sql,line=1,title=2 down leaves index idx_books_title::2 index title: down: index idx_books_title is still there (created by 2 index title, 2_index_title.up.sql line 1); nothing in 2_index_title.down.sql touches index idx_books_title"],
+        [BAD_PR_ERROR],
         "{review:#?}"
     );
     assert!(summary.contains("\n- `migrations/2_index_title.down.sql:1` 2 index title: down: index idx_books_title is still there (created by 2 index title, 2_index_title.up.sql line 1); nothing in 2_index_title.down.sql touches index idx_books_title\n"), "{summary}");
@@ -606,7 +609,7 @@ fn the_action_fails_a_down_that_leaves_an_index_with_an_annotation_on_the_down_a
     let errors: Vec<&str> = review.stdout.lines().filter(|l| l.starts_with("::error")).collect();
     assert_eq!(
         errors,
-        ["::error file=migrations/2_index_title.down.sql,line=1,title=2 down leaves index idx_books_title::2 index title: down: index idx_books_title is still there (created by 2 index title, 2_index_title.up.sql line 1); nothing in 2_index_title.down.sql touches index idx_books_title"],
+        [BAD_PR_ERROR],
         "{review:#?}"
     );
     assert!(summary.starts_with("## migraplay: FAIL\n\nFAIL: 1 migration failing verify (2).\n"), "{summary}");
