@@ -160,7 +160,7 @@ fn write(report: &Report, folder: &str, scope: &Scope) -> String {
         };
         let _ = writeln!(o, "### Failing ({of})\n");
         for p in &report.load_problems {
-            let _ = writeln!(o, "- could not load {}", md(p));
+            push(&mut o, format!("- could not load {}\n", md(p)), &mut cut);
         }
         // `item` counts characters and adds a newline; a cut adds `…` (3 bytes) and may close a code span.
         // What the pull request changes keeps up to half the room.

@@ -110,6 +110,12 @@ pub enum Error {
     #[error("migration {0} is partially applied; fix and remove row from `_sqlx_migrations` table")]
     Dirty(i64),
 
+    /// A Prisma migration whose row is unfinished: Prisma's P3009.
+    #[error("migrate found failed migrations in the target database, new migrations will not be applied: the `{0}` migration failed \
+             (its row in _prisma_migrations has no finished_at); mark it rolled back (`prisma migrate resolve --rolled-back {0}`) \
+             and fix it, or start from a new database")]
+    PrismaFailed(String),
+
     /// golang-migrate's table is dirty at a version (as golang-migrate reports it).
     #[error("Dirty database version {0}. Fix and force version.")]
     DirtyVersion(i64),

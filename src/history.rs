@@ -184,12 +184,17 @@ pub fn applied_for(conn: &Connection, set: &MigrationSet) -> Result<Vec<AppliedR
         // them (its -m is off by default), Prisma applies what has no row.
         Flavor::Diesel | Flavor::Refinery | Flavor::Prisma => {
             let sql = match flavor {
-                Flavor::Diesel => "SELECT version, run_on, 1 FROM __diesel_schema_migrations",
-                Flavor::Refinery => "SELECT CAST(version AS TEXT), applied_on, 1 FROM refinery_schema_history",
-                _ => "SELECT migration_name, started_at, finished_at IS NOT NULL FROM _prisma_migrations WHERE rolled_back_at IS NULL",
+                Flavor::Diesel => "SELECT CAST(version AS TEXT), CAST(run_on AS TEXT), 1 FROM __diesel_schema_migrations",
+                Flavor::Refinery => "SELECT CAST(version AS TEXT), CAST(applied_on AS TEXT), 1 FROM refinery_schema_history",
+                // Prisma writes its times as integer milliseconds; shown as SQLite writes a time.
+                _ => "SELECT CAST(migration_name AS TEXT),
+                        CASE typeof(started_at) WHEN 'integer' THEN strftime('%Y-%m-%d %H:%M:%f', started_at / 1000.0, 'unixepoch')
+                        ELSE CAST(started_at AS TEXT) END,
+                        finished_at IS NOT NULL
+                      FROM _prisma_migrations WHERE rolled_back_at IS NULL",
             };
             let mut stmt = conn.prepare(sql)?;
-            let found = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1).unwrap_or(None).unwrap_or_default(), r.get::<_, bool>(2)?)))?;
+            let found = stmt.query_map([], |r| Ok((r.get::<_, Option<String>>(0)?.unwrap_or_default(), r.get::<_, Option<String>>(1)?.unwrap_or_default(), r.get::<_, bool>(2)?)))?;
             let mut rows = Vec::new();
             for f in found {
                 let (key, at, success) = f?;

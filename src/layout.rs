@@ -53,6 +53,11 @@ pub(crate) fn detect(paths: &[&str]) -> Option<(Flavor, String)> {
     (best.0 > 0 && best.0 > flat).then_some((best.1, best.2))
 }
 
+/// Whether a file of this name belongs to a folder per migration (diesel, Prisma).
+pub(crate) fn in_a_folder(file: &str) -> bool {
+    matches!(file, "up.sql" | "down.sql" | "migration.sql" | "metadata.toml")
+}
+
 /// Whether a path is one a layout of this module reads (besides `.sql` files):
 /// diesel's `metadata.toml`, and an Atlas directory's `atlas.sum`.
 pub fn reads(path: &str) -> bool {
@@ -118,8 +123,9 @@ pub(crate) fn atlas_mismatch(files: &[(String, Vec<u8>)]) -> Option<(usize, Stri
     Some((1, "its first line (the sum of the sums) does not match".to_string()))
 }
 
-/// A migration as found: its tool's key, its folder, its up and down, its metadata.toml.
-type Found = (String, String, Script, Option<Script>, Option<String>);
+/// A migration as found: its tool's key, its folder's name, its up and down, its
+/// metadata.toml, and its folder's whole path.
+type Found = (String, String, Script, Option<Script>, Option<String>, String);
 
 /// A migration's files, gathered from its folder.
 #[derive(Default)]
@@ -127,6 +133,8 @@ struct Folder {
     up: Option<Script>,
     down: Option<Script>,
     metadata: Option<String>,
+    /// Any other file of the folder was read.
+    other: bool,
 }
 
 /// The number each migration is shown and ordered by, from the keys its tool
@@ -164,58 +172,71 @@ fn numbers(keys: &[String]) -> (Vec<i64>, Option<String>) {
 /// The migrations of a set in `flavor`'s layout (diesel, Prisma or refinery),
 /// from its files (path, text), and the problems of the files that cannot be
 /// used; a note when the versions are renumbered (see `numbers`).
-pub(crate) fn read(flavor: Flavor, files: Vec<(String, String)>) -> (Vec<Migration>, Vec<Error>, Option<String>) {
+/// `refused`: the paths of files that could not be read (too large, not UTF-8).
+pub(crate) fn read(flavor: Flavor, files: Vec<(String, String)>, refused: &[String]) -> (Vec<Migration>, Vec<Error>, Option<String>) {
     match flavor {
         Flavor::Refinery => refinery(files),
-        _ => folders(flavor, files),
+        _ => folders(flavor, files, refused),
     }
 }
 
 /// diesel's and Prisma's sets: a folder per migration.
-fn folders(flavor: Flavor, files: Vec<(String, String)>) -> (Vec<Migration>, Vec<Error>, Option<String>) {
+fn folders(flavor: Flavor, files: Vec<(String, String)>, refused: &[String]) -> (Vec<Migration>, Vec<Error>, Option<String>) {
+    // By the folder's whole path: two folders of one name in two places are two folders.
     let mut by_folder: BTreeMap<String, Folder> = BTreeMap::new();
     let mut errors = Vec::new();
+    let parent = |path: &str| -> Option<String> {
+        let p = parts(path);
+        (p.len() >= 2).then(|| p[..p.len() - 1].join("/"))
+    };
     for (path, text) in files {
-        let Some((folder, file)) = in_folder(&path) else { continue };
+        let (Some(dir), Some((folder, file))) = (parent(&path), in_folder(&path)) else { continue };
         // diesel skips names starting with `.` (migrations_internals/src/lib.rs:75-95).
         if folder.starts_with('.') {
             continue;
         }
         let name = format!("{folder}/{file}");
-        let entry = by_folder.entry(folder.to_string()).or_default();
+        let entry = by_folder.entry(dir).or_default();
         match (flavor, file) {
             (Flavor::Diesel, "up.sql") | (Flavor::Prisma, "migration.sql") => entry.up = Some(Script::plain(name, text)),
             (Flavor::Diesel, "down.sql") => entry.down = Some(Script::plain(name, text)),
             (Flavor::Diesel, "metadata.toml") => entry.metadata = Some(text),
-            _ => {}
+            _ => entry.other = true,
         }
     }
     // Ordered as the tool orders them: diesel by version string, Prisma by folder name.
     let mut found: Vec<Found> = Vec::new();
-    for (folder, f) in by_folder {
+    for (dir, f) in by_folder {
+        let folder = parts(&dir).last().copied().unwrap_or_default().to_string();
         let Some(up) = f.up else {
-            let (want, words) = match flavor {
-                Flavor::Diesel => ("up.sql", "diesel refuses the whole folder: \"Invalid migration directory: the directory's name should be <timestamp>_<name_of_migration>, and it should contain up.sql and optionally down.sql.\""),
-                _ => ("migration.sql", "Prisma reads a migration from it"),
-            };
-            if f.down.is_some() || f.metadata.is_some() {
-                errors.push(Error::LayoutFolder { folder, problem: format!("has no {want}; {words}") });
+            // A folder whose up file was refused (too large, not UTF-8) is said once, by that file.
+            if refused.iter().any(|r| in_folder(r).is_some_and(|(d, _)| d == folder)) {
+                continue;
             }
+            let problem = match flavor {
+                Flavor::Diesel if f.down.is_some() || f.metadata.is_some() || f.other => "has no up.sql; diesel refuses the whole folder: \"Invalid migration directory: \
+                    the directory's name should be <timestamp>_<name_of_migration>, and it should contain up.sql and optionally down.sql.\"",
+                // Prisma lists every folder and fails on one without its script (its P3015).
+                Flavor::Prisma => "has no migration.sql; Prisma fails on it: \"Could not find the migration file at migration.sql. \
+                    Please delete the directory or restore the migration file.\"",
+                _ => continue,
+            };
+            errors.push(Error::LayoutFolder { folder: dir, problem: problem.to_string() });
             continue;
         };
         let key = match flavor {
             Flavor::Diesel => flavor::diesel_version(&folder),
             _ => folder.clone(),
         };
-        found.push((key, folder, up, f.down, f.metadata));
+        found.push((key, folder, up, f.down, f.metadata, dir));
     }
-    found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-    // Two folders of one diesel version: diesel runs one of them and drops the other unsaid
+    found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.5.cmp(&b.5)));
+    // Two folders of one key: diesel runs one of them and drops the other unsaid
     // (migration_harness.rs:116-120, a HashMap by version); refused here, naming both.
     let mut twice = std::collections::BTreeSet::new();
     for w in found.windows(2) {
         if w[0].0 == w[1].0 {
-            errors.push(Error::DuplicateKey { version_text: w[0].0.clone(), first: w[0].2.file.clone(), second: w[1].2.file.clone() });
+            errors.push(Error::DuplicateKey { version_text: w[0].0.clone(), first: format!("{}/", w[0].5), second: format!("{}/", w[1].5) });
             twice.insert(w[0].0.clone());
         }
     }
@@ -225,7 +246,7 @@ fn folders(flavor: Flavor, files: Vec<(String, String)>) -> (Vec<Migration>, Vec
     let migrations = found
         .into_iter()
         .zip(versions)
-        .map(|((key, folder, mut up, mut down, metadata), version)| {
+        .map(|((key, folder, mut up, mut down, metadata, _), version)| {
             let transaction = match flavor {
                 Flavor::Diesel if !flavor::diesel_run_in_transaction(metadata.as_deref()) => Transaction::Off,
                 Flavor::Diesel => Transaction::Wrapped,

@@ -151,6 +151,9 @@ pub fn plan(set: &MigrationSet, rows: &[AppliedRow], target: Target) -> Result<V
     for s in status(set, rows) {
         match s.state {
             State::Dirty if set.flavor().flavor == crate::flavor::Flavor::GolangMigrate => return Err(Error::DirtyVersion(s.version)),
+            State::Dirty if set.flavor().flavor == crate::flavor::Flavor::Prisma => {
+                return Err(Error::PrismaFailed(set.get(s.version).map_or_else(|| s.version.to_string(), |m| m.key())))
+            }
             State::Dirty => return Err(Error::Dirty(s.version)),
             State::Modified => return Err(Error::Modified(s.version)),
             State::Missing => return Err(Error::Missing(s.version)),

@@ -469,7 +469,8 @@ pub fn changes(base: &MigrationSet, head: &MigrationSet, tool: Flavor) -> (Vec<S
         if tool.folders() { set.migrations().iter().find(|x| x.key() == m.key()).cloned() } else { set.get(m.version).cloned() }
     };
     let newest_at = base.migrations().iter().map(order).max();
-    let newest = base.migrations().last().map_or(0, |m| m.version);
+    // The base's newest, by the number the head shows for it (the numbers may differ).
+    let newest = base.migrations().iter().max_by_key(|m| order(m)).map_or(0, |b| find(head, b).map_or(b.version, |h| h.version));
     let older = |m: &Migration| newest_at.as_ref().is_some_and(|n| order(m) < *n);
     let missing = head.migrations().iter().filter(|m| older(m) && find(base, m).is_none()).count();
     let mut out = Vec::new();

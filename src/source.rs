@@ -167,6 +167,54 @@ fn one_problem(errors: &[Error]) -> Error {
     Error::UnknownLayout { place: "the given files".into(), holds, layouts: LAYOUTS.into() }
 }
 
+/// How deep `from_dir` looks into folders below (refinery walks them all).
+const MAX_DEPTH: usize = 8;
+
+/// The migration files in `dir` and the folders below it (not those starting
+/// with `.`, not past `MAX_DEPTH`), named by their path from the set's folder
+/// (`rel`); a link, a file over the limit or a folder that cannot be read is a
+/// problem of its own, and nothing else stops.
+fn walk(dir: &Path, rel: &str, depth: usize, files: &mut Vec<(String, Vec<u8>)>, bad: &mut Vec<(String, Error)>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(source) => return bad.push((format!("{rel}/"), Error::Io { path: dir.to_path_buf(), source })),
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let shown = format!("{rel}/{name}");
+        let Ok(kind) = entry.file_type() else { continue };
+        if name.starts_with('.') {
+            continue;
+        }
+        if kind.is_dir() {
+            if depth < MAX_DEPTH {
+                walk(&entry.path(), &shown, depth + 1, files, bad);
+            }
+            continue;
+        }
+        if input_kind(&shown) != InputKind::Migration {
+            continue;
+        }
+        if kind.is_symlink() {
+            bad.push((shown.clone(), Error::Symlink { file: shown }));
+            continue;
+        }
+        if !kind.is_file() {
+            continue;
+        }
+        match entry.metadata().map(|m| m.len()) {
+            Ok(size) if size > MAX_FILE_BYTES as u64 => {
+                bad.push((shown.clone(), Error::FileTooLarge { file: shown, size: size as usize, limit: MAX_FILE_BYTES }))
+            }
+            Ok(_) => match read_at_most(&entry.path(), MAX_FILE_BYTES) {
+                Ok(bytes) => files.push((shown, bytes)),
+                Err(e) => bad.push((shown, e)),
+            },
+            Err(source) => bad.push((shown, Error::Io { path: entry.path(), source })),
+        }
+    }
+}
+
 /// An ordered set of migrations, by ascending version, read as one flavor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationSet {
@@ -207,7 +255,7 @@ impl MigrationSet {
         let io = |source| Error::Io { path: dir.to_path_buf(), source };
         let mut files = Vec::new();
         let mut bad = Vec::new();
-        // Files one folder down, read only when the set is laid out a folder per migration.
+        // Files in folders below, kept when the set's layout reads them.
         let (mut nested, mut nested_bad) = (Vec::new(), Vec::new());
         for entry in std::fs::read_dir(dir).map_err(io)? {
             let entry = entry.map_err(io)?;
@@ -216,26 +264,7 @@ impl MigrationSet {
             // The entry itself, not what a link points at: a link could lead out of the folder.
             let kind = entry.file_type().map_err(|source| Error::Io { path: path.clone(), source })?;
             if kind.is_dir() && !name.starts_with('.') {
-                // A folder per migration (diesel, Prisma): its files, one level down.
-                for inner in std::fs::read_dir(&path).map_err(io)? {
-                    let inner = inner.map_err(io)?;
-                    let file = inner.file_name().to_string_lossy().into_owned();
-                    let shown = format!("{name}/{file}");
-                    let kind = inner.file_type().map_err(|source| Error::Io { path: inner.path(), source })?;
-                    if input_kind(&shown) != InputKind::Migration || !(kind.is_file() || kind.is_symlink()) {
-                        continue;
-                    }
-                    if kind.is_symlink() {
-                        nested_bad.push((shown.clone(), Error::Symlink { file: shown }));
-                        continue;
-                    }
-                    let size = inner.metadata().map_err(|source| Error::Io { path: inner.path(), source })?.len();
-                    if size > MAX_FILE_BYTES as u64 {
-                        nested_bad.push((shown.clone(), Error::FileTooLarge { file: shown, size: size as usize, limit: MAX_FILE_BYTES }));
-                        continue;
-                    }
-                    nested.push((shown, read_at_most(&inner.path(), MAX_FILE_BYTES)?));
-                }
+                walk(&path, &name, 1, &mut nested, &mut nested_bad);
                 continue;
             }
             if input_kind(&name) != InputKind::Migration {
@@ -256,14 +285,16 @@ impl MigrationSet {
             files.push((name, read_at_most(&path, MAX_FILE_BYTES)?));
         }
         let paths: Vec<&str> = files.iter().chain(&nested).map(|(n, _): &(String, Vec<u8>)| n.as_str()).collect();
-        let folders = match flavor {
-            Some(f) => f.folders(),
-            None => crate::layout::detect(&paths).is_some_and(|(f, _)| f.folders()),
+        let layout = flavor.or_else(|| crate::layout::detect(&paths).map(|(f, _)| f));
+        // refinery walks every folder below (refinery-core util.rs:91, WalkDir); diesel and
+        // Prisma read a folder per migration, one level down; the others the folder alone.
+        let keep = |path: &str| match layout {
+            Some(Flavor::Refinery) => true,
+            Some(f) if f.folders() => path.matches('/').count() == 1,
+            _ => false,
         };
-        if folders {
-            files.append(&mut nested);
-            bad.append(&mut nested_bad);
-        }
+        files.extend(nested.into_iter().filter(|(p, _)| keep(p)));
+        bad.extend(nested_bad.into_iter().filter(|(p, _)| keep(p)));
         // read_dir's order is the file system's; errors should not depend on it.
         files.sort();
         bad.sort_by(|a, b| a.0.cmp(&b.0));
@@ -293,7 +324,12 @@ impl MigrationSet {
             .into_iter()
             .filter(|(name, _)| input_kind(name) == InputKind::Migration)
             .map(|(name, size)| {
-                let file = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
+                // A folder layout's file keeps its folder (`2024_a/up.sql`), as it is named when read.
+                let parts: Vec<&str> = name.split(['/', '\\']).collect();
+                let file = match parts[..] {
+                    [.., folder, last] if crate::layout::in_a_folder(last) => format!("{folder}/{last}"),
+                    _ => parts.last().copied().unwrap_or(&name).to_string(),
+                };
                 (file.clone(), Error::FileTooLarge { file, size: usize::try_from(size).unwrap_or(usize::MAX), limit: MAX_FILE_BYTES })
             })
             .collect();
@@ -375,15 +411,19 @@ impl MigrationSet {
     /// `build` for diesel, Prisma and refinery (see `layout.rs`); `why` is what
     /// detected the layout (`None`: asked for).
     fn build_layout(files: Vec<(String, Vec<u8>)>, bad: Vec<(String, Error)>, flavor: Flavor, why: Option<String>) -> Result<Self> {
+        let mut refused: Vec<String> = bad.iter().map(|(p, _)| p.clone()).collect();
         let mut errors: Vec<Error> = bad.into_iter().map(|(_, e)| e).collect();
         let mut texts = Vec::new();
         for (path, bytes) in files {
             match text_of(&path, bytes) {
                 Ok(text) => texts.push((path, text)),
-                Err(e) => errors.push(e),
+                Err(e) => {
+                    refused.push(path);
+                    errors.push(e);
+                }
             }
         }
-        let (migrations, more, note) = crate::layout::read(flavor, texts);
+        let (migrations, more, note) = crate::layout::read(flavor, texts, &refused);
         errors.extend(more);
         let choice = match why {
             None => Choice::forced(flavor),

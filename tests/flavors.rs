@@ -496,6 +496,13 @@ fn a_failing_prisma_migration_leaves_its_row_unfinished_and_the_set_refuses_to_g
     assert_eq!(rows(&db, "SELECT name FROM sqlite_master WHERE name = 'b'"), [["Text(\"b\")"]]);
     let again = cli(&["--dir", dir.to_str().unwrap(), "--db", db.to_str().unwrap(), "up"]);
     assert_eq!(again.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).starts_with(
+            "error: migrate found failed migrations in the target database, new migrations will not be applied: the `20240102000000_broken` migration failed"
+        ),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
 }
 
 #[test]
@@ -561,4 +568,46 @@ fn an_atlas_sum_that_matches_says_nothing_and_one_that_does_not_is_a_warning_on_
         )),
         "{out}"
     );
+}
+
+#[test]
+fn what_the_review_of_today_s_work_found_stays_fixed() {
+    let tmp = tempfile::tempdir().unwrap();
+    // refinery walks the folders below: a migration in a subfolder is part of the set.
+    let r = tmp.path().join("refinery");
+    std::fs::create_dir_all(r.join("later")).unwrap();
+    std::fs::write(r.join("V1__a.sql"), "CREATE TABLE a(x);\n").unwrap();
+    std::fs::write(r.join("later/V2__b.sql"), "CREATE TABLE b(x);\n").unwrap();
+    let set = MigrationSet::from_dir(&r).unwrap();
+    assert_eq!(set.migrations().iter().map(|m| m.version).collect::<Vec<_>>(), [1, 2]);
+    // Two folders of one name in two places are not one migration.
+    let clash = MigrationSet::from_files([
+        ("repo/migrations/20240101000000_a/migration.sql".to_string(), b"CREATE TABLE a(x);".to_vec()),
+        ("repo/backup/20240101000000_a/migration.sql".to_string(), b"CREATE TABLE b(x);".to_vec()),
+        ("repo/migrations/20240102000000_c/migration.sql".to_string(), b"CREATE TABLE c(x);".to_vec()),
+    ])
+    .unwrap();
+    assert_eq!(clash.migrations().len(), 1);
+    assert_eq!(
+        clash.problems(),
+        ["duplicate migration version 20240101000000_a: repo/backup/20240101000000_a/ and repo/migrations/20240101000000_a/; give one of them a new version"]
+    );
+    // A Prisma folder without its migration.sql is named, in Prisma's words.
+    let missing = MigrationSet::from_files([
+        ("m/20240101000000_a/migration.sql".to_string(), b"CREATE TABLE a(x);".to_vec()),
+        ("m/20240102000000_b/Migration.sql".to_string(), b"CREATE TABLE b(x);".to_vec()),
+    ])
+    .unwrap();
+    assert_eq!(
+        missing.problems(),
+        ["m/20240102000000_b/ has no migration.sql; Prisma fails on it: \"Could not find the migration file at migration.sql. Please delete the directory or restore the migration file.\""]
+    );
+    // A diesel up.sql over the size limit is said once, by its own name.
+    let big = MigrationSet::from_files([
+        ("d/2024-01-01-000000_a/up.sql".to_string(), b"CREATE TABLE a(x);".to_vec()),
+        ("d/2024-02-01-000000_b/up.sql".to_string(), vec![b' '; 4 * 1024 * 1024 + 1]),
+        ("d/2024-02-01-000000_b/down.sql".to_string(), b"DROP TABLE b;".to_vec()),
+    ])
+    .unwrap();
+    assert_eq!(big.problems(), ["d/2024-02-01-000000_b/up.sql: too large (4194305 bytes; a migration file may have at most 4194304 bytes)"]);
 }

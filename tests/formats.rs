@@ -439,3 +439,17 @@ fn the_comment_format_fits_a_pull_request_comment_and_keeps_every_failing_migrat
     let full = stdout(&verify(&[dir.to_str().unwrap(), "--format", "md", "--data", "off"], &[]));
     assert!(full.len() > 65_536, "{}", full.len());
 }
+
+#[test]
+fn the_comment_format_fits_however_many_files_cannot_be_loaded() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("1_a.sql"), "CREATE TABLE a(x);\n").unwrap();
+    for k in 0..3000 {
+        std::fs::write(tmp.path().join(format!("bad_name_{k}.sql")), "SELECT 1;\n").unwrap();
+    }
+    let o = verify(&[tmp.path().to_str().unwrap(), "--format", "comment"], &[]);
+    let comment = stdout(&o);
+    assert!(comment.len() <= migraplay::COMMENT_LIMIT, "{} characters", comment.len());
+    assert!(comment.contains("- could not load bad_name_0.sql: not a migration name"), "{}", &comment[..600]);
+    assert!(comment.contains("more items did not fit in a comment. The full report: `migraplay verify --format md`."));
+}

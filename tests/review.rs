@@ -355,7 +355,8 @@ fn a_diesel_pull_request_adding_a_diesel_2_3_folder_is_one_added_migration_thoug
         write(dir, "2024-03-01-000000_create_posts", "CREATE TABLE posts(id INTEGER PRIMARY KEY);\n", "DROP TABLE posts;\n");
     }
     // diesel 2.3 names its folders with a -0000 suffix: 18 digits among 14, so the head's
-    // versions are shown padded, and the new one sorts (as text) before 2024-03-01.
+    // versions are shown padded, and the new one sorts (as text) before 2024-03-01; the
+    // base's newest is named by the number the head shows for it.
     write(&head, "2024-02-01-000000-0000_create_tags", "CREATE TABLE tags(id INTEGER PRIMARY KEY);\n", "DROP TABLE tags;\n");
     let o = Command::new(env!("CARGO_BIN_EXE_migraplay"))
         .args(["review", base.to_str().unwrap(), head.to_str().unwrap(), "--format", "json", "--data", "off"])
@@ -367,7 +368,7 @@ fn a_diesel_pull_request_adding_a_diesel_2_3_folder_is_one_added_migration_thoug
         changes,
         [
             "added: 202402010000000000 2024-02-01-000000-0000_create_tags (2024-02-01-000000-0000_create_tags/up.sql, 2024-02-01-000000-0000_create_tags/down.sql)",
-            "out of order: 202402010000000000 2024-02-01-000000-0000_create_tags is older than the base's newest (20240301000000): diesel applies it on a database already at 20240301000000, after 20240301000000 (new databases run it before)",
+            "out of order: 202402010000000000 2024-02-01-000000-0000_create_tags is older than the base's newest (202403010000000000): diesel applies it on a database already at 202403010000000000, after 202403010000000000 (new databases run it before)",
         ],
         "{}",
         String::from_utf8_lossy(&o.stderr)
