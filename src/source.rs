@@ -126,6 +126,15 @@ fn text_of(path: &str, bytes: Vec<u8>) -> Result<String> {
     Ok(text)
 }
 
+/// The error for a set asked to be read as `asked` whose files are laid out as `f`'s (`why`).
+fn asked_otherwise(place: String, asked: Flavor, f: Flavor, why: &str) -> Error {
+    Error::UnknownLayout {
+        place,
+        holds: format!("it was asked to be read as {asked}, but its files are {f}'s ({why})"),
+        layouts: format!("{LAYOUTS}; read it as {f}, or as the files say"),
+    }
+}
+
 /// The layouts migraplay reads, for a set none of them fits.
 pub const LAYOUTS: &str = "<version>_<name>.up.sql and .down.sql, or <version>_<name>.sql (sqlx, golang-migrate, goose, dbmate); \
     <version>_<name>/up.sql and down.sql (diesel); V<version>__<name>.sql (refinery); <timestamp>_<name>/migration.sql (Prisma)";
@@ -285,7 +294,8 @@ impl MigrationSet {
             files.push((name, read_at_most(&path, MAX_FILE_BYTES)?));
         }
         let paths: Vec<&str> = files.iter().chain(&nested).map(|(n, _): &(String, Vec<u8>)| n.as_str()).collect();
-        let layout = flavor.or_else(|| crate::layout::detect(&paths).map(|(f, _)| f));
+        let detected = crate::layout::detect(&paths);
+        let layout = flavor.or_else(|| detected.as_ref().map(|(f, _)| *f));
         // refinery walks every folder below (refinery-core util.rs:91, WalkDir); diesel and
         // Prisma read a folder per migration, one level down; the others the folder alone.
         let keep = |path: &str| match layout {
@@ -298,7 +308,11 @@ impl MigrationSet {
         // read_dir's order is the file system's; errors should not depend on it.
         files.sort();
         bad.sort_by(|a, b| a.0.cmp(&b.0));
-        Self::build(files, bad, flavor).map_err(|e| match e {
+        Self::build(files, bad, flavor).map_err(|e| match (e, flavor, detected) {
+            (Error::Empty(_), Some(asked), Some((f, why))) if asked != f => asked_otherwise(dir.display().to_string(), asked, f, &why),
+            (e, ..) => e,
+        })
+        .map_err(|e| match e {
             Error::Empty(_) => Error::Empty(dir.display().to_string()),
             Error::UnknownLayout { holds, layouts, .. } => Error::UnknownLayout { place: dir.display().to_string(), holds, layouts },
             e => e,
@@ -384,10 +398,11 @@ impl MigrationSet {
             }
             all.push(file);
         }
+        let detected = crate::layout::detect(&all.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>());
         let layout = match forced {
             Some(f) if f.folders() || f == Flavor::Refinery => Some((f, None)),
             Some(_) => None,
-            None => crate::layout::detect(&all.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>()).map(|(f, why)| (f, Some(why))),
+            None => detected.clone().map(|(f, why)| (f, Some(why))),
         };
         // The folder every file is in (a folder loaded in the page), to name in an error.
         let tops: std::collections::BTreeSet<Option<&str>> =
@@ -401,6 +416,16 @@ impl MigrationSet {
             Some((flavor, why)) => Self::build_layout(all, bad, flavor, why),
             None => Self::build_flat(all, bad, forced),
         }
+        // Asked to read it as a tool whose layout it does not have: say whose it has.
+        .map_err(|e| match (e, forced, &detected) {
+            (Error::UnknownLayout { place, .. } | Error::Empty(place), Some(asked), Some((f, why))) if asked != *f => asked_otherwise(place, asked, *f, why),
+            (Error::Empty(place), Some(asked), _) if asked.folders() || asked == Flavor::Refinery => Error::UnknownLayout {
+                place,
+                holds: format!("nothing in it is laid out as {asked} lays out migrations, the flavor it was asked to be read as"),
+                layouts: LAYOUTS.into(),
+            },
+            (e, ..) => e,
+        })
         .map(|set| MigrationSet { atlas, ..set });
         built.map_err(|e| match (e, top) {
             (Error::UnknownLayout { holds, layouts, .. }, Some(place)) => Error::UnknownLayout { place, holds, layouts },

@@ -611,3 +611,13 @@ fn what_the_review_of_today_s_work_found_stays_fixed() {
     .unwrap();
     assert_eq!(big.problems(), ["d/2024-02-01-000000_b/up.sql: too large (4194305 bytes; a migration file may have at most 4194304 bytes)"]);
 }
+
+#[test]
+fn a_set_asked_to_be_read_as_a_tool_whose_layout_it_does_not_have_says_whose_it_has() {
+    let err = |dir: &str, flavor| MigrationSet::from_dir_as(&fixture(dir), Some(flavor)).unwrap_err().to_string();
+    let said = err("diesel_set", Flavor::Sqlx);
+    assert!(said.contains(": it was asked to be read as sqlx, but its files are diesel's (3 folders with up.sql, as diesel lays out migrations). "), "{said}");
+    assert!(said.ends_with("; read it as diesel, or as the files say"), "{said}");
+    assert!(err("prisma_set", Flavor::Refinery).contains(": it was asked to be read as refinery, but its files are prisma's (2 folders with migration.sql"));
+    assert!(err("index_left_behind", Flavor::Diesel).contains(": nothing in it is laid out as diesel lays out migrations, the flavor it was asked to be read as. "));
+}
