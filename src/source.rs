@@ -201,26 +201,32 @@ fn walk(dir: &Path, rel: &str, depth: usize, files: &mut Vec<(String, Vec<u8>)>,
             }
             continue;
         }
-        if input_kind(&shown) != InputKind::Migration {
-            continue;
+        take(&entry, shown, kind, files, bad);
+    }
+}
+
+/// A file of a set's folder named `shown`: read into `files` when it is a
+/// migration file; a link, a file over the limit or one that cannot be read
+/// goes to `bad`, naming it; anything else is passed over.
+fn take(entry: &std::fs::DirEntry, shown: String, kind: std::fs::FileType, files: &mut Vec<(String, Vec<u8>)>, bad: &mut Vec<(String, Error)>) {
+    if input_kind(&shown) != InputKind::Migration {
+        return;
+    }
+    if kind.is_symlink() {
+        return bad.push((shown.clone(), Error::Symlink { file: shown }));
+    }
+    if !kind.is_file() {
+        return;
+    }
+    match entry.metadata().map(|m| m.len()) {
+        Ok(size) if size > MAX_FILE_BYTES as u64 => {
+            bad.push((shown.clone(), Error::FileTooLarge { file: shown, size: size as usize, limit: MAX_FILE_BYTES }))
         }
-        if kind.is_symlink() {
-            bad.push((shown.clone(), Error::Symlink { file: shown }));
-            continue;
-        }
-        if !kind.is_file() {
-            continue;
-        }
-        match entry.metadata().map(|m| m.len()) {
-            Ok(size) if size > MAX_FILE_BYTES as u64 => {
-                bad.push((shown.clone(), Error::FileTooLarge { file: shown, size: size as usize, limit: MAX_FILE_BYTES }))
-            }
-            Ok(_) => match read_at_most(&entry.path(), MAX_FILE_BYTES) {
-                Ok(bytes) => files.push((shown, bytes)),
-                Err(e) => bad.push((shown, e)),
-            },
-            Err(source) => bad.push((shown, Error::Io { path: entry.path(), source })),
-        }
+        Ok(_) => match read_at_most(&entry.path(), MAX_FILE_BYTES) {
+            Ok(bytes) => files.push((shown, bytes)),
+            Err(e) => bad.push((shown, e)),
+        },
+        Err(source) => bad.push((shown, Error::Io { path: entry.path(), source })),
     }
 }
 
@@ -276,22 +282,7 @@ impl MigrationSet {
                 walk(&path, &name, 1, &mut nested, &mut nested_bad);
                 continue;
             }
-            if input_kind(&name) != InputKind::Migration {
-                continue;
-            }
-            if kind.is_symlink() {
-                bad.push((name.clone(), Error::Symlink { file: name }));
-                continue;
-            }
-            if !kind.is_file() {
-                continue;
-            }
-            let size = entry.metadata().map_err(|source| Error::Io { path: path.clone(), source })?.len();
-            if size > MAX_FILE_BYTES as u64 {
-                bad.push((name.clone(), Error::FileTooLarge { file: name, size: size as usize, limit: MAX_FILE_BYTES }));
-                continue;
-            }
-            files.push((name, read_at_most(&path, MAX_FILE_BYTES)?));
+            take(&entry, name, kind, &mut files, &mut bad);
         }
         let paths: Vec<&str> = files.iter().chain(&nested).map(|(n, _): &(String, Vec<u8>)| n.as_str()).collect();
         let detected = crate::layout::detect(&paths);
