@@ -260,7 +260,9 @@ impl MigrationSet {
         BUNDLED
     }
 
-    /// Reads every `.sql` file of a folder (not its subfolders); other files are ignored.
+    /// Reads every migration file of a folder, and of the folders below when the
+    /// set's layout has them (diesel's and Prisma's folder per migration, one level
+    /// down; refinery's, at any depth); other files are ignored.
     pub fn from_dir(dir: &Path) -> Result<Self> {
         Self::from_dir_as(dir, None)
     }
