@@ -240,7 +240,13 @@ pub(crate) fn from_migration(m: &MigrationReport) -> Vec<Annotation> {
 /// findings (`from_migration`), then the full rollback's failure, then files
 /// that could not be loaded, then lint warnings.
 pub fn from_report(report: &Report) -> Vec<Annotation> {
-    let mut out: Vec<Annotation> = report.migrations.iter().flat_map(from_migration).collect();
+    report.migrations.iter().flat_map(from_migration).chain(of_the_set(report)).collect()
+}
+
+/// The findings that are the set's, not one migration's: the full rollback's
+/// failure, files that could not be loaded, lint warnings.
+pub(crate) fn of_the_set(report: &Report) -> Vec<Annotation> {
+    let mut out = Vec::new();
     if let crate::report::FullRollback::Fails { at, location, .. } = &report.full_rollback {
         let m = report.migrations.iter().find(|m| m.version == at.version);
         let (file, l) = match (location, m.and_then(|m| m.down_file.clone())) {

@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use crate::annotation::{from_migration, from_report, join, of_problem, Annotation, Level};
+use crate::annotation::{from_migration, join, of_problem, of_the_set, Annotation, Level};
 use crate::lint::Category;
 use crate::report::{code, count, md, Report, Status};
 
@@ -120,6 +120,33 @@ fn review_item(c: &crate::review::SetChange, folder: &str) -> String {
     format!("- {at}{mark}{}\n", md(&c.to_string()))
 }
 
+/// The characters left for items before the closing lines.
+fn room(o: &str) -> usize {
+    LIMIT.saturating_sub(RESERVE).saturating_sub(o.len())
+}
+
+/// `line` added when it fits, else counted as cut.
+fn push(o: &mut String, line: String, cut: &mut usize) {
+    if line.len() > room(o) {
+        *cut += 1;
+    } else {
+        o.push_str(&line);
+    }
+}
+
+/// A list of items between `open` and `close` (a heading, or `<details>`), as
+/// far as there is room; nothing at all when there are no items.
+fn section(o: &mut String, (open, close): (String, &str), lines: impl ExactSizeIterator<Item = String>, cut: &mut usize) {
+    if lines.len() == 0 {
+        return;
+    }
+    o.push_str(&open);
+    for line in lines {
+        push(o, line, cut);
+    }
+    o.push_str(close);
+}
+
 fn write(report: &Report, folder: &str, scope: &Scope) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "## migraplay: {}\n\n{}\n", if scope.ok { "PASS" } else { "FAIL" }, md(scope.headline));
@@ -132,7 +159,7 @@ fn write(report: &Report, folder: &str, scope: &Scope) -> String {
     let ours: Vec<&crate::report::MigrationReport> = report.migrations.iter().filter(|m| counts(m)).collect();
     // Their findings, the full rollback's, and lint on their files.
     let theirs = |a: &Annotation| a.file.as_ref().is_some_and(|f| ours.iter().any(|m| &m.up_file == f || m.down_file.as_ref() == Some(f)));
-    let set_level = from_report(report).into_iter().filter(|a| a.rule == "full-rollback-failed" || (a.rule.starts_with("lint/") && theirs(a)));
+    let set_level = of_the_set(report).into_iter().filter(|a| a.rule == "full-rollback-failed" || (a.rule.starts_with("lint/") && theirs(a)));
     let all: Vec<Annotation> = ours.iter().flat_map(|m| from_migration(m)).chain(set_level).collect();
     let findings: Vec<&Annotation> = all.iter().filter(|a| a.level == Level::Error).collect();
     let rows: Vec<&Annotation> = all.iter().filter(|a| a.rule == "up-loses-rows").collect();
@@ -140,14 +167,6 @@ fn write(report: &Report, folder: &str, scope: &Scope) -> String {
         report.lint.iter().any(|w| w.category == Category::Safety && a.rule == format!("lint/{}", w.code))
     }).collect();
     let mut cut = 0usize;
-    let room = |o: &String| LIMIT.saturating_sub(RESERVE).saturating_sub(o.len());
-    let push = |o: &mut String, line: String, cut: &mut usize| {
-        if line.len() > room(o) {
-            *cut += 1;
-        } else {
-            o.push_str(&line);
-        }
-    };
 
     // Every failing migration's first finding, each line short enough that all fit.
     let failing: Vec<&&crate::report::MigrationReport> = ours.iter().filter(|m| m.status == Status::Fail).collect();
@@ -173,39 +192,18 @@ fn write(report: &Report, folder: &str, scope: &Scope) -> String {
     }
 
     // What the ups do to the sample rows: warnings, not failures.
-    if !rows.is_empty() {
-        let _ = writeln!(o, "### What the ups do to the sample rows ({})\n", rows.len());
-        for a in &rows {
-            push(&mut o, item(a, folder, 300), &mut cut);
-        }
-        o.push('\n');
-    }
-
+    let heading = |title: String| (format!("### {title}\n\n"), "\n");
+    let folded = |title: String| (format!("<details><summary>{title}</summary>\n\n"), "\n</details>\n\n");
+    let rows_title = format!("What the ups do to the sample rows ({})", rows.len());
+    section(&mut o, heading(rows_title), rows.iter().map(|a| item(a, folder, 300)), &mut cut);
     // What the pull request changes (review only).
-    if !scope.changes.is_empty() {
-        let _ = writeln!(o, "### What this pull request changes ({})\n", scope.changes.len());
-        for line in &scope.changes {
-            push(&mut o, line.clone(), &mut cut);
-        }
-        o.push('\n');
-    }
-
+    let changes_title = format!("What this pull request changes ({})", scope.changes.len());
+    section(&mut o, heading(changes_title), scope.changes.iter().cloned(), &mut cut);
     // The other findings, while there is room.
     let rest: Vec<&Annotation> = findings.iter().copied().filter(|a| !first.contains(a)).collect();
-    if !rest.is_empty() {
-        let _ = writeln!(o, "<details><summary>{} more finding{}</summary>\n", rest.len(), if rest.len() == 1 { "" } else { "s" });
-        for a in &rest {
-            push(&mut o, item(a, folder, 400), &mut cut);
-        }
-        o.push_str("\n</details>\n\n");
-    }
-    if !safety.is_empty() {
-        let _ = writeln!(o, "<details><summary>Safety lint ({})</summary>\n", safety.len());
-        for a in &safety {
-            push(&mut o, item(a, folder, 300), &mut cut);
-        }
-        o.push_str("\n</details>\n\n");
-    }
+    let rest_title = format!("{} more finding{}", rest.len(), if rest.len() == 1 { "" } else { "s" });
+    section(&mut o, folded(rest_title), rest.iter().map(|a| item(a, folder, 400)), &mut cut);
+    section(&mut o, folded(format!("Safety lint ({})", safety.len())), safety.iter().map(|a| item(a, folder, 300)), &mut cut);
     for (summary, body) in &scope.folded {
         let section = format!("<details><summary>{summary}</summary>\n\n{body}\n\n</details>\n\n");
         if section.len() <= room(&o) {

@@ -195,15 +195,17 @@ pub fn applied_for(conn: &Connection, set: &MigrationSet) -> Result<Vec<AppliedR
             };
             let mut stmt = conn.prepare(sql)?;
             let found = stmt.query_map([], |r| Ok((r.get::<_, Option<String>>(0)?.unwrap_or_default(), r.get::<_, Option<String>>(1)?.unwrap_or_default(), r.get::<_, bool>(2)?)))?;
+            // What each row names, to the migration's version: refinery's rows by version, the others by key.
+            let by_key: std::collections::HashMap<String, i64> = set
+                .migrations()
+                .iter()
+                .map(|m| (if flavor == Flavor::Refinery { m.version.to_string() } else { m.key() }, m.version))
+                .collect();
             let mut rows = Vec::new();
             for f in found {
                 let (key, at, success) = f?;
-                let m = set.migrations().iter().find(|m| match flavor {
-                    Flavor::Refinery => m.version.to_string() == key,
-                    _ => m.key() == key,
-                });
-                if let Some(m) = m {
-                    rows.push(row(m.version, success, at));
+                if let Some(&version) = by_key.get(&key) {
+                    rows.push(row(version, success, at));
                 }
             }
             rows.sort_by_key(|r| r.version);

@@ -25,6 +25,13 @@ fn file_name(path: &str) -> &str {
     parts(path).last().copied().unwrap_or(path)
 }
 
+/// The first three of `items`, then `…` when there are more: `a, b, c, …`.
+pub(crate) fn first_three<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let mut items = items.into_iter();
+    let shown: Vec<&str> = items.by_ref().take(3).collect();
+    format!("{}{}", shown.join(", "), if items.next().is_some() { ", …" } else { "" })
+}
+
 /// The layout the paths follow, when it is one of this module's, and why: the
 /// one most files fit, if more fit it than fit the flat `<version>_<name>` names.
 pub(crate) fn detect(paths: &[&str]) -> Option<(Flavor, String)> {
@@ -39,7 +46,7 @@ pub(crate) fn detect(paths: &[&str]) -> Option<(Flavor, String)> {
     let refinery = paths.iter().filter(|p| matches!(flavor::refinery_name(file_name(p)), Some(Ok(_)) | Some(Err(RefineryRefuses::Version)))).count();
     let flat = paths
         .iter()
-        .filter(|p| in_folder(p).is_none_or(|(_, f)| !matches!(f, "up.sql" | "down.sql" | "migration.sql")))
+        .filter(|p| in_folder(p).is_none_or(|(_, f)| !in_a_folder(f)))
         .filter(|p| matches!(crate::migration::parse_file_name(file_name(p)), Some(Ok(_))))
         .count();
     let count = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
@@ -159,11 +166,9 @@ fn numbers(keys: &[String]) -> (Vec<i64>, Option<String>) {
         let note = format!("its tool orders the versions as text, so they are shown padded with zeros to {width} digits, in that order");
         return (n, Some(note));
     }
-    let shown: Vec<&str> = keys.iter().take(3).map(String::as_str).collect();
     let note = format!(
-        "its tool orders the versions as text ({}{}), which no number keeps, so they are numbered 1 to {} in that order",
-        shown.join(", "),
-        if keys.len() > 3 { ", …" } else { "" },
+        "its tool orders the versions as text ({}), which no number keeps, so they are numbered 1 to {} in that order",
+        first_three(keys.iter().map(String::as_str)),
         keys.len()
     );
     ((1..=keys.len() as i64).collect(), Some(note))

@@ -40,6 +40,7 @@
 //! version the pull request touches; one before it was in the base already
 //! (the same migrations, run the same way) and is listed as such.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -461,27 +462,28 @@ fn out_of_order(tool: Flavor, newest: i64, missing: usize) -> ToolDoes {
 }
 
 /// The changes from `base` to `head`, read by `tool`'s rules, and how many migrations are the same.
-pub fn changes(base: &MigrationSet, head: &MigrationSet, tool: Flavor) -> (Vec<SetChange>, usize) {
+pub fn changes<'a>(base: &'a MigrationSet, head: &'a MigrationSet, tool: Flavor) -> (Vec<SetChange>, usize) {
     // diesel and Prisma know a migration by its key (version string, folder name) and
     // order keys as text; the numbers shown may differ between two sets (see layout.rs).
     let order = |m: &Migration| if tool.folders() { (0, m.key()) } else { (m.version, String::new()) };
-    let find = |set: &'_ MigrationSet, m: &Migration| -> Option<Migration> {
-        if tool.folders() { set.migrations().iter().find(|x| x.key() == m.key()).cloned() } else { set.get(m.version).cloned() }
-    };
+    let identity = |m: &Migration| if tool.folders() { m.key() } else { m.version.to_string() };
+    let index = |set: &'a MigrationSet| -> HashMap<String, &'a Migration> { set.migrations().iter().map(|m| (identity(m), m)).collect() };
+    let (in_base, in_head) = (index(base), index(head));
+    let find = |set: &HashMap<String, &'a Migration>, m: &Migration| set.get(&identity(m)).copied();
     let newest_at = base.migrations().iter().map(order).max();
     // The base's newest, by the number the head shows for it (the numbers may differ).
-    let newest = base.migrations().iter().max_by_key(|m| order(m)).map_or(0, |b| find(head, b).map_or(b.version, |h| h.version));
+    let newest = base.migrations().iter().max_by_key(|m| order(m)).map_or(0, |b| find(&in_head, b).map_or(b.version, |h| h.version));
     let older = |m: &Migration| newest_at.as_ref().is_some_and(|n| order(m) < *n);
-    let missing = head.migrations().iter().filter(|m| older(m) && find(base, m).is_none()).count();
+    let missing = head.migrations().iter().filter(|m| older(m) && find(&in_base, m).is_none()).count();
     let mut out = Vec::new();
     let mut unchanged = 0;
     for m in base.migrations() {
-        if find(head, m).is_none() {
+        if find(&in_head, m).is_none() {
             out.push(SetChange::Removed { migration: Side::of(m), tool: removed(tool, m.version, newest) });
         }
     }
     for h in head.migrations() {
-        let Some(b) = find(base, h) else {
+        let Some(b) = find(&in_base, h) else {
             out.push(SetChange::Added { migration: Side::of(h) });
             if older(h) {
                 out.push(SetChange::OutOfOrder { migration: Side::of(h), newest, tool: out_of_order(tool, newest, missing) });
@@ -490,7 +492,6 @@ pub fn changes(base: &MigrationSet, head: &MigrationSet, tool: Flavor) -> (Vec<S
         };
         let mut same = true;
         let names = |m: &Migration| m.sources.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>();
-        let b = &b;
         let (up_b, up_h) = (up_key(tool, b), up_key(tool, h));
         if up_b != up_h {
             same = false;

@@ -143,12 +143,10 @@ pub const LAYOUTS: &str = "<version>_<name>.up.sql and .down.sql, or <version>_<
 fn unknown_layout(bad_names: &[Error]) -> Error {
     let mut names: Vec<&str> = bad_names.iter().filter_map(|e| if let Error::BadName { file } = e { Some(file.as_str()) } else { None }).collect();
     names.sort_unstable();
-    let shown: Vec<&str> = names.iter().take(3).copied().collect();
     let holds = format!(
-        "{} named as no tool names a migration ({}{})",
+        "{} named as no tool names a migration ({})",
         if names.len() == 1 { "1 .sql file".to_string() } else { format!("{} .sql files", names.len()) },
-        shown.join(", "),
-        if names.len() > 3 { ", …" } else { "" }
+        crate::layout::first_three(names.iter().copied())
     );
     Error::UnknownLayout { place: "the given files".into(), holds, layouts: LAYOUTS.into() }
 }
@@ -165,12 +163,10 @@ fn first_problem(errors: &[Error]) -> Option<&String> {
 fn one_problem(errors: &[Error]) -> Error {
     let mut files: Vec<&str> = errors.iter().filter_map(|e| if let Error::LayoutFile { file, .. } = e { Some(file.as_str()) } else { None }).collect();
     files.sort_unstable();
-    let shown: Vec<&str> = files.iter().take(3).copied().collect();
     let holds = format!(
-        "{} files ({}{}), each: {}",
+        "{} files ({}), each: {}",
         files.len(),
-        shown.join(", "),
-        if files.len() > 3 { ", …" } else { "" },
+        crate::layout::first_three(files.iter().copied()),
         first_problem(errors).map_or("", String::as_str)
     );
     Error::UnknownLayout { place: "the given files".into(), holds, layouts: LAYOUTS.into() }
@@ -301,14 +297,13 @@ impl MigrationSet {
         // read_dir's order is the file system's; errors should not depend on it.
         files.sort();
         bad.sort_by(|a, b| a.0.cmp(&b.0));
+        // Errors name the folder given; a forced flavor that dropped the folders below says whose they are.
+        let place = dir.display().to_string();
         Self::build(files, bad, flavor).map_err(|e| match (e, flavor, detected) {
-            (Error::Empty(_), Some(asked), Some((f, why))) if asked != f => asked_otherwise(dir.display().to_string(), asked, f, &why),
+            (Error::Empty(_), Some(asked), Some((f, why))) if asked != f => asked_otherwise(place, asked, f, &why),
+            (Error::Empty(_), ..) => Error::Empty(place),
+            (Error::UnknownLayout { holds, layouts, .. }, ..) => Error::UnknownLayout { place, holds, layouts },
             (e, ..) => e,
-        })
-        .map_err(|e| match e {
-            Error::Empty(_) => Error::Empty(dir.display().to_string()),
-            Error::UnknownLayout { holds, layouts, .. } => Error::UnknownLayout { place: dir.display().to_string(), holds, layouts },
-            e => e,
         })
     }
 
@@ -409,20 +404,20 @@ impl MigrationSet {
             Some((flavor, why)) => Self::build_layout(all, bad, flavor, why),
             None => Self::build_flat(all, bad, forced),
         }
+        .map(|set| MigrationSet { atlas, ..set });
         // Asked to read it as a tool whose layout it does not have: say whose it has.
-        .map_err(|e| match (e, forced, &detected) {
-            (Error::UnknownLayout { place, .. } | Error::Empty(place), Some(asked), Some((f, why))) if asked != *f => asked_otherwise(place, asked, *f, why),
+        // An error of the layout names the folder every file is in, when there is one.
+        built.map_err(|e| match (e, forced, &detected) {
+            (Error::UnknownLayout { place, .. } | Error::Empty(place), Some(asked), Some((f, why))) if asked != *f => {
+                asked_otherwise(top.unwrap_or(place), asked, *f, why)
+            }
             (Error::Empty(place), Some(asked), _) if asked.folders() || asked == Flavor::Refinery => Error::UnknownLayout {
-                place,
+                place: top.unwrap_or(place),
                 holds: format!("nothing in it is laid out as {asked} lays out migrations, the flavor it was asked to be read as"),
                 layouts: LAYOUTS.into(),
             },
+            (Error::UnknownLayout { place, holds, layouts }, ..) => Error::UnknownLayout { place: top.unwrap_or(place), holds, layouts },
             (e, ..) => e,
-        })
-        .map(|set| MigrationSet { atlas, ..set });
-        built.map_err(|e| match (e, top) {
-            (Error::UnknownLayout { holds, layouts, .. }, Some(place)) => Error::UnknownLayout { place, holds, layouts },
-            (e, _) => e,
         })
     }
 
