@@ -75,7 +75,7 @@ pub use sqltext::Sql;
 pub use session::{Content, ErrorValue, Item, LoadKind, LogLine, Outcome as SessionOutcome, Reviewed, Saved, Session, Source, SourceKind, Verified};
 pub use source::{input_kind, InputKind, MigrationSet};
 pub use verify::{set_total_budget, verify, verify_with, Progress, DEFAULT_TOTAL_MEMORY, DEFAULT_TOTAL_TIME, SEED_ROWS};
-pub use view::{Able, Actions, DriftLine, Limits, Row, SetFile, SourceView, TargetOption, View as SessionView};
+pub use view::{Able, Actions, DriftLine, LastStep, Limits, Row, SetFile, SourceView, TargetOption, View as SessionView};
 
 /// The SQLite library version linked in (e.g. `3.50.2`).
 pub fn sqlite_version() -> &'static str {

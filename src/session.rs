@@ -23,7 +23,7 @@ use crate::playground::{self, Playground};
 use crate::report::Report;
 use crate::source::{self, input_kind, Carrier, InputKind, MigrationSet, MAX_TOTAL_BYTES};
 use crate::verify::Progress;
-use crate::view::{self, View};
+use crate::view::{self, LastStep, View};
 
 /// What kind of place a set came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -419,17 +419,21 @@ impl Session {
             Err(e) => return self.refused(&e),
         };
         let changed = !stepped.log.is_empty() || before.ok() != self.pg.stamp().ok();
+        let ran = stepped.log.last().and_then(|applied| LastStep::of(self.pg.set(), applied));
         let log = stepped.log.into_iter().map(|applied| LogLine { line: applied.to_string(), applied }).collect();
         let error = stepped.error.as_ref().map(ErrorValue::from);
-        self.after_change(changed, error, log, stepped.changes, None)
+        self.after_change(changed, error, log, stepped.changes, None, ran)
     }
 
     /// The outcome of an action that changed the database in place: the view is
     /// built again (when that fails, the error says so and the last view stays).
-    fn after_change(&mut self, changed: bool, error: Option<ErrorValue>, log: Vec<LogLine>, changes: Vec<Difference>, console: Option<ConsoleRun>) -> Outcome {
+    /// `ran`: the migration a step ran last; without one, the last step's stays
+    /// (sample rows and the console keep the set and the database).
+    fn after_change(&mut self, changed: bool, error: Option<ErrorValue>, log: Vec<LogLine>, changes: Vec<Difference>, console: Option<ConsoleRun>, ran: Option<LastStep>) -> Outcome {
         let error = match view::build(&self.pg, &self.source, self.imported.as_deref()) {
             Ok(mut view) => {
                 view::mark(&mut view.diagram, &changes);
+                view.last_step = ran.or_else(|| self.view.last_step.take());
                 self.view = view;
                 error
             }
@@ -449,7 +453,7 @@ impl Session {
         match crate::seed::seed(self.pg.connection(), &schema, crate::verify::SEED_ROWS, SAMPLE_SEED) {
             Ok(seeded) => {
                 let changed = !seeded.rows.is_empty();
-                let mut outcome = self.after_change(changed, None, Vec::new(), Vec::new(), None);
+                let mut outcome = self.after_change(changed, None, Vec::new(), Vec::new(), None, None);
                 outcome.seeded = Some(seeded);
                 outcome
             }
@@ -471,7 +475,7 @@ impl Session {
         let changed = self.pg.stamp().ok() != Some(stamp);
         let changes = self.pg.schema().map(|after| diff::diff(&before, &after)).unwrap_or_default();
         let error = run.error.as_ref().map(|e| ErrorValue { message: e.to_string(), file: None, line: Some(e.line), statement: Some(e.statement) });
-        self.after_change(changed, error, Vec::new(), changes, Some(run))
+        self.after_change(changed, error, Vec::new(), changes, Some(run), None)
     }
 
     /// Verifies the set on a new in-memory database (the session's is untouched).

@@ -8,9 +8,11 @@ use sha2::{Digest, Sha256};
 
 use crate::diagram::{layout, Diagram};
 use crate::diff::{Difference, Effect, Kind};
+use crate::engine::Applied;
 use crate::error::{Error, Result};
 use crate::flavor::Choice;
 use crate::history::{self, AppliedRow};
+use crate::migration::Direction;
 use crate::plan::{self, State, Target};
 use crate::playground::Playground;
 use crate::schema::Schema;
@@ -48,6 +50,9 @@ pub struct View {
     pub diagram: Diagram,
     /// A fingerprint of the set's files and flavor: a verdict is for this set when its `set_id` matches.
     pub set_id: String,
+    /// The migration a step ran last and the file it ran (the demo shows that file's SQL); none
+    /// before any step, and after a new set, an edit or a new database.
+    pub last_step: Option<LastStep>,
 }
 
 /// The core's size limits.
@@ -115,6 +120,28 @@ pub struct SetFile {
     pub name: String,
     /// Its text.
     pub text: String,
+}
+
+/// The migration a step ran last, and which of its files ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LastStep {
+    /// The version as text (exact beyond 2^53).
+    pub version: String,
+    /// The description.
+    pub description: String,
+    /// Up: it was applied; down: it was reverted.
+    pub direction: Direction,
+    /// The file that ran: the up file when applied, the down file when reverted (goose's and
+    /// dbmate's one file either way); its text is in the view's `files`.
+    pub file: String,
+}
+
+impl LastStep {
+    /// What `applied` ran of `set`; none for a migration the set does not have.
+    pub fn of(set: &MigrationSet, applied: &Applied) -> Option<LastStep> {
+        let script = set.get(applied.version)?.script(applied.direction)?;
+        Some(LastStep { version: applied.version.to_string(), description: applied.description.clone(), direction: applied.direction, file: script.file.clone() })
+    }
 }
 
 /// One Migrate-to choice.
@@ -308,6 +335,7 @@ pub fn build(pg: &Playground, source: &Source, imported: Option<&str>) -> Result
         schema,
         diagram,
         set_id: set_id(set),
+        last_step: None,
     })
 }
 

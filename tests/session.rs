@@ -1,7 +1,7 @@
 //! The page's session, natively: what each action returns and what the view
 //! then lets the user do, as the page would show it.
 
-use migraplay::{Content, Effect, Flavor, Item, LoadKind, Session, SessionOutcome as Outcome, SourceKind, State};
+use migraplay::{Content, Direction, Effect, Flavor, Item, LoadKind, Session, SessionOutcome as Outcome, SourceKind, State};
 
 const LATEST: &str = "20250115010600";
 
@@ -443,4 +443,45 @@ fn compare_with_reviews_the_loaded_set_against_a_base_read_as_a_load_reads_it_an
     let out_of_order = reviewed.review.changes.iter().find(|c| c.rule() == "out-of-order").unwrap().to_string();
     assert!(out_of_order.starts_with("out of order: 4 create likes is older than the base's newest (6): golang-migrate "), "{out_of_order}");
     assert_eq!(reviewed.review.base_flavor, None, "both read as golang-migrate");
+}
+
+/// The view's last step as (version, description, direction, file), and whether the view's files hold that file.
+fn last_step(out: &Outcome) -> Option<(String, String, Direction, String, bool)> {
+    out.view.last_step.as_ref().map(|s| {
+        let listed = out.view.files.iter().any(|f| f.name == s.file);
+        (s.version.clone(), s.description.clone(), s.direction, s.file.clone(), listed)
+    })
+}
+
+fn step(version: &str, description: &str, direction: Direction, file: &str) -> Option<(String, String, Direction, String, bool)> {
+    Some((version.into(), description.into(), direction, file.into(), true))
+}
+
+#[test]
+fn the_view_names_the_file_the_last_step_ran_up_or_down_until_the_set_or_database_is_replaced() {
+    let mut s = Session::bundled().unwrap();
+    assert_eq!(s.view().last_step, None, "no step has run");
+    let out = s.apply_next();
+    assert_eq!(last_step(&out), step("20250115010000", "create tasks", Direction::Up, "20250115010000_create_tasks.up.sql"));
+    // A step of several migrations: the one it ran last.
+    let out = s.migrate_to("20250115010200");
+    assert_eq!(last_step(&out), step("20250115010200", "create workflow tasks", Direction::Up, "20250115010200_create_workflow_tasks.up.sql"));
+    let out = s.revert_last();
+    assert_eq!(last_step(&out), step("20250115010200", "create workflow tasks", Direction::Down, "20250115010200_create_workflow_tasks.down.sql"));
+    // Actions that keep the set and the database keep it; so does a refused step, which ran nothing.
+    assert!(s.fill_sample_rows().ok);
+    let out = s.console("SELECT 1;", 10);
+    assert_eq!(last_step(&out), step("20250115010200", "create workflow tasks", Direction::Down, "20250115010200_create_workflow_tasks.down.sql"));
+    let out = s.migrate_to("7");
+    assert!(!out.ok);
+    assert_eq!(last_step(&out).map(|s| s.3), Some("20250115010200_create_workflow_tasks.down.sql".into()));
+    let out = s.reset_database();
+    assert_eq!(last_step(&out), None, "a new database has had no step");
+
+    // goose: one file holds both sections, and it is the file either way.
+    let mut s = loaded(&[("1_a.sql", "-- +goose Up\nCREATE TABLE a(x);\n-- +goose Down\nDROP TABLE a;\n")]);
+    assert_eq!(last_step(&s.apply_next()), step("1", "a", Direction::Up, "1_a.sql"));
+    assert_eq!(last_step(&s.revert_last()), step("1", "a", Direction::Down, "1_a.sql"));
+    let out = s.edit(vec![("1_a.sql".into(), "-- +goose Up\nCREATE TABLE a(y);\n-- +goose Down\nDROP TABLE a;\n".into())]);
+    assert_eq!(last_step(&out), None, "an edit may have changed the file that ran");
 }
