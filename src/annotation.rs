@@ -149,14 +149,6 @@ fn subjects(sql: &str, which: Statements) -> Vec<String> {
     out
 }
 
-/// The file a stage of a migration runs: the down file for the down, else the up file.
-fn stage_file(m: &MigrationReport, stage: Stage) -> &str {
-    match (stage, &m.down_file) {
-        (Stage::Down, Some(down)) => down,
-        _ => &m.up_file,
-    }
-}
-
 /// The stage as a word in a rule id: `up`, `down`, `up-again`.
 fn stage_id(stage: Stage) -> &'static str {
     match stage {
@@ -175,16 +167,9 @@ fn line(n: usize) -> Option<u32> {
 pub(crate) fn of_problem(m: &MigrationReport, p: &Problem) -> Annotation {
     let v = m.version;
     let stage = p.stage();
-    let at_start = |stage: Stage| (stage_file(m, stage).to_string(), 1usize);
-    let at = |location: &Option<Location>, stage: Stage| match location {
-        Some(l) => (l.file.clone(), l.line),
-        None => at_start(stage),
-    };
-    let (level, rule, title, (file, l)) = match p {
-        Problem::Failed { location, .. } => {
-            (Level::Error, format!("{}-failed", stage_id(stage)), format!("{v} {} failed", stage.word()), at(location, stage))
-        }
-        Problem::Differs { difference, location, .. } => {
+    let (level, rule, title) = match p {
+        Problem::Failed { .. } => (Level::Error, format!("{}-failed", stage_id(stage)), format!("{v} {} failed", stage.word())),
+        Problem::Differs { difference, .. } => {
             use crate::diff::Change;
             let verb = match difference.change {
                 Change::StillThere => "leaves",
@@ -192,19 +177,17 @@ pub(crate) fn of_problem(m: &MigrationReport, p: &Problem) -> Annotation {
                 Change::Changed(_) => "changes",
             };
             let title = format!("{v} {} {verb} {}", stage.word(), difference.object());
-            (Level::Error, format!("{}-differs", stage_id(stage)), title, at(location, stage))
+            (Level::Error, format!("{}-differs", stage_id(stage)), title)
         }
-        Problem::Integrity { .. } => {
-            (Level::Error, "integrity".to_string(), format!("{v} {}: integrity check failed", stage.word()), at_start(stage))
+        Problem::Integrity { .. } => (Level::Error, "integrity".to_string(), format!("{v} {}: integrity check failed", stage.word())),
+        Problem::EmptyDown { .. } => (Level::Error, "empty-down".to_string(), format!("{v} down has no statement")),
+        Problem::Data { loss, .. } => {
+            (Level::Error, format!("{}-loses-rows", stage_id(stage)), format!("{v} {} loses rows of {}", stage.word(), loss.table))
         }
-        Problem::EmptyDown { file } => (Level::Error, "empty-down".to_string(), format!("{v} down has no statement"), (file.clone(), 1)),
-        Problem::Data { loss, location, .. } => {
-            let title = format!("{v} {} loses rows of {}", stage.word(), loss.table);
-            (Level::Error, format!("{}-loses-rows", stage_id(stage)), title, at(location, stage))
-        }
-        Problem::NotTested { .. } => (Level::Notice, "not-tested".to_string(), format!("{v} {} not tested", stage.word()), at_start(stage)),
+        Problem::NotTested { .. } => (Level::Notice, "not-tested".to_string(), format!("{v} {} not tested", stage.word())),
     };
-    Annotation { level, rule, title, message: format!("{}: {p}", m.label()), file: Some(file), line: line(l) }
+    let place = m.place(p);
+    Annotation { level, rule, title, message: format!("{}: {p}", m.label()), file: Some(place.file), line: line(place.line) }
 }
 
 /// One migration's findings as annotations: its problems (errors; not tested:
@@ -541,7 +524,7 @@ fn junit(report: &Report, extra: &[Annotation], folder: &str) -> String {
                 TestCaseStatus::success()
             };
             let mut case = TestCase::new(format!("{} {}: {word}", m.version, m.description), status);
-            case.set_classname(join(folder, stage_file(m, stage)));
+            case.set_classname(join(folder, m.stage_file(stage)));
             if let Some(ms) = ms {
                 case.set_time(Duration::from_secs_f64(ms.max(0.0) / 1000.0));
             }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::diff::{Change, Difference, Kind};
-use crate::finding::{Named, Problem};
+use crate::finding::{Named, Problem, Stage};
 use crate::flavor::Choice;
 use crate::lint::{Category, Warning};
 use crate::migration::Migration;
@@ -165,6 +165,9 @@ pub struct MigrationReport {
     /// Every problem found; empty when it passed.
     #[serde(serialize_with = "crate::finding::with_text")]
     pub problems: Vec<Problem>,
+    /// Where to look for each problem, in the same order (set by `settle`):
+    /// the page links a finding to its file and line, and to its table.
+    pub places: Vec<Place>,
     /// What the seeded rows went through (none when data checks are off), with its line as `text`.
     #[serde(serialize_with = "data_with_text")]
     pub data: Option<DataReport>,
@@ -263,12 +266,14 @@ impl MigrationReport {
             created: Created::default(),
             changes: Vec::new(),
             problems: Vec::new(),
+            places: Vec::new(),
             data: None,
         }
     }
 
-    /// Settles the status from the problems found.
+    /// Settles the status from the problems found, and where each is.
     pub fn settle(&mut self) {
+        self.places = self.problems.iter().map(|p| self.place(p)).collect();
         self.status = if self.problems.iter().any(|p| !p.is_not_tested()) {
             Status::Fail
         } else if !self.problems.is_empty() || self.up == Outcome::NotTested {
@@ -278,10 +283,47 @@ impl MigrationReport {
         };
     }
 
+    /// The file a stage runs: the down file for the down, else the up file.
+    pub fn stage_file(&self, stage: Stage) -> &str {
+        match (stage, &self.down_file) {
+            (Stage::Down, Some(down)) => down,
+            _ => &self.up_file,
+        }
+    }
+
+    /// Where to look for one of its problems: the statement it names, else
+    /// line 1 of the file of its stage; and the table it is about, if any.
+    pub fn place(&self, p: &Problem) -> Place {
+        let (location, table) = match p {
+            Problem::Failed { location, .. } => (location.as_ref(), None),
+            Problem::Differs { difference, location, .. } => (location.as_ref(), Some(difference.table.clone())),
+            Problem::Data { loss, location, .. } => (location.as_ref(), Some(loss.table.clone())),
+            Problem::EmptyDown { file } => return Place { file: file.clone(), line: 1, table: None },
+            Problem::Integrity { .. } | Problem::NotTested { .. } => (None, None),
+        };
+        let (file, line) = match location {
+            Some(l) => (l.file.clone(), l.line.max(1)),
+            None => (self.stage_file(p.stage()).to_string(), 1),
+        };
+        Place { file, line, table: table.filter(|t| !t.is_empty()) }
+    }
+
     /// `20250115010000 create tasks`.
     pub fn label(&self) -> String {
         format!("{} {}", self.version, self.description)
     }
+}
+
+/// Where a problem is: a file of the set, a line of it, and the table it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Place {
+    /// The file.
+    pub file: String,
+    /// The line, 1-based.
+    pub line: usize,
+    /// The table the problem is about (a difference's or a loss's), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
 }
 
 /// One of the three integration tests: how it went, and the sqlx-cli log lines.

@@ -66,6 +66,9 @@ fn a_down_that_forgets_an_index_of_a_table_it_keeps_is_named() {
     assert_eq!(problems(&r)[1].1, ["down: index idx_b is still there (created by 2 index b, 2_index_b.up.sql line 1); nothing in 2_index_b.down.sql touches index idx_b"]);
     assert!(r.migrations[0].problems.is_empty());
     assert_eq!(r.lint, [], "the staircase, not lint, reports what a down leaves behind");
+    // The page links the finding to the down (line 1: nothing in it touches the index) and to the table.
+    let place = serde_json::to_value(&r.migrations[1].places).unwrap();
+    assert_eq!(place, serde_json::json!([{"file": "2_index_b.down.sql", "line": 1, "table": "things"}]));
 }
 
 #[test]
@@ -91,6 +94,8 @@ fn a_broken_up_is_reported_and_what_follows_says_it_was_not_tested() {
     );
     assert_eq!(r.migrations[1].down, DownResult::NotTested);
     assert_eq!(r.totals.tables, 1);
+    let place = serde_json::to_value(&r.migrations[1].places).unwrap();
+    assert_eq!(place, serde_json::json!([{"file": "2_create_books.up.sql", "line": 12}]), "the failing statement's line");
 }
 
 #[test]
