@@ -198,6 +198,16 @@ pub struct ForeignKey {
 }
 
 impl ForeignKey {
+    /// What it references: `p(id)`, or for `REFERENCES p` without a column
+    /// list (which SQLite reads as p's primary key) `p (its primary key)`.
+    pub fn reference(&self) -> String {
+        if self.target_columns.iter().all(String::is_empty) {
+            format!("{} (its primary key)", self.target)
+        } else {
+            format!("{}({})", self.target, self.target_columns.join(", "))
+        }
+    }
+
     /// What compares: names in one case (SQLite's names are case-insensitive).
     fn key(&self) -> impl Ord + '_ {
         let low = |v: &[String]| v.iter().map(|s| s.to_ascii_lowercase()).collect::<Vec<_>>();
@@ -214,7 +224,7 @@ impl PartialEq for ForeignKey {
 impl std::fmt::Display for ForeignKey {
     /// `(a) → p(id) ON DELETE CASCADE`, naming only what is not the default.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "({}) → {}({})", self.columns.join(", "), self.target, self.target_columns.join(", "))?;
+        write!(f, "({}) → {}", self.columns.join(", "), self.reference())?;
         if self.on_delete != "NO ACTION" {
             write!(f, " ON DELETE {}", self.on_delete)?;
         }

@@ -423,8 +423,7 @@ fn print_schema(schema: &Schema, out: &mut impl std::io::Write) -> std::io::Resu
             line!(out, "  {} {} {}", c.name, c.decl_type, extra.join(", "))?;
         }
         for fk in &t.foreign_keys {
-            let (from, to) = (fk.columns.join(", "), fk.target_columns.join(", "));
-            line!(out, "  foreign key ({from}) -> {}({to}) on delete {} on update {}", fk.target, fk.on_delete, fk.on_update)?;
+            line!(out, "  foreign key ({}) -> {} on delete {} on update {}", fk.columns.join(", "), fk.reference(), fk.on_delete, fk.on_update)?;
         }
         for check in &t.checks {
             line!(out, "  check ({check})")?;
