@@ -259,6 +259,14 @@ pub fn serialize_steps<S: serde::Serializer>(changes: &[Difference], s: S) -> Re
 /// A table that is the same on both sides (often the very same shared
 /// snapshot, see `schema::Snapshots`) is skipped with its indexes and triggers.
 pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Difference> {
+    diff_knowing_renames(expected, actual, &[])
+}
+
+/// As `diff`, told which tables were renamed (`(name in expected, name in
+/// actual)`, as a caller traced them step by step): such a table is one
+/// rename with what else changed in it, even where its definition changed too,
+/// which `diff` alone cannot tell from a table dropped and another created.
+pub fn diff_knowing_renames(expected: &Schema, actual: &Schema, renamed: &[(String, String)]) -> Vec<Difference> {
     let mut out = Vec::new();
     // Both sides walked in name order, side by side: a diff costs a pointer
     // comparison per shared table, and maps are built of the changed ones only.
@@ -297,6 +305,7 @@ pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Difference> {
         }
     }
     let of_changed = |side: &BTreeMap<String, Arc<Table>>| -> Vec<Arc<Table>> { side.values().cloned().collect() };
+    known_renames(&exp, &act, renamed, &mut out);
     renames(&exp, &act, &mut out);
     let (exp_changed, act_changed) = (of_changed(&exp), of_changed(&act));
     let indexes = |tables: &[Arc<Table>]| -> BTreeMap<String, (String, Index)> {
@@ -337,9 +346,10 @@ pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Difference> {
 /// same definition, was renamed: one difference instead of two.
 fn renames(exp: &BTreeMap<String, Arc<Table>>, act: &BTreeMap<String, Arc<Table>>, out: &mut Vec<Difference>) {
     let same = |a: &Table, b: &Table| {
+        let a = under_name(a, &b.name);
         a.columns == b.columns
             && a.uniques == b.uniques
-            && a.foreign_keys == b.foreign_keys
+            && same_items(&a.foreign_keys, &b.foreign_keys)
             && a.checks == b.checks
             && (a.without_rowid, a.strict, &a.module) == (b.without_rowid, b.strict, &b.module)
             && a.indexes == b.indexes
@@ -363,6 +373,55 @@ fn renames(exp: &BTreeMap<String, Arc<Table>>, act: &BTreeMap<String, Arc<Table>
         }
         i += 1;
     }
+}
+
+/// The renames a caller traced (see `diff_knowing_renames`): the table missing
+/// under its old name and the one still there under its new name become one
+/// rename, followed by what differs between the two (named under the new name).
+fn known_renames(exp: &BTreeMap<String, Arc<Table>>, act: &BTreeMap<String, Arc<Table>>, renamed: &[(String, String)], out: &mut Vec<Difference>) {
+    for (from, to) in renamed {
+        let table_is = |d: &Difference, change: &Change, name: &str| d.kind == Kind::Table && &d.change == change && d.name.eq_ignore_ascii_case(name);
+        let Some(i) = out.iter().position(|d| table_is(d, &Change::Missing, from)) else { continue };
+        let Some(j) = out.iter().position(|d| table_is(d, &Change::StillThere, to)) else { continue };
+        let (old, new) = (&exp[&out[i].name], &act[&out[j].name]);
+        let mut how = vec![Changed { aspect: Aspect::Renamed, before: old.name.clone(), after: new.name.clone() }];
+        let mut within = Vec::new();
+        table(&under_name(old, &new.name), new, &mut within);
+        // The table's own aspects (column order, primary key…) join the rename's sentence.
+        if let Some(k) = within.iter().position(|d| d.kind == Kind::Table) {
+            if let Change::Changed(more) = within.remove(k).change {
+                how.extend(more);
+            }
+        }
+        out[i] = whole(Kind::Table, &old.name, &old.name, Change::Changed(how));
+        out.remove(j);
+        let at = if j < i { i } else { i + 1 };
+        out.splice(at..at, within);
+    }
+}
+
+/// `t` as SQLite's `ALTER TABLE … RENAME TO name` leaves it: its own name,
+/// and its foreign keys to itself, changed.
+fn under_name(t: &Table, name: &str) -> Table {
+    let mut renamed = Table { name: name.to_string(), ..t.clone() };
+    for fk in renamed.foreign_keys.iter_mut().filter(|fk| fk.target.eq_ignore_ascii_case(&t.name)) {
+        fk.target = name.to_string();
+    }
+    renamed
+}
+
+/// The same items in any order, each as many times (a renamed table's foreign
+/// keys to itself no longer sort where they did).
+fn same_items<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let mut taken = vec![false; b.len()];
+    a.len() == b.len()
+        && a.iter().all(|x| match (0..b.len()).find(|&i| !taken[i] && b[i] == *x) {
+            Some(i) => {
+                taken[i] = true;
+                true
+            }
+            None => false,
+        })
 }
 
 fn yes(b: bool) -> String {

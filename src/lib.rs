@@ -51,7 +51,7 @@ pub use annotation::render;
 #[cfg(not(target_arch = "wasm32"))]
 pub use comment::{render as render_comment, render_review as render_review_comment, LIMIT as COMMENT_LIMIT};
 pub use annotation::{from_report, Annotation, Level, OutputFormat};
-pub use compare::{compare, CompareError, Comparison, ObjectSql};
+pub use compare::{compare, CompareError, Comparison, ObjectSql, Renamed, SqlLine};
 pub use console::{ConsoleError, ConsoleRun, TEXT_CHARS as CONSOLE_TEXT_CHARS};
 pub use diagram::{layout, BoxRow, Diagram, Edge, TableBox};
 pub use diff::{diff, Aspect, Change, Changed, Difference, Effect, Kind};

@@ -152,6 +152,143 @@ fn a_changed_object_shows_both_statements() {
     assert_eq!(v.after.as_deref(), Some("CREATE VIEW v AS SELECT a, a * 2 AS b FROM t\n/* v(a,b) */;\n"));
 }
 
+/// A session on `files` (name, text), as the page loads them.
+fn session_of(files: &[(&str, &str)]) -> Session {
+    let mut s = Session::bundled().unwrap();
+    let items = files.iter().map(|(name, text)| migraplay::Item { name: name.to_string(), content: migraplay::Content::Bytes(text.as_bytes().to_vec()) });
+    let out = s.load(items.collect(), None, migraplay::LoadKind::Files);
+    assert!(out.ok, "{:?}", out.error);
+    s
+}
+
+/// An object's lines as a diff prints them: `-` removed, `+` added, ` ` the same, `… n` folded.
+fn shown(o: &migraplay::ObjectSql) -> Vec<String> {
+    o.lines
+        .iter()
+        .map(|l| match l {
+            migraplay::SqlLine::Same { text } => format!(" {text}"),
+            migraplay::SqlLine::Removed { text } => format!("-{text}"),
+            migraplay::SqlLine::Added { text } => format!("+{text}"),
+            migraplay::SqlLine::Skipped { count } => format!("… {count}"),
+        })
+        .collect()
+}
+
+const TASKS_V1: &str = "CREATE TABLE tasks (
+    id          INTEGER PRIMARY KEY,
+    title       TEXT NOT NULL,
+    description TEXT,
+    priority    INTEGER NOT NULL DEFAULT 0,
+    input       TEXT,
+    output      TEXT,
+    error       TEXT,
+    created_at  TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at  TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    status      TEXT NOT NULL DEFAULT 'pending'
+);";
+
+#[test]
+fn a_changed_table_reads_as_the_lines_removed_and_added_with_the_unchanged_run_folded() {
+    // The usual SQLite rebuild: a new table, the rows copied, the old one dropped, the new one renamed.
+    let rebuild = format!(
+        "{};\nINSERT INTO tasks_new SELECT * FROM tasks;\nDROP TABLE tasks;\nALTER TABLE tasks_new RENAME TO tasks;",
+        TASKS_V1.replace("CREATE TABLE tasks (", "CREATE TABLE tasks_new (").replace("'pending'", "'todo'").trim_end_matches(';')
+    );
+    let s = session_of(&[("1_tasks.sql", TASKS_V1), ("2_status_todo.sql", &rebuild)]);
+    let c = s.compare("1", "2").unwrap();
+    assert_eq!(words(&c), ["column tasks.status: default 'pending' → 'todo'"]);
+    assert_eq!(c.objects.len(), 1);
+    assert_eq!(
+        shown(&c.objects[0]),
+        [
+            "-CREATE TABLE tasks (",
+            "+CREATE TABLE IF NOT EXISTS \"tasks\" (",
+            "     id          INTEGER PRIMARY KEY,",
+            "     title       TEXT NOT NULL,",
+            "     description TEXT,",
+            "… 3",
+            "     error       TEXT,",
+            "     created_at  TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,",
+            "     updated_at  TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,",
+            "-    status      TEXT NOT NULL DEFAULT 'pending'",
+            "+    status      TEXT NOT NULL DEFAULT 'todo'",
+            " );",
+        ]
+    );
+    // Typed for the page: `{op, text}` a line, `{op: "skipped", count}` a fold.
+    let json = serde_json::to_value(&c.objects[0]).unwrap();
+    assert_eq!(json["lines"][0], serde_json::json!({"op": "removed", "text": "CREATE TABLE tasks ("}));
+    assert_eq!(json["lines"][5], serde_json::json!({"op": "skipped", "count": 3}));
+    assert_eq!(json["renamed"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_table_renamed_in_one_step_and_altered_in_a_later_one_compares_as_the_rename_apply_next_calls_it() {
+    let files = [
+        ("1_tasks.sql", TASKS_V1),
+        ("2_rename.sql", "ALTER TABLE tasks RENAME TO jobs;"),
+        ("3_done.sql", "ALTER TABLE jobs ADD COLUMN done INTEGER NOT NULL DEFAULT 0;"),
+    ];
+    let mut s = session_of(&files);
+    assert!(s.migrate_to("1").ok);
+    let step = s.apply_next();
+    assert_eq!(step.changes.iter().map(|d| d.as_step()).collect::<Vec<_>>(), ["table tasks: renamed tasks → jobs"]);
+
+    let c = s.compare("1", "3").unwrap();
+    assert_eq!(words(&c), ["table tasks: renamed tasks → jobs", "column jobs.done added"]);
+    assert_eq!(c.objects.len(), 1, "one object, not tasks removed and jobs added");
+    let o = &c.objects[0];
+    assert_eq!((o.kind, o.name.as_str(), o.effect), (Kind::Table, "jobs", Effect::Changed));
+    assert_eq!(o.renamed, Some(migraplay::Renamed { from: "tasks".into(), to: "jobs".into() }));
+    assert_eq!(
+        shown(o),
+        [
+            "-CREATE TABLE tasks (",
+            "+CREATE TABLE IF NOT EXISTS \"jobs\" (",
+            "     id          INTEGER PRIMARY KEY,",
+            "     title       TEXT NOT NULL,",
+            "     description TEXT,",
+            "… 4",
+            "     created_at  TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,",
+            "     updated_at  TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,",
+            "     status      TEXT NOT NULL DEFAULT 'pending'",
+            "-);",
+            "+, done INTEGER NOT NULL DEFAULT 0);",
+        ]
+    );
+    assert_eq!(serde_json::to_value(o).unwrap()["renamed"], serde_json::json!({"from": "tasks", "to": "jobs"}));
+
+    // Back down, the same table renamed back, and the column gone.
+    let c = s.compare("3", "1").unwrap();
+    assert_eq!(words(&c), ["table jobs: renamed jobs → tasks", "column tasks.done removed"]);
+    assert_eq!(c.objects.len(), 1);
+    assert_eq!(c.objects[0].renamed, Some(migraplay::Renamed { from: "jobs".into(), to: "tasks".into() }));
+
+    // A table renamed, then dropped, and another made under its name later is no rename.
+    let s = session_of(&[
+        ("1_tasks.sql", "CREATE TABLE tasks (id INTEGER PRIMARY KEY);"),
+        ("2_rename.sql", "ALTER TABLE tasks RENAME TO jobs;"),
+        ("3_drop.sql", "DROP TABLE jobs;"),
+        ("4_jobs.sql", "CREATE TABLE jobs (id INTEGER PRIMARY KEY, title TEXT);"),
+    ]);
+    assert_eq!(words(&s.compare("1", "4").unwrap()), ["table jobs added", "table tasks removed"]);
+}
+
+#[test]
+fn a_foreign_key_without_a_column_list_references_the_parents_primary_key() {
+    let s = session_of(&[
+        ("1_workspaces.sql", "CREATE TABLE workspaces (id TEXT PRIMARY KEY);\nCREATE TABLE tasks (id INTEGER PRIMARY KEY);"),
+        ("2_owner.sql", "ALTER TABLE tasks ADD COLUMN workspace_id TEXT REFERENCES workspaces ON DELETE CASCADE;"),
+    ]);
+    let c = s.compare("1", "2").unwrap();
+    assert_eq!(
+        words(&c),
+        ["column tasks.workspace_id added", "table tasks: FOREIGN KEY (workspace_id) → workspaces (its primary key) ON DELETE CASCADE added"]
+    );
+    let c = s.compare("2", "1").unwrap();
+    assert!(words(&c).iter().all(|w| !w.contains("()")), "{:?}", words(&c));
+}
+
 #[test]
 fn an_unknown_version_or_a_failing_up_says_so_and_leaves_the_playground_alone() {
     let mut s = Session::bundled().unwrap();
