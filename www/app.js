@@ -216,10 +216,13 @@ if (app.demo) embed.start(app);
     database.listPlaygrounds(app);
   }
   if (app.demo) {
-    const version = params.get('version');
+    // The demo starts before the first migration, so Apply next acts at once; &at=V migrates
+    // to V first, &at=latest applies all (&version=V is &at's older name). A version the set
+    // does not have is the core's error, shown in the bar, and nothing is applied.
+    const at = params.get('at') || params.get('version');
     // The version goes as text: above 2^53 a JavaScript number would round it.
-    if (version) await app.run('migrateTo', `Migrate to ${version}`, [version], { done: migrations.stepped(app, `Migrate to ${version}`) });
-    else await app.run('applyAll', 'Migrate to the latest', [], { done: migrations.stepped(app, 'Migrate to the latest') });
+    if (at === 'latest') await app.run('applyAll', 'Migrate to the latest', [], { done: migrations.stepped(app, 'Migrate to the latest') });
+    else if (at) await app.run('migrateTo', `Migrate to ${at}`, [at], { done: migrations.stepped(app, `Migrate to ${at}`) });
   }
   if (startErrors.length) app.showError([...startErrors, app.errorText].filter(Boolean).join(' '));
   document.body.dataset.readyAt = performance.now().toFixed(1);

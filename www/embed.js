@@ -1,16 +1,37 @@
-// The demo view's layout (?demo), for an iframe in a documentation page: the
-// step buttons and the status line move to a small bar at the top, and the
-// diagram, the schema and the migrations show one at a time, as tabs;
+// The demo view's layout (?demo), for an iframe in a documentation page: a
+// one-line header, the step buttons, the status line and the error in a small
+// bar at the top with the SQL of the last step under them, and the diagram,
+// the schema and the migrations one at a time, as tabs;
 // `&view=diagram|schema|migrations` chooses the first (an unknown value is
-// ignored: the diagram). Layout only: the panels draw as everywhere else.
+// ignored: the diagram). The diagram fills what the frame has left. Layout
+// only: the panels draw as everywhere else, and which file a step ran is the
+// core's (`view.last_step`).
 import { $ } from './dom.js';
 
 const VIEWS = ['diagram', 'schema', 'migrations'];
 
 const tabs = () => [...$('demo-tabs').querySelectorAll('[role=tab]')];
 
+/**
+ * Sizes the diagram to the rest of the frame: its top (under the header, the bar,
+ * the tabs and the diagram's tools, whose heights change with the width and with
+ * what the bar says) goes to --demo-diagram-top, and the stylesheet takes the
+ * height from there. Returns the measure, for when the diagram comes into view.
+ */
+function fillFrame() {
+  const diagram = $('diagram');
+  const measure = () => {
+    if (!diagram.checkVisibility()) return;
+    const top = Math.round(diagram.getBoundingClientRect().top + scrollY);
+    document.body.style.setProperty('--demo-diagram-top', `${top}px`);
+  };
+  const observer = new ResizeObserver(measure);
+  for (const above of [document.querySelector('body > header'), $('demo-bar'), $('demo-tabs'), $('diagram-tools')]) observer.observe(above);
+  return measure;
+}
+
 /** Shows `view`'s panel and hides the others; `focus` moves the keyboard to its tab. */
-function select(view, { focus = false } = {}) {
+function select(view, { focus = false, measure = () => {} } = {}) {
   for (const tab of tabs()) {
     const on = tab.dataset.view === view;
     tab.setAttribute('aria-selected', String(on));
@@ -19,18 +40,36 @@ function select(view, { focus = false } = {}) {
     if (on && focus) tab.focus();
   }
   document.body.dataset.view = view;
+  measure();
+}
+
+/**
+ * The demo's part of a view: the engine's line as the title's tooltip (the header
+ * keeps one line), and the file the core says the last step ran, as text (hidden
+ * before any step; an open disclosure stays open from step to step).
+ */
+function render(view) {
+  document.querySelector('body > header h1').title = $('engine').textContent;
+  const step = view.last_step;
+  const file = step ? view.files.find((f) => f.name === step.file) : null;
+  $('demo-sql').hidden = !file;
+  if (!file) return;
+  $('demo-sql-file').textContent = file.name;
+  $('demo-sql-text').textContent = file.text;
 }
 
 export function start(app) {
   const bar = $('demo-bar');
-  bar.append($('steps'), $('progress'), $('error'));
+  bar.prepend($('steps'), $('progress'));
+  bar.append($('error'));
   bar.hidden = false;
   $('demo-tabs').hidden = false;
+  const measure = fillFrame();
   for (const tab of tabs()) {
     const panel = $(tab.getAttribute('aria-controls'));
     panel.setAttribute('role', 'tabpanel');
     panel.setAttribute('aria-labelledby', tab.id);
-    tab.addEventListener('click', () => select(tab.dataset.view));
+    tab.addEventListener('click', () => select(tab.dataset.view, { measure }));
   }
   // Arrow keys, Home and End move between the tabs (the ARIA tabs pattern); Tab goes into the panel.
   $('demo-tabs').addEventListener('keydown', (event) => {
@@ -38,8 +77,15 @@ export function start(app) {
     const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: VIEWS.length - 1 }[event.key];
     if (to === undefined) return;
     event.preventDefault();
-    select(VIEWS[(to + VIEWS.length) % VIEWS.length], { focus: true });
+    select(VIEWS[(to + VIEWS.length) % VIEWS.length], { focus: true, measure });
   });
   const asked = app.params.get('view');
-  select(VIEWS.includes(asked) ? asked : 'diagram');
+  select(VIEWS.includes(asked) ? asked : 'diagram', { measure });
+  // Every view the core returns is drawn by the panels, then by the demo's part. app.js's
+  // render belongs to every panel, not to the demo, so the demo wraps it here.
+  const panels = app.render;
+  app.render = (view) => {
+    panels(view);
+    render(view);
+  };
 }

@@ -177,9 +177,14 @@ test(`axe: Compare versions' result, every statement readable without a scroll b
   await page.context().close();
 });
 
-test(`axe: the demo view (${scheme})`, async () => {
+test(`axe: the demo view, and the SQL of its last step (${scheme})`, async () => {
   const { page, problems } = await openIn(scheme, '?demo');
   await audit(page, `in the demo view (${scheme})`);
+  await page.click('#apply-next');
+  await progress(page, 'Apply next: 1 migration');
+  await page.click('#demo-sql summary');
+  await page.waitForSelector('#demo-sql-text', { state: 'visible' });
+  await audit(page, `in the demo view, its SQL open (${scheme})`);
   assertReadable(await disabledButtonContrast(page));
   assert.deepEqual(problems, []);
   await page.context().close();

@@ -44,7 +44,7 @@ test('Fill with sample rows puts rows in every table; they move through the step
 });
 
 test('the demo view can fill sample rows too', async () => {
-  const { page, context } = await open('?demo');
+  const { page, context } = await open('?demo&at=latest');
   assert.equal(await page.locator('#fill-rows').isVisible(), true);
   await page.click('#fill-rows');
   await progress(page, 'Fill with sample rows: 18 rows in 6 tables.');

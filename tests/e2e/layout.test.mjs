@@ -3,7 +3,9 @@
 // and 1920 px, on the bundled set and on a real-sized set of 60 tables.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, open, ctx, progress } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setup, open, ctx, progress, badges, root } from './harness.mjs';
 
 setup();
 
@@ -185,31 +187,146 @@ const demoViews = (page) => page.evaluate(() => ({
   selected: [...document.querySelectorAll('#demo-tabs [role=tab][aria-selected=true]')].map((t) => t.textContent),
 }));
 
-test('?demo in an 800 px iframe: one header line, the steps as a bar, and the diagram on the first screen', async () => {
-  const { page, problems, context } = await openAt(800, '?demo', { height: 600 });
-  await progress(page, 'Migrate to the latest:');
+/** What the demo shows in its frame: the diagram's visible height, the header's, and the first screen's controls. */
+const demoFrame = (page) => page.evaluate(async () => {
+  // Measured once the layout has settled (the diagram's height follows what is above it).
+  await new Promise((settled) => requestAnimationFrame(() => requestAnimationFrame(settled)));
+  const visible = (e) => e.checkVisibility({ visibilityProperty: true });
+  const d = document.getElementById('diagram').getBoundingClientRect();
+  // Elements past the frame's sides, but for those inside a box that scrolls or clips sideways (the diagram,
+  // its tools' row, text left to screen readers).
+  const contained = (e) => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return true;
+    return false;
+  };
+  const past = [...document.querySelectorAll('body *')].filter((e) => visible(e) && !contained(e)
+    && (e.getBoundingClientRect().right > innerWidth + 1 || e.getBoundingClientRect().left < -1))
+    .map((e) => `${e.tagName.toLowerCase()}#${e.id}`);
+  const controls = [...document.querySelectorAll('button, select, input, summary, a[href], [role=tab]')].filter(visible);
+  return {
+    diagram: Math.round(Math.min(d.bottom, innerHeight) - Math.max(d.top, 0)),
+    // Room left under the diagram's box: negative when the frame cuts it (and the fitted drawing's bottom with it).
+    under: Math.round(innerHeight - d.bottom),
+    header: Math.round(document.querySelector('body > header').getBoundingClientRect().height),
+    scroll: document.documentElement.scrollWidth,
+    inner: innerWidth,
+    past,
+    small: controls.map((e) => [e.id || e.textContent.trim(), e.getBoundingClientRect()])
+      .filter(([, r]) => r.width < 24 || r.height < 24).map(([id, r]) => `${id} ${r.width.toFixed(1)}×${r.height.toFixed(1)}`),
+  };
+});
+
+/** The bundled set's migration files, as written. */
+const bundledFile = (name) => readFileSync(path.join(root, 'migrations', name), 'utf8');
+
+const able = (page, id) => page.locator(`#${id}`).getAttribute('aria-disabled').then((v) => v === 'false');
+
+test('?demo in an 800 × 500 iframe: one header line, the steps as a bar, the diagram on 60 % of the frame, before the first migration', async () => {
+  const { page, problems, context } = await openAt(800, '?demo', { height: 500 });
   assert.deepEqual(await demoViews(page), { visible: ['diagram-panel'], selected: ['Diagram'] });
-  const header = await page.locator('header').boundingBox();
-  assert.ok(header.height < 48, `the header is one line (${header.height} px high)`);
-  for (const id of ['#apply-next', '#revert-last', '#target', '#migrate-to', '#progress']) {
+  // Nothing applied: Apply next acts at once.
+  assert.equal(await able(page, 'apply-next'), true, 'Apply next is enabled at the start');
+  assert.equal(await able(page, 'revert-last'), false);
+  assert.deepEqual(await badges(page), Array(7).fill('pending'), 'the first migration is not applied');
+  assert.equal(await page.locator('#target').inputValue(), '0');
+  const frame = await demoFrame(page);
+  assert.ok(frame.header <= 32, `the header is one line (${frame.header} px high)`);
+  assert.ok(frame.diagram >= 300, `the diagram shows ${frame.diagram} px of the 500 px frame (60 % is 300)`);
+  assert.ok(frame.under >= 0 && frame.under <= 16, `the diagram ends at the frame's bottom edge, whole (${frame.under} px above it)`);
+  assert.deepEqual(frame.small, [], 'no control under 24 × 24 px');
+  assert.ok(frame.scroll <= frame.inner && frame.past.length === 0, `the page is ${frame.scroll} px wide in ${frame.inner} (past its edge: ${frame.past})`);
+  for (const id of ['#apply-next', '#revert-last', '#fill-rows', '#target', '#migrate-to', '#tab-migrations']) {
     const box = await page.locator(id).boundingBox();
-    assert.ok(box && box.y + box.height < 160, `${id} is in the bar at the top (y ${box?.y})`);
+    assert.ok(box && box.y + box.height < 120, `${id} is in the bar at the top (y ${box?.y})`);
   }
-  const diagram = await page.locator('#diagram').boundingBox();
-  assert.ok(diagram.y + 250 < 600, `the diagram is on the first screen (from y ${diagram.y} in a 600 px window)`);
-  const { scroll, inner } = await pageWidth(page);
-  assert.ok(scroll <= inner, `the page is ${scroll} px wide in a ${inner} px window`);
+  assert.equal(await page.locator('#demo-sql').isVisible(), false, 'no SQL to show before a step');
+
+  // A step: its up file's SQL, as written, a click away; the diagram keeps its room.
+  await page.click('#apply-next');
+  await progress(page, 'Apply next: 1 migration');
+  assert.equal(await page.locator('#demo-sql summary').textContent(), 'SQL: 20250115010000_create_tasks.up.sql');
+  assert.equal(await page.locator('#demo-sql-text').isVisible(), false, 'folded until asked for');
+  await page.click('#demo-sql summary');
+  assert.equal(await page.locator('#demo-sql-text').textContent(), bundledFile('20250115010000_create_tasks.up.sql'));
+  assert.equal(await page.locator('#demo-sql-text').isVisible(), true);
+  await page.click('#demo-sql summary');
+  const stepped = await demoFrame(page);
+  assert.ok(stepped.diagram >= 300 && stepped.under >= 0 && stepped.under <= 16, `after a step the diagram shows ${stepped.diagram} px, ${stepped.under} px above the bottom edge`);
+  assert.deepEqual(stepped.small, [], 'no control under 24 × 24 px after a step');
+  // Reverting shows the down file that ran.
+  await page.click('#revert-last');
+  await progress(page, 'Revert last: 1 migration');
+  assert.equal(await page.locator('#demo-sql summary').textContent(), 'SQL: 20250115010000_create_tasks.down.sql');
+  assert.equal(await page.locator('#demo-sql-text').textContent(), bundledFile('20250115010000_create_tasks.down.sql'));
+
   // The other views are a tab away, by mouse or by keyboard.
   await page.click('#tab-schema');
   assert.deepEqual(await demoViews(page), { visible: ['schema-panel'], selected: ['Schema'] });
   await page.keyboard.press('ArrowRight');
   assert.deepEqual(await demoViews(page), { visible: ['migrations-panel'], selected: ['Migrations'] });
   assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-migrations');
-  // The steps still step.
-  await page.click('#revert-last');
-  await progress(page, 'Revert last: 1 migration');
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('?demo in a 360 × 500 iframe: the diagram on half the frame, every step control on the first screen, nothing wider than it', async () => {
+  const { page, problems, context } = await openAt(360, '?demo', { height: 500 });
+  const check = async (when) => {
+    const frame = await demoFrame(page);
+    assert.ok(frame.diagram >= 250, `${when}: the diagram shows ${frame.diagram} px of the 500 px frame (half is 250)`);
+    assert.ok(frame.under >= 0 && frame.under <= 16, `${when}: the diagram ends at the frame's bottom edge, whole (${frame.under} px above it)`);
+    assert.ok(frame.header <= 32, `${when}: the header is one line (${frame.header} px high)`);
+    assert.deepEqual(frame.small, [], `${when}: no control under 24 × 24 px`);
+    assert.ok(frame.scroll <= frame.inner && frame.past.length === 0, `${when}: the page is ${frame.scroll} px wide in ${frame.inner} (past its edge: ${frame.past})`);
+    for (const id of ['#apply-next', '#revert-last', '#fill-rows', '#cancel', '#target', '#migrate-to', '#tab-diagram', '#tab-schema', '#tab-migrations', '#theme']) {
+      const box = await page.locator(id).boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= 360 && box.y >= 0 && box.y + box.height <= 500,
+        `${when}: ${id} is on the first screen (${JSON.stringify(box)})`);
+    }
+  };
+  await check('at the start');
+  await page.click('#apply-next');
+  await progress(page, 'Apply next: 1 migration');
+  await page.waitForSelector('#demo-sql:not([hidden])');
+  await check('after Apply next');
+  // The diagram's tools keep to one row that scrolls sideways: the last is reachable.
+  await page.click('#diagram-find');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('?demo&at= starts at a version (&version= too), or at the latest; a version the set lacks is an error on the page, and nothing is applied', async () => {
+  const middle = await openAt(800, '?demo&at=20250115010200', { height: 500 });
+  await progress(middle.page, 'Migrate to 20250115010200: 3 migrations');
+  assert.deepEqual(await badges(middle.page), [...Array(3).fill('applied'), ...Array(4).fill('pending')]);
+  assert.equal(await middle.page.locator('#target').inputValue(), '20250115010200');
+  assert.equal(await able(middle.page, 'apply-next'), true);
+  assert.equal(await middle.page.locator('#demo-sql summary').textContent(), 'SQL: 20250115010200_create_workflow_tasks.up.sql');
+  await middle.page.click('#apply-next');
+  await progress(middle.page, 'Apply next: 1 migration');
+  await middle.page.click('#demo-sql summary');
+  assert.equal(await middle.page.locator('#demo-sql-text').textContent(), bundledFile('20250115010300_create_tool_executions.up.sql'));
+  assert.deepEqual(middle.problems, []);
+  await middle.context.close();
+
+  const alias = await openAt(800, '?demo&version=20250115010100', { height: 500 });
+  await progress(alias.page, 'Migrate to 20250115010100: 2 migrations');
+  assert.deepEqual(await badges(alias.page), [...Array(2).fill('applied'), ...Array(5).fill('pending')]);
+  await alias.context.close();
+
+  const latest = await openAt(800, '?demo&at=latest', { height: 500 });
+  await progress(latest.page, 'Migrate to the latest: 7 migrations');
+  assert.deepEqual(await badges(latest.page), Array(7).fill('applied'));
+  assert.equal(await able(latest.page, 'apply-next'), false);
+  await latest.context.close();
+
+  const unknown = await openAt(800, '?demo&at=20990101000000', { height: 500 });
+  await unknown.page.waitForSelector('#error:not([hidden])');
+  assert.equal(await unknown.page.locator('#error').textContent(), 'Error: no migration with version 20990101000000 in this set');
+  assert.equal(await unknown.page.locator('#error').isVisible(), true, 'the error is on the page');
+  assert.deepEqual(await badges(unknown.page), Array(7).fill('pending'), 'the demo stays before the first migration');
+  assert.equal(await able(unknown.page, 'apply-next'), true);
+  await unknown.context.close();
 });
 
 test('?demo&view= chooses the first view; &theme= forces a theme; unknown values are ignored', async () => {
@@ -231,7 +348,6 @@ test('?demo&view= chooses the first view; &theme= forces a theme; unknown values
   await light.context.close();
 
   const unknown = await openAt(800, '?demo&view=everything&theme=purple', { colorScheme: 'dark' });
-  await progress(unknown.page, 'Migrate to the latest:');
   assert.deepEqual(await demoViews(unknown.page), { visible: ['diagram-panel'], selected: ['Diagram'] });
   assert.deepEqual(await theme(unknown.page), { background: DARK_BG, forced: null, button: 'Theme: system' });
   assert.equal(await unknown.page.locator('#error').isHidden(), true, 'no error');

@@ -33,9 +33,9 @@ test('reviewer walk-through screenshots', async () => {
 });
 
 test('the demo embedded at 800 px, and the page at 400 px', async () => {
-  // What a documentation page's <iframe src="…/?demo&view=diagram" width="800" height="600"> shows.
-  const embed = await ctx.browser.newContext({ viewport: { width: 800, height: 600 } });
-  const { page } = await open('?demo&view=diagram', { context: embed });
+  // What a documentation page's <iframe src="…/?demo&view=diagram&at=latest" width="800" height="500"> shows.
+  const embed = await ctx.browser.newContext({ viewport: { width: 800, height: 500 } });
+  const { page } = await open('?demo&view=diagram&at=latest', { context: embed });
   await progress(page, 'Migrate to the latest');
   await page.screenshot({ path: path.join(out, '5-embed-800px.png') });
   await embed.close();
