@@ -1,11 +1,11 @@
 // The schema panel's "Schema as SQL" (what `sqlite3 .schema` prints, and its
-// download) and "Compare versions" (the differences in words and as SQL, made
-// again when the set changes), read as a user reads them.
+// download) and "Compare versions" (the differences in words and each object's
+// SQL line by line, made again when the set changes), read as a user reads them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { setup, open, root, fixtureDir, download, progress } from './harness.mjs';
+import { setup, open, root, fixtureDir, download, progress, audit } from './harness.mjs';
 
 setup();
 
@@ -57,8 +57,12 @@ test('comparing two versions shows the differences in words and as SQL, and foll
   assert.deepEqual(await page.locator('#compare-result ul.compare-words li').evaluateAll((lis) => lis.map((li) => li.className)),
     ['added', 'added', 'added', 'added']);
   const workflows = page.locator('#compare-result section[data-object="table workflows"]');
-  assert.equal(await workflows.locator('.side').nth(0).textContent(), 'at 20250115010000not there');
-  assert.match(await workflows.locator('.side').nth(1).locator('pre').textContent(), /^CREATE TABLE workflows \(\n {4}id {11}TEXT PRIMARY KEY NOT NULL,\n/);
+  assert.equal(await workflows.locator('h4').textContent(), 'table workflows added');
+  // A new table is all added lines, each with its + in the gutter.
+  const lines = await diffLines(workflows);
+  assert.deepEqual(lines.slice(0, 2), ['+CREATE TABLE workflows (', '+    id           TEXT PRIMARY KEY NOT NULL,']);
+  assert.ok(lines.every((l) => l.startsWith('+')), lines.join('\n'));
+  assert.equal(await workflows.locator('details.whole').count(), 0, 'nothing to show twice: it is only at B');
   assert.equal(await page.locator('#schema-sql-details').getAttribute('open'), null, 'the playground was not touched');
   assert.equal(await page.locator('[data-total="tables"] dd').textContent(), '0');
 
@@ -67,8 +71,8 @@ test('comparing two versions shows the differences in words and as SQL, and foll
   const text = await page.locator('#editor textarea').inputValue();
   await page.locator('#editor textarea').fill(text.replace('name         TEXT NOT NULL,', 'name         TEXT NOT NULL,\n    owner        TEXT,'));
   await page.click('#editor-save');
-  await page.waitForFunction(() => document.querySelector('#compare-result section[data-object="table workflows"] .side:last-child pre')?.textContent.includes('owner'));
-  assert.match(await workflows.locator('.side').nth(1).locator('pre').textContent(), /name {9}TEXT NOT NULL,\n {4}owner {8}TEXT,\n/);
+  await page.waitForFunction(() => document.querySelector('#compare-result section[data-object="table workflows"] pre.sql-diff')?.textContent.includes('owner'));
+  assert.deepEqual((await diffLines(workflows)).slice(2, 4), ['+    name         TEXT NOT NULL,', '+    owner        TEXT,']);
 
   // A version that cannot be built says why, in the page, naming the file and line.
   const broken = await page.locator('#editor textarea').inputValue();
@@ -89,3 +93,102 @@ test('comparing two versions shows the differences in words and as SQL, and foll
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+/** An object's diff as the user reads it: each row's gutter sign and text (`−…`, `+…`, ` …`, `⋯ n unchanged lines`). */
+const diffLines = (object) => object.locator('pre.sql-diff > .line').allTextContents();
+
+const file = (name, text) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+
+// A table renamed in one migration and given a column (with a foreign key written without a column list) in the next.
+const RENAMED_SET = [
+  file('1_tasks.up.sql', `CREATE TABLE workspaces (id TEXT PRIMARY KEY);
+CREATE TABLE tasks (
+    id          INTEGER PRIMARY KEY,
+    title       TEXT NOT NULL,
+    description TEXT,
+    priority    INTEGER NOT NULL DEFAULT 0,
+    input       TEXT,
+    output      TEXT,
+    error       TEXT,
+    created_at  TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at  TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    status      TEXT NOT NULL DEFAULT 'pending'
+);
+`),
+  file('2_rename.up.sql', 'ALTER TABLE tasks RENAME TO jobs;\n'),
+  file('3_workspace.up.sql', 'ALTER TABLE jobs ADD COLUMN workspace_id TEXT REFERENCES workspaces;\n'),
+];
+
+for (const scheme of ['light', 'dark']) {
+  test(`comparing across a rename shows one table renamed, its lines removed and added, readable in the ${scheme} theme`, async () => {
+    const { page, context, problems } = await open();
+    await page.emulateMedia({ colorScheme: scheme });
+    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor),
+      { light: 'rgb(247, 248, 251)', dark: 'rgb(17, 20, 26)' }[scheme], `the page is drawn ${scheme}`);
+    await page.setInputFiles('#files', RENAMED_SET);
+    await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 3);
+    // Apply next calls the step a rename ...
+    await page.selectOption('#target', '1');
+    await page.click('#migrate-to');
+    await progress(page, 'Migrate to 1');
+    await page.click('#apply-next');
+    await progress(page, 'Apply next: 1 migration');
+    assert.deepEqual(await page.locator('#changes li').allTextContents(), ['table tasks: renamed tasks → jobs']);
+
+    // ... and so does Compare, across it and the step after.
+    await page.click('#compare-details summary');
+    await page.selectOption('#compare-from', '1');
+    await page.selectOption('#compare-to', '3');
+    await page.click('#compare-run');
+    await page.waitForSelector('#compare-result:not([hidden]) .compare-object');
+    assert.deepEqual(await page.locator('#compare-result ul.compare-words li').allTextContents(), [
+      'table tasks: renamed tasks → jobs',
+      'column jobs.workspace_id added',
+      'table jobs: FOREIGN KEY (workspace_id) → workspaces (its primary key) added',
+    ]);
+    const objects = page.locator('#compare-result section.compare-object');
+    assert.equal(await objects.count(), 1, 'one table renamed, not one removed and one added');
+    assert.equal(await objects.locator('h4').textContent(), 'table tasks renamed to jobs');
+    assert.deepEqual(await diffLines(objects), [
+      '−CREATE TABLE tasks (',
+      '+CREATE TABLE IF NOT EXISTS "jobs" (',
+      '     id          INTEGER PRIMARY KEY,',
+      '     title       TEXT NOT NULL,',
+      '     description TEXT,',
+      '⋯ 4 unchanged lines',
+      '     created_at  TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,',
+      '     updated_at  TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,',
+      "     status      TEXT NOT NULL DEFAULT 'pending'",
+      '−);',
+      '+, workspace_id TEXT REFERENCES workspaces);',
+    ]);
+    // Removed lines are deletions and added ones insertions, on the theme's bad and good backgrounds.
+    const marked = await objects.locator('pre.sql-diff > .line').evaluateAll((rows) => rows
+      .filter((r) => !r.classList.contains('same') && !r.classList.contains('skipped'))
+      .map((r) => [r.tagName, getComputedStyle(r).backgroundColor]));
+    const bg = await page.evaluate(() => ['--bad-bg', '--good-bg'].map((v) => {
+      const probe = document.createElement('div');
+      probe.style.background = `var(${v})`;
+      document.body.append(probe);
+      const c = getComputedStyle(probe).backgroundColor;
+      probe.remove();
+      return c;
+    }));
+    assert.deepEqual(marked, [['DEL', bg[0]], ['INS', bg[1]], ['DEL', bg[0]], ['INS', bg[1]]]);
+    // Both whole statements are a click away.
+    await objects.locator('details.whole > summary').click();
+    assert.equal(await objects.locator('details.whole .side').nth(0).locator('h5').textContent(), 'at 1');
+    assert.match(await objects.locator('details.whole .side').nth(1).locator('pre').textContent(), /^CREATE TABLE IF NOT EXISTS "jobs" \(\n/);
+    await audit(page, `on a comparison across a rename (${scheme})`);
+
+    // Back the other way: the table renamed back, the column's lines removed.
+    await page.selectOption('#compare-from', '3');
+    await page.selectOption('#compare-to', '1');
+    await page.click('#compare-run');
+    await page.waitForFunction(() => document.querySelector('#compare-result .compare-head')?.textContent.startsWith('From 3 to 1'));
+    assert.equal(await objects.locator('h4').textContent(), 'table jobs renamed to tasks');
+    assert.deepEqual((await diffLines(objects)).slice(-2), ['−, workspace_id TEXT REFERENCES workspaces);', '+);']);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}

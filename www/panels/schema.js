@@ -171,7 +171,11 @@ async function compare(app, from, to, { busy }) {
   $('compare-result').hidden = false;
 }
 
-/** A comparison's words and each object's SQL at both ends (the review panel shows its schema change so too). */
+/**
+ * A comparison's words and each object's SQL as the core diffed it, line by line
+ * (the review panel shows its schema change so too); a changed object's whole
+ * statement at both ends is folded under it.
+ */
 export function renderComparison(app, c) {
   const head = el('p', { class: 'compare-head', text: c.differences.length === 0
     ? `Versions ${c.from} and ${c.to} have the same schema.`
@@ -181,8 +185,33 @@ export function renderComparison(app, c) {
   const side = (title, sql) => el('div', { class: 'side' }, el('h5', { text: title }),
     sql === null || sql === undefined ? el('p', { class: 'muted', text: 'not there' }) : el('pre', { class: 'sql', text: sql }));
   const objects = c.objects.map((o) => el('section', { class: `compare-object ${o.effect}`, 'data-object': `${o.kind} ${o.name}` },
-    el('h4', {}, el('span', { class: 'kind', text: `${o.kind} ` }), el('span', { class: 'name', text: o.name }),
-      el('span', { class: `effect ${o.effect}`, text: ` ${o.effect}` })),
-    el('div', { class: 'sides' }, side(`at ${c.from}`, o.before), side(`at ${c.to}`, o.after))));
-  return [head, words, el('h3', { text: 'As SQL' }), ...objects];
+    objectHeading(o),
+    sqlDiff(o),
+    o.before != null && o.after != null
+      ? el('details', { class: 'whole' }, el('summary', { text: 'Both statements' }),
+        el('div', { class: 'sides' }, side(`at ${c.from}`, o.before), side(`at ${c.to}`, o.after)))
+      : null));
+  const legend = el('p', { class: 'muted diff-legend' }, el('span', { class: 'sign removed', text: '−' }), ` only at ${c.from}, `,
+    el('span', { class: 'sign added', text: '+' }), ` only at ${c.to}.`);
+  return [head, words, el('h3', { text: 'As SQL' }), legend, ...objects];
+}
+
+/** `table tasks changed`, or for a rename `table tasks renamed to jobs`. */
+function objectHeading(o) {
+  const kind = el('span', { class: 'kind', text: `${o.kind} ` });
+  if (o.renamed) {
+    return el('h4', {}, kind, el('span', { class: 'name', text: o.renamed.from }),
+      el('span', { class: 'effect renamed', text: ' renamed to ' }), el('span', { class: 'name', text: o.renamed.to }));
+  }
+  return el('h4', {}, kind, el('span', { class: 'name', text: o.name }), el('span', { class: `effect ${o.effect}`, text: ` ${o.effect}` }));
+}
+
+/** The core's lines: removed in <del>, added in <ins>, each with its gutter sign; a fold says how many it hides. */
+function sqlDiff(o) {
+  const line = (l) => {
+    if (l.op === 'skipped') return el('span', { class: 'line skipped', text: `⋯ ${l.count} unchanged line${l.count === 1 ? '' : 's'}` });
+    const [tag, sign] = { removed: ['del', '−'], added: ['ins', '+'], same: ['span', ' '] }[l.op];
+    return el(tag, { class: `line ${l.op}` }, el('span', { class: 'sign', text: sign }), el('span', { class: 'text', text: l.text }));
+  };
+  return el('pre', { class: 'sql sql-diff' }, ...o.lines.map(line));
 }
