@@ -580,6 +580,8 @@ pub struct Failing {
     pub more: usize,
     /// The line as shown: `2 create books: up failed: … (and 2 more problems)`.
     pub text: String,
+    /// Where its first problem is.
+    pub place: Option<Place>,
 }
 
 impl Summary {
@@ -605,7 +607,8 @@ impl Summary {
                 let more = defects.len().saturating_sub(1);
                 let tail = if more > 0 { format!(" (and {more} more)") } else { String::new() };
                 let text = format!("{}: {problem}{tail}", m.label());
-                Failing { version: m.version, description: m.description.clone(), problem, more, text }
+                let place = defects.first().map(|p| m.place(p));
+                Failing { version: m.version, description: m.description.clone(), problem, more, text, place }
             })
             .collect();
         let n = migrations.len();

@@ -63,6 +63,17 @@ const app = {
     $('error').replaceChildren();
   },
 
+  /** Opens a file of the set in the editor at `line` (a finding's link), in view. */
+  openFile(file, line) {
+    fileEditor.open(app, file, line);
+    if (!$('editor-panel').hidden) $('editor-panel').scrollIntoView({ block: 'start' });
+  },
+  /** Opens table `name`'s schema card (a finding's link), or says it is not in the database now. */
+  showTable(name) {
+    if (document.querySelector(`#tables .table-card[data-table="${CSS.escape(name)}"]`)) diagram.showTable(name);
+    else app.setProgress(`Table ${name} is not in the playground's database now: apply the migrations to see its card.`);
+  },
+
   /** Options for a (new) worker's `init`. */
   init(extra = {}) {
     return {

@@ -2,38 +2,9 @@
 // state a reviewer sees, and the editors left with the keyboard alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { setup, open, fixture, progress } from './harness.mjs';
+import { setup, open, fixture, progress, audit } from './harness.mjs';
 
 setup();
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
-
-/**
- * Runs axe on the page and fails listing every violation: rule, impact and the nodes.
- * The page's CSP (script-src 'self') forbids an injected <script>, so axe goes in through
- * page.evaluate (DevTools' Runtime.evaluate, which the page's CSP does not govern).
- */
-async function audit(page, where) {
-  await page.evaluate(axeSource);
-  assert.equal(await page.evaluate(() => typeof window.axe?.run), 'function', 'axe-core is in the page despite its CSP');
-  const { violations, passes } = await page.evaluate((tags) => window.axe.run(document, {
-    runOnly: { type: 'tag', values: tags },
-  }).then((r) => ({
-    violations: r.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
-    })),
-    passes: r.passes.map((p) => p.id),
-  })), TAGS);
-  assert.ok(passes.length > 0, 'axe ran its rules');
-  const text = violations.map((v) => `- ${v.id} (${v.impact}): ${v.help}\n`
-    + v.nodes.map((n) => `    ${n.target}\n      ${n.summary.replace(/\n/g, '\n      ')}`).join('\n')).join('\n');
-  assert.equal(violations.length, 0, `axe found ${violations.length} violation(s) ${where}:\n${text}`);
-  return passes;
-}
 
 /**
  * Contrast of each visible disabled button's text on its background. axe leaves disabled

@@ -14,7 +14,7 @@ test('verify in the page shows what each migration did to the seeded rows, and a
   await page.waitForSelector('#verify-summary.fail');
   const row = page.locator('#verify-results tbody tr[data-version="2"]');
   assert.equal(await row.locator('td.data p').textContent(), '3 rows seeded; the up kept 3 of 3 rows');
-  assert.deepEqual(await row.locator('ul.problems li').allTextContents(), ['down of 2 loses remote_id in 3 rows of replications']);
+  assert.deepEqual(await row.locator('ul.problems li .finding').allTextContents(), ['down of 2 loses remote_id in 3 rows of replications']);
   assert.match(await page.locator('#report').textContent(), /down of 2 loses remote_id in 3 rows of replications/);
   assert.deepEqual(problems, []);
   await context.close();

@@ -5,6 +5,9 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -101,3 +104,31 @@ export async function loadFixture(page, name, files, rows) {
 
 /** The index_left_behind fixture's four files (two migrations). */
 export const INDEX_LEFT_BEHIND = ['1_create_things.up.sql', '1_create_things.down.sql', '2_index_b.up.sql', '2_index_b.down.sql'];
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+/**
+ * Runs axe on the page and fails listing every violation: rule, impact and the nodes.
+ * The page's CSP (script-src 'self') forbids an injected <script>, so axe goes in through
+ * page.evaluate (DevTools' Runtime.evaluate, which the page's CSP does not govern).
+ */
+export async function audit(page, where) {
+  await page.evaluate(axeSource);
+  assert.equal(await page.evaluate(() => typeof window.axe?.run), 'function', 'axe-core is in the page despite its CSP');
+  const { violations, passes } = await page.evaluate((tags) => window.axe.run(document, {
+    runOnly: { type: 'tag', values: tags },
+  }).then((r) => ({
+    violations: r.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+    })),
+    passes: r.passes.map((p) => p.id),
+  })), TAGS);
+  assert.ok(passes.length > 0, 'axe ran its rules');
+  const text = violations.map((v) => `- ${v.id} (${v.impact}): ${v.help}\n`
+    + v.nodes.map((n) => `    ${n.target}\n      ${n.summary.replace(/\n/g, '\n      ')}`).join('\n')).join('\n');
+  assert.equal(violations.length, 0, `axe found ${violations.length} violation(s) ${where}:\n${text}`);
+  return passes;
+}
+

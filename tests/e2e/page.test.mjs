@@ -151,10 +151,10 @@ test('verify in the page names the index a down forgot and the migration that ma
   await page.click('#verify');
   await page.waitForSelector('#verify-summary.fail');
   assert.equal(await page.locator('#verify-summary').textContent(), 'FAIL: 1 of 2 migrations failing (2), 1 passing.');
-  assert.deepEqual(await page.locator('#verify-failing li').allTextContents(),
+  assert.deepEqual(await page.locator('#verify-failing li .finding').allTextContents(),
     ['2 index b: down: index idx_b is still there (created by 2 index b, 2_index_b.up.sql line 1); nothing in 2_index_b.down.sql touches index idx_b']);
   assert.deepEqual(await page.locator('#verify-results tbody .badge').allTextContents(), ['PASS', 'FAIL']);
-  assert.deepEqual(await page.locator('#verify-results tr[data-version="2"] .problems li').allTextContents(),
+  assert.deepEqual(await page.locator('#verify-results tr[data-version="2"] .problems li .finding').allTextContents(),
     ['down: index idx_b is still there (created by 2 index b, 2_index_b.up.sql line 1); nothing in 2_index_b.down.sql touches index idx_b']);
   // Dropping the table takes the forgotten index with it: one database still goes down to 0 cleanly,
   // and what re-ran only on a rebuilt database is said apart.
@@ -178,13 +178,13 @@ test('verify in the page counts what was not tested apart, lists what each up ch
   await page.click('#verify');
   await page.waitForSelector('#verify-summary.fail');
   assert.equal(await page.locator('#verify-summary').textContent(), 'FAIL: 1 of 3 migrations failing (2), 1 not tested, 1 passing.');
-  assert.deepEqual(await page.locator('#verify-failing li').allTextContents(),
+  assert.deepEqual(await page.locator('#verify-failing li .finding').allTextContents(),
     ['2 create b: up failed: 2_create_b.up.sql, statement 2 (line 2): no such table: missing_table (rolled back)']);
   assert.equal(await page.locator('#verify-counts').textContent(),
     'Up: 2 ran, 1 failed, 1 not tested. Down: 1 ran (1 left the schema as before, 0 left a difference, 0 stopped on an error), '
     + '0 irreversible, 2 not tested. Up again: 1 ran, 0 gave another schema or failed, 2 not tested.');
   assert.deepEqual(await page.locator('#verify-results tbody .badge').allTextContents(), ['PASS', 'FAIL', 'NOT TESTED']);
-  assert.deepEqual(await page.locator('#verify-results tr[data-version="3"] .problems li').allTextContents(),
+  assert.deepEqual(await page.locator('#verify-results tr[data-version="3"] .problems li .finding').allTextContents(),
     ['not tested: the up of 2 create b failed before it']);
   assert.deepEqual(await page.locator('#verify-results tr[data-version="1"] .step-changes li').allTextContents(), ['table a added']);
   assert.equal(await page.locator('#verify-lint-counts').textContent(),
@@ -210,7 +210,7 @@ test('verify in the page shows a down that loses a UNIQUE constraint, a collatio
   await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 2);
   await page.click('#verify');
   await page.waitForSelector('#verify-summary.fail');
-  assert.deepEqual(await page.locator('#verify-results tr[data-version="2"] .problems li').allTextContents(), [
+  assert.deepEqual(await page.locator('#verify-results tr[data-version="2"] .problems li .finding').allTextContents(), [
     'down: column accounts.email: collation NOCASE → none (created by 1 create accounts, 1_create_accounts.up.sql line 1); see 2_add_plan.down.sql line 10',
     'down: column accounts.id: autoincrement yes → no (created by 1 create accounts, 1_create_accounts.up.sql line 1); see 2_add_plan.down.sql line 10',
     'down: table accounts: UNIQUE (org, handle) is missing (created by 1 create accounts, 1_create_accounts.up.sql line 1); see 2_add_plan.down.sql line 10',

@@ -104,7 +104,7 @@ test('each change kind reads as the tools behave: sqlx refuses, runs late, match
   assert.deepEqual(await page.locator('#review-verify tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.version)), ['4', '5', '6', '7']);
   assert.equal(await page.locator('#review-verify tr[data-version="7"] .badge').textContent(), 'FAIL');
   // Rolled back and forward again, as an operator would, the up meets the index its down left.
-  assert.deepEqual(await page.locator('#review-verify tr[data-version="7"] ul.problems li').allTextContents(), [
+  assert.deepEqual(await page.locator('#review-verify tr[data-version="7"] ul.problems li .finding').allTextContents(), [
     'down: index idx_posts_title is still there (created by 7 create comments, 7_create_comments.up.sql line 2); nothing in 7_create_comments.down.sql touches index idx_posts_title',
     'up again on what the down left failed: 7_create_comments.up.sql, statement 2 (line 2): index idx_posts_title already exists (rolled back)',
   ]);

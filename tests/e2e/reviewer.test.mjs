@@ -20,7 +20,7 @@ test('a folder loaded with the file input verifies, naming the defect', async ()
   assert.match(await page.locator('#source').textContent(), /^Your set: 2 migrations from 4 files\./);
   await page.click('#verify');
   await page.waitForSelector('#verify-summary.fail');
-  assert.deepEqual(await page.locator('#verify-results tr[data-version="20250101000100"] .problems li').allTextContents(),
+  assert.deepEqual(await page.locator('#verify-results tr[data-version="20250101000100"] .problems li .finding').allTextContents(),
     ['down: trigger trigger_items_updated_at is missing (created by 20250101000000 create items, 20250101000000_create_items.up.sql line 7); see 20250101000100_create_triggers.down.sql line 2']);
   assert.deepEqual(problems, []);
   await page.context().close();

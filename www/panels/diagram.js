@@ -126,3 +126,6 @@ function unmarkCard() {
   markedCard?.classList.remove('er-picked');
   markedCard = null;
 }
+
+/** Opens table `name`'s schema card (a finding links to its table). */
+export const showTable = (name) => openCard(name);

@@ -94,7 +94,7 @@ function show(app, { review: r, markdown, json, set_id: setId }) {
       ? 'This set changes no migration of the base: none of its results count against it.'
       : `This set's migrations are those from ${v.from_version} on (${app.plural(ours.length, 'migration')}), shown below; those before are the base's.` }),
     ...(v.in_base.length ? [el('li', { text: `Already failing in the base (not counted): ${v.in_base.map((d) => d.version).join(', ')}` })] : []));
-  $('review-verify').tBodies[0].replaceChildren(...resultRows({ ...report, migrations: ours }));
+  $('review-verify').tBodies[0].replaceChildren(...resultRows(app, { ...report, migrations: ours }));
 
   if (r.schema.status === 'compared') {
     const c = r.schema;
