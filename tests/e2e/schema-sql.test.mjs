@@ -188,6 +188,12 @@ for (const scheme of ['light', 'dark']) {
     await page.waitForFunction(() => document.querySelector('#compare-result .compare-head')?.textContent.startsWith('From 3 to 1'));
     assert.equal(await objects.locator('h4').textContent(), 'table jobs renamed to tasks');
     assert.deepEqual((await diffLines(objects)).slice(-2), ['−, workspace_id TEXT REFERENCES workspaces);', '+);']);
+
+    // The schema's card names the key a foreign key without a column list references.
+    await page.click('#apply-next');
+    await page.waitForSelector('#tables [data-table="jobs"] ul.foreign-keys li');
+    assert.deepEqual(await page.locator('#tables [data-table="jobs"] ul.foreign-keys li').allTextContents(),
+      ['(workspace_id) → workspaces (its primary key) ON DELETE NO ACTION ON UPDATE NO ACTION']);
     assert.deepEqual(problems, []);
     await context.close();
   });
