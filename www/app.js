@@ -92,6 +92,7 @@ const app = {
     schema.render(app, view);
     verify.render(app, view);
     fileEditor.render(app, view);
+    if (app.demo) embed.render(view);
     app.update();
   },
 

@@ -48,7 +48,7 @@ function select(view, { focus = false, measure = () => {} } = {}) {
  * keeps one line), and the file the core says the last step ran, as text (hidden
  * before any step; an open disclosure stays open from step to step).
  */
-function render(view) {
+export function render(view) {
   document.querySelector('body > header h1').title = $('engine').textContent;
   const step = view.last_step;
   const file = step ? view.files.find((f) => f.name === step.file) : null;
@@ -81,11 +81,4 @@ export function start(app) {
   });
   const asked = app.params.get('view');
   select(VIEWS.includes(asked) ? asked : 'diagram', { measure });
-  // Every view the core returns is drawn by the panels, then by the demo's part. app.js's
-  // render belongs to every panel, not to the demo, so the demo wraps it here.
-  const panels = app.render;
-  app.render = (view) => {
-    panels(view);
-    render(view);
-  };
 }

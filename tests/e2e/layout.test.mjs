@@ -269,6 +269,28 @@ test('?demo in an 800 × 500 iframe: one header line, the steps as a bar, the di
   await context.close();
 });
 
+test('?demo in a real 800 × 500 iframe of another page: the diagram on at least 60 % of the frame, Apply next at once', async () => {
+  const context = await ctx.browser.newContext({ viewport: { width: 1000, height: 800 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  // A documentation page (another origin: about:blank) embedding the demo as the README says.
+  await page.setContent(`<h1>Docs</h1><iframe src="${ctx.base}?demo" width="800" height="500" title="migraplay demo"></iframe>`);
+  const frame = await (await page.waitForSelector('iframe')).contentFrame();
+  await frame.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  const { shown, top } = await frame.evaluate(() => {
+    const d = document.querySelector('#diagram').getBoundingClientRect();
+    return { shown: Math.round(Math.min(d.bottom, innerHeight) - Math.max(d.top, 0)), top: Math.round(d.top) };
+  });
+  assert.ok(shown >= 300, `the diagram shows ${shown} px of the 500 px frame, from y = ${top}`);
+  assert.equal(await frame.locator('#apply-next').getAttribute('aria-disabled'), 'false', 'Apply next acts at once');
+  await frame.click('#apply-next');
+  await frame.waitForFunction(() => document.querySelector('#progress').textContent.startsWith('Apply next: 1 migration'));
+  assert.equal(await frame.locator('#demo-sql summary').textContent(), 'SQL: 20250115010000_create_tasks.up.sql');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('?demo in a 360 × 500 iframe: the diagram on half the frame, every step control on the first screen, nothing wider than it', async () => {
   const { page, problems, context } = await openAt(360, '?demo', { height: 500 });
   const check = async (when) => {
