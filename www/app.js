@@ -23,11 +23,11 @@ import * as review from './panels/review.js';
 
 const params = new URLSearchParams(location.search);
 
-// Small preferences (budgets, console history). A page embedded in an iframe
-// may be denied storage; it then simply forgets them.
+// Small preferences (budgets, console history, drafts). A page embedded in an
+// iframe may be denied storage; it then simply forgets them (`set` says whether it kept one).
 const prefs = {
   get(key) { try { return localStorage.getItem(key); } catch { return null; } },
-  set(key, value) { try { localStorage.setItem(key, value); } catch { /* storage denied */ } },
+  set(key, value) { try { localStorage.setItem(key, value); return true; } catch { return false; } },
   remove(key) { try { localStorage.removeItem(key); } catch { /* storage denied */ } },
 };
 

@@ -4,6 +4,7 @@
 import { $, el } from '../dom.js';
 import { createEditor } from '../editor.js';
 import { setAble, onClick } from '../controls.js';
+import { keeper } from '../drafts.js';
 
 const ROW_LIMIT = 200;
 /** The most characters of one value the grid shows (the core already cuts text there). */
@@ -11,18 +12,35 @@ const CELL_CHARS = 10_000;
 // Each playground has its own history (Reset in one tab forgets only its own).
 const historyKeyOf = (id) => `migraplay-console-history:${id ?? 'unsaved'}`;
 const historyKey = (app) => historyKeyOf(app.workspace);
+// And the text in the console, as typed (www/drafts.js): a reload puts it back.
+const textKeyOf = (id) => `migraplay-console-text:${id}`;
+const FIRST_SQL = "SELECT name, type FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name;";
 
-/** Forgets the history of a deleted playground. */
-export const forgetHistoryOf = (app, id) => app.prefs.remove(historyKeyOf(id));
+/** Forgets the history (and the text) of a deleted playground. */
+export const forgetHistoryOf = (app, id) => {
+  app.prefs.remove(historyKeyOf(id));
+  app.prefs.remove(textKeyOf(id));
+};
 
 let consoleEditor;
 let history = [];
 let running = false;
+let textStore;
 
-function renderHistory() {
+/** Keeps the console's text for this playground (nothing when it is the first query again). */
+function keepText(app) {
+  if (app.demo || app.workspace === null) return;
+  const sql = consoleEditor.get();
+  textStore.keep(textKeyOf(app.workspace), sql === FIRST_SQL ? null : sql);
+}
+
+function renderHistory(app) {
   $('console-history').replaceChildren(...history.map((sql) => {
     const b = el('button', { type: 'button', class: 'link', title: 'Put back in the console' }, el('code', { text: sql }));
-    b.addEventListener('click', () => consoleEditor.set(sql));
+    b.addEventListener('click', () => {
+      consoleEditor.set(sql);
+      keepText(app);
+    });
     return el('li', {}, b);
   }));
 }
@@ -81,13 +99,14 @@ async function runConsole(app) {
   if (history[0] !== sql) history.unshift(sql);
   history.length = Math.min(history.length, 30);
   app.prefs.set(historyKey(app), JSON.stringify(history));
-  renderHistory();
+  renderHistory(app);
   renderResults(app, run, sql);
 }
 
 export function wire(app) {
-  consoleEditor = createEditor($('console-editor'), { label: 'SQL to run' });
-  consoleEditor.set("SELECT name, type FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name;");
+  textStore = keeper(app.prefs);
+  consoleEditor = createEditor($('console-editor'), { label: 'SQL to run', onInput: () => keepText(app) });
+  consoleEditor.set(FIRST_SQL);
   $('row-limit').textContent = String(ROW_LIMIT);
   onClick(app, $('console-run'), () => runConsole(app));
   onClick(app, $('console-cancel'), () => {
@@ -102,11 +121,13 @@ export function wire(app) {
   });
 }
 
-/** Shows the history of this tab's playground (after it is known, and after a switch). */
+/** Shows the history and the text of this tab's playground (after it is known, and after a switch). */
 export function loadHistory(app) {
   try { history = JSON.parse(app.prefs.get(historyKey(app)) || '[]'); } catch { history = []; }
   if (!Array.isArray(history)) history = [];
-  renderHistory();
+  renderHistory(app);
+  textStore.flush(); // the text of the playground this tab had, before the next one's is read
+  consoleEditor.set(app.prefs.get(textKeyOf(app.workspace)) ?? FIRST_SQL);
 }
 
 export function update(app) {
@@ -127,5 +148,7 @@ export function clear() {
 export function forgetHistory(app) {
   history = [];
   app.prefs.remove(historyKey(app));
-  renderHistory();
+  renderHistory(app);
+  textStore.drop(textKeyOf(app.workspace));
+  consoleEditor.set(FIRST_SQL);
 }

@@ -99,7 +99,10 @@ export async function listPlaygrounds(app) {
       open.addEventListener('click', () => switchTo(app, p.id));
       const forget = el('button', { type: 'button', class: 'secondary', text: 'Delete' });
       forget.addEventListener('click', async () => {
-        if (await workspaces.forget(p.id)) sqlConsole.forgetHistoryOf(app, p.id);
+        if (await workspaces.forget(p.id)) {
+          sqlConsole.forgetHistoryOf(app, p.id);
+          fileEditor.forgetDraftsOf(app, p.id);
+        }
         await listPlaygrounds(app);
       });
       item.append(open, ' ', forget);
@@ -134,6 +137,7 @@ export function wire(app) {
   onClick(app, $('reset'), async () => {
     forgetScreen(app);
     sqlConsole.forgetHistory(app);
+    fileEditor.forgetDrafts(app);
     window.history.replaceState(null, '', location.pathname + location.search);
     await startOver(app, 'Reset everything', { reset: true });
   });
