@@ -63,7 +63,7 @@ test-wasm:
 # The served page in Chromium: click, then read the page. Needs dist/ and the native binary.
 test-e2e: dist-test
 	cargo build --quiet --bin migraplay
-	cd tests/e2e && node --test page.test.mjs reviewer.test.mjs hardening.test.mjs workspace.test.mjs data.test.mjs access.test.mjs crash.test.mjs layout.test.mjs diagram.test.mjs schema-sql.test.mjs review.test.mjs
+	cd tests/e2e && node --test page.test.mjs reviewer.test.mjs hardening.test.mjs workspace.test.mjs data.test.mjs access.test.mjs crash.test.mjs layout.test.mjs diagram.test.mjs schema-sql.test.mjs review.test.mjs size.test.mjs drafts.test.mjs
 
 # Benchmarks (not part of make test): native, wasm in Chromium, and sql.js side by side;
 # prints a table and writes target/bench/results.json and table.md. The wasm is
