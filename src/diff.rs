@@ -472,6 +472,23 @@ fn compare<V>(
     }
 }
 
+/// Two orders of the same names, as the stretch where they differ with one
+/// name of context on each side: `(…, a, b, c)` → `(…, b, a, c)`, not every
+/// column of an 18-column table twice.
+fn moved(e: &[String], a: &[String]) -> (String, String) {
+    let same = |x: &String, y: &String| low(x) == low(y);
+    let prefix = e.iter().zip(a).take_while(|(x, y)| same(x, y)).count();
+    let rest = e.len().min(a.len()) - prefix;
+    let suffix = e.iter().rev().zip(a.iter().rev()).take(rest).take_while(|(x, y)| same(x, y)).count();
+    let show = |names: &[String]| {
+        let (from, to) = (prefix.saturating_sub(1), (names.len() - suffix + 1).min(names.len()));
+        let head = if from > 0 { "…, " } else { "" };
+        let tail = if to < names.len() { ", …" } else { "" };
+        format!("({head}{}{tail})", names[from..to].join(", "))
+    };
+    (show(e), show(a))
+}
+
 /// A definition that differs, as its differing tokens.
 fn definition(e: &Sql, a: &Sql, how: &mut Vec<Changed>) {
     if e != a {
@@ -545,8 +562,8 @@ fn table(e: &Table, a: &Table, out: &mut Vec<Difference>) {
     };
     let (order_e, order_a) = (common(e, a), common(a, e));
     if order_e.iter().map(|n| low(n)).ne(order_a.iter().map(|n| low(n))) {
-        let all = |t: &Table| format!("({})", t.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", "));
-        push(Aspect::ColumnOrder, all(e), all(a));
+        let (before, after) = moved(&order_e, &order_a);
+        push(Aspect::ColumnOrder, before, after);
     }
     let (pk_e, pk_a) = (primary_key(e), primary_key(a));
     if pk_e.iter().map(|n| low(n)).ne(pk_a.iter().map(|n| low(n))) {
@@ -788,6 +805,16 @@ mod test {
                 "view v: … WHERE b > 0 → … WHERE b >= 0",
             ]
         );
+    }
+
+    #[test]
+    fn a_column_order_difference_shows_where_the_orders_part_not_every_column() {
+        let cols = |names: &[&str]| names.iter().map(|n| format!("{n} INT")).collect::<Vec<_>>().join(", ");
+        let e = format!("CREATE TABLE t({})", cols(&["c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10"]));
+        let a = format!("CREATE TABLE t({})", cols(&["c1", "c2", "c3", "c4", "c6", "c5", "c7", "c8", "c9", "c10"]));
+        assert_eq!(sentences(&e, &a), ["table t: column order (…, c4, c5, c6, c7, …) → (…, c4, c6, c5, c7, …)"]);
+        let last = format!("CREATE TABLE t({})", cols(&["c2", "c1", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10"]));
+        assert_eq!(sentences(&e, &last), ["table t: column order (c1, c2, c3, …) → (c2, c1, c3, …)"]);
     }
 
     #[test]

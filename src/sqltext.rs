@@ -255,8 +255,12 @@ pub fn differing(a: &Sql, b: &Sql) -> (String, String) {
             return "(nothing)".to_string();
         }
         let mut text = fold_blanks(&src[t[from].offset..t[to - 1].end()]);
-        if text.chars().count() > 80 {
-            text = text.chars().take(79).collect::<String>() + "…";
+        // Too long: its start (where the difference begins) and its end (where it
+        // ends), cut in the middle, never the part that differs cut off.
+        let n = text.chars().count();
+        if n > 80 {
+            let (start, end): (String, String) = (text.chars().take(50).collect(), text.chars().skip(n - 27).collect());
+            text = format!("{} … {}", start.trim_end(), end.trim_start());
         }
         let (head, tail) = (if from > 0 { "… " } else { "" }, if to < t.len() { " …" } else { "" });
         format!("{head}{text}{tail}")
@@ -545,6 +549,17 @@ mod test {
         assert_eq!(Sql::new("SELECT \"a\" FROM [t] -- x\n WHERE b>0"), Sql::new("select a\n  from `T` where b > 0"));
         assert_ne!(Sql::new("WHERE b = 'x'"), Sql::new("WHERE b = 'X'"));
         assert_eq!(differing(&Sql::new("SELECT a FROM t WHERE b > 0"), &Sql::new("SELECT a FROM t WHERE b >= 0")), ("… WHERE b > 0".to_string(), "… WHERE b >= 0".to_string()));
+    }
+
+    #[test]
+    fn a_long_difference_keeps_both_its_ends() {
+        // A view changed in its SELECT list and, far later, in its WHERE: both show, the middle cut.
+        let cols = (1..=12).map(|i| format!("column_number_{i}")).collect::<Vec<_>>().join(", ");
+        let e = Sql::new(&format!("SELECT a, {cols} FROM t WHERE b > 0"));
+        let a = Sql::new(&format!("SELECT z, {cols} FROM t WHERE b >= 0"));
+        let (before, after) = differing(&e, &a);
+        assert_eq!(before, "SELECT a, column_number_1, column_number_2, column … umber_12 FROM t WHERE b > 0");
+        assert_eq!(after, "SELECT z, column_number_1, column_number_2, column … mber_12 FROM t WHERE b >= 0");
     }
 
     #[test]
