@@ -5,6 +5,7 @@ import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { setup, open, fixtureDir, progress, root, ctx } from './harness.mjs';
 import { generateRealShaped } from '../bench/generate.mjs';
+import { seventy } from './seventy.mjs';
 
 setup();
 const out = path.join(root, 'tests/e2e/screenshots');
@@ -63,4 +64,24 @@ test('a real-sized schema: 58 tables fitted, then one table found, in the dark t
   await page.click('#diagram-find');
   await shot(page.locator('#diagram-panel'), '8-diagram-dark-found');
   await wide.close();
+});
+
+test('70 migrations verified on a phone: the verdict first; Compare versions as a diff', async () => {
+  const phone = await ctx.browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const { page } = await open('', { context: phone });
+  await page.setInputFiles('#files', seventy());
+  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 70);
+  await page.click('#verify');
+  await page.waitForSelector('#verify-summary.fail', { timeout: 60000 });
+  await page.screenshot({ path: path.join(out, '9-verify-70-phone.png') });
+  await phone.close();
+
+  const { page: wide, context } = await open();
+  await wide.click('#compare-details > summary');
+  await wide.selectOption('#compare-from', { index: 1 });
+  await wide.selectOption('#compare-to', { index: 4 });
+  await wide.click('#compare-run');
+  await wide.waitForSelector('#compare-result:not([hidden]) .compare-object');
+  await shot(wide.locator('#compare-result'), '10-compare-diff');
+  await context.close();
 });
