@@ -1,9 +1,9 @@
 // Draws the entity-relationship diagram the Rust core laid out, as SVG, under a
 // camera the user moves: every position, clipped text and mark (what the last
 // action changed) is the core's, copied into elements as it is; this module
-// only adds the viewport (pan, zoom, fit), the highlight of a table's
-// neighbours (read from the core's edges) and the export. The panel around it
-// (www/panels/diagram.js) owns the buttons, the search and the keyboard.
+// only adds the viewport (pan, zoom, fit, and where it opens), the highlight of
+// a table's neighbours (read from the core's edges) and the export. The panel
+// around it (www/panels/diagram.js) owns the buttons, the search and the keyboard.
 import { svg } from './dom.js';
 
 /** Zoom limits (screen pixels per diagram unit); fit may go below the floor for a huge schema. */
@@ -17,13 +17,24 @@ const FIT_PAD = 12;
 const DRAG_SLOP = 4;
 /** A PNG has at most this many pixels (a 150-table schema at 2x would take hundreds of MB). */
 const PNG_MAX_PIXELS = 24e6;
+/**
+ * The smallest a table's name opens at, in screen pixels (its font size times
+ * the zoom): a 44-table schema fitted whole showed names 5 px tall, which
+ * nobody reads. A drawing that would need smaller names to fit opens at this
+ * size on what the last step touched; 0 (or Fit) still shows it all.
+ */
+const LEGIBLE_PX = 11;
+/** The name's font size when it cannot be read from the page yet (style.css: svg.er text). */
+const NAME_PX = 12;
 
 /**
  * The camera: screen = diagram * k + (x, y). It is kept across redraws (every
  * action draws the diagram anew) so stepping through migrations does not lose
- * the user's place; `auto` means "keep it fitted" (the start, and after Fit).
+ * the user's place. `frame` says who places it: 'open' (the start, and a new
+ * schema) opens every drawing legible on what its step touched, 'fit' (after
+ * Fit or 0) keeps the whole drawing in view, null is wherever the user put it.
  */
-const camera = { x: 0, y: 0, k: 1, auto: true };
+const camera = { x: 0, y: 0, k: 1, frame: 'open' };
 /** The table picked (clicked, searched, Enter), kept across redraws; null for none. */
 let picked = null;
 /** The diagram on screen: its elements and the core's geometry. */
@@ -68,11 +79,15 @@ export function drawDiagram(diagram) {
     boxes.set(b.table, { el: g, box: b });
   }
 
-  // A new schema (no table in common with the last one) starts fitted again.
-  if (current && !diagram.boxes.some((b) => current.boxes.has(b.table))) camera.auto = true;
+  // A new schema (no table in common with the last one) opens afresh.
+  if (current && !diagram.boxes.some((b) => current.boxes.has(b.table))) camera.frame = 'open';
+  // The same drawing again (a render that changed neither the tables nor the marks, such as a
+  // console query) leaves an opened view where it is.
+  const looks = JSON.stringify(diagram.boxes.map((b) => [b.table, b.x, b.y, b.mark]));
+  const same = current?.looks === looks && current.size !== null;
   if (current) current.observer.disconnect();
   const observer = new ResizeObserver(() => resized());
-  current = { root, layer, diagram, boxes, edges, observer, size: null };
+  current = { root, layer, diagram, boxes, edges, observer, size: null, looks, same };
   if (picked !== null && !boxes.has(picked)) picked = null;
   highlight(picked);
   observer.observe(root);
@@ -116,11 +131,30 @@ function viewSize() {
   return { w: r.width, h: r.height };
 }
 
+/**
+ * Moves the drawing to the camera and tells the panel: the zoom, how many
+ * tables have their name in view out of how many, and who placed the camera
+ * (`frame`: 'open', 'fit', or null for the user).
+ */
 function apply() {
   if (!current) return;
-  const { x, y, k } = camera;
+  const { x, y, k, frame } = camera;
   current.layer.setAttribute('transform', `translate(${round(x)} ${round(y)}) scale(${round(k, 10000)})`);
-  current.root.dispatchEvent(new CustomEvent('er-view', { bubbles: true, detail: { zoom: k } }));
+  const detail = { zoom: k, shown: namesInView(), total: current.boxes.size, frame };
+  current.root.dispatchEvent(new CustomEvent('er-view', { bubbles: true, detail }));
+}
+
+/** How many tables have their header (the name) wholly inside the view. */
+function namesInView() {
+  const { w, h } = current.size ?? viewSize(); // kept by resized(): no layout read on every pointer move
+  const { x, y, k } = camera;
+  let n = 0;
+  for (const { box: b } of current.boxes.values()) {
+    const left = x + b.x * k;
+    const top = y + b.y * k;
+    if (left >= -0.5 && top >= -0.5 && left + b.width * k <= w + 0.5 && top + b.header * k <= h + 0.5) n += 1;
+  }
+  return n;
 }
 
 const round = (v, by = 100) => Math.round(v * by) / by;
@@ -138,14 +172,67 @@ function fitZoom() {
 /** Shows the whole drawing, centred (at most at 100%), and keeps it so across redraws. */
 export function fit() {
   if (!current) return;
+  camera.frame = 'fit';
+  place('fit');
+}
+
+/** Places the camera as `frame` says ('fit' or 'open'), without changing who places it next. */
+function place(frame) {
   const { w, h } = viewSize();
   if (!w || !h) return;
-  const k = Math.max(fitZoom(), 0.01);
-  camera.k = k;
-  camera.x = (w - current.diagram.width * k) / 2;
-  camera.y = Math.max(FIT_PAD, (h - current.diagram.height * k) / 2);
-  camera.auto = true;
+  if (frame === 'fit' || fitZoom() >= legibleZoom()) {
+    const k = Math.max(fitZoom(), 0.01);
+    camera.k = k;
+    camera.x = (w - current.diagram.width * k) / 2;
+    camera.y = Math.max(FIT_PAD, (h - current.diagram.height * k) / 2);
+  } else {
+    opening(w, h);
+  }
   apply();
+}
+
+/** The zoom at which a table's name is LEGIBLE_PX tall on screen. */
+function legibleZoom() {
+  const name = current.layer.querySelector('text.name');
+  const px = (name && parseFloat(getComputedStyle(name).fontSize)) || NAME_PX;
+  return LEGIBLE_PX / px;
+}
+
+/**
+ * The opening view of a drawing too big to fit legibly: the tables the last
+ * step touched (the core's marks; all of them when none is marked), as large
+ * as fits between the legible zoom and 100%, centred on them where they fit.
+ * Where they do not, it starts where the drawing starts: their left-most
+ * column (the core lists boxes column by column, left to right, and a table
+ * sits right of those it refers to), centred on that column's touched tables
+ * (from its top when they do not fit either). It never shows more empty room
+ * past the drawing's edges than it must.
+ */
+function opening(w, h) {
+  const all = [...current.boxes.values()].map(({ box }) => box);
+  const marked = all.filter((b) => b.mark);
+  const boxes = marked.length ? marked : all;
+  const across = extent(boxes, 'x', 'width');
+  const down = extent(boxes, 'y', 'height');
+  const k = Math.min(MAX_ZOOM, Math.max(legibleZoom(), Math.min(1, (w - 2 * FIT_PAD) / across.size, (h - 2 * FIT_PAD) / down.size)));
+  const fits = (view, span) => span.size * k <= view - 2 * FIT_PAD;
+  // Where a screen axis `view` long puts the diagram's 0: `span` centred if it fits, else its start at the edge.
+  const on = (view, span) => (fits(view, span) ? view / 2 - (span.start + span.size / 2) * k : FIT_PAD - span.start * k);
+  // Kept within [view - pad - drawing, pad] (or the reverse): the drawing covers the view where it is big enough to.
+  const within = (at, view, whole) => {
+    const [a, b] = [FIT_PAD, view - FIT_PAD - whole * k];
+    return Math.min(Math.max(at, Math.min(a, b)), Math.max(a, b));
+  };
+  const column = fits(h, down) ? down : extent(boxes.filter((b) => b.x === boxes[0].x), 'y', 'height');
+  camera.k = k;
+  camera.x = within(on(w, across), w, current.diagram.width);
+  camera.y = within(on(h, column), h, current.diagram.height);
+}
+
+/** The span of `boxes` along one axis (`at`: 'x' or 'y', `length`: 'width' or 'height'), in diagram units. */
+function extent(boxes, at, length) {
+  const start = Math.min(...boxes.map((b) => b[at]));
+  return { start, size: Math.max(...boxes.map((b) => b[at] + b[length])) - start };
 }
 
 /** Zooms by `factor` around the screen point (`px`, `py`) in the view (its centre when not given). */
@@ -158,7 +245,7 @@ export function zoomBy(factor, px = null, py = null) {
   camera.x = cx - (cx - camera.x) * (k / camera.k);
   camera.y = cy - (cy - camera.y) * (k / camera.k);
   camera.k = k;
-  camera.auto = false;
+  camera.frame = null;
   apply();
 }
 
@@ -170,7 +257,7 @@ export function pan(dx, dy) {
   if (!current) return;
   camera.x += dx;
   camera.y += dy;
-  camera.auto = false;
+  camera.frame = null;
   apply();
 }
 
@@ -183,7 +270,7 @@ export function centre(name, minZoom = 1) {
   camera.k = clampZoom(Math.max(camera.k, minZoom));
   camera.x = w / 2 - (b.x + b.width / 2) * camera.k;
   camera.y = h / 2 - (b.y + b.height / 2) * camera.k;
-  camera.auto = false;
+  camera.frame = null;
   apply();
 }
 
@@ -203,7 +290,8 @@ function resized() {
   if (!w || !h) return;
   const last = current.size;
   current.size = { w, h };
-  if (camera.auto) fit();
+  if (camera.frame === 'open' && !last && current.same) apply();
+  else if (camera.frame) place(camera.frame);
   else if (last) pan((w - last.w) / 2, (h - last.h) / 2); // keep the same point in the middle
   else apply();
 }
@@ -240,14 +328,19 @@ function open(root, name) {
   root.dispatchEvent(new CustomEvent('er-open', { bubbles: true, detail: { table: name } }));
 }
 
-// Pointer: drag pans (one finger or the mouse), two fingers pinch, Ctrl/⌘ +
-// wheel (a trackpad's pinch too) zooms around the pointer; a plain wheel is
-// left to the page, which scrolls on past the diagram. A press that does not
-// move is a click: on a table it opens it, on the background it unpicks.
+// Pointer: drag pans (the mouse, or one finger sideways), two fingers pan and
+// pinch, Ctrl/⌘ + wheel (a trackpad's pinch too) zooms around the pointer; a
+// plain wheel and one finger up or down (touch-action: pan-y in style.css) are
+// left to the page, which scrolls on past the diagram: a panel most of a
+// phone's height must not hold the page. A press that does not move is a
+// click: on a table it opens it, on the background it unpicks.
 function wirePointer(root) {
   const pointers = new Map();
   let dragged = false;
   let pinch = null;
+  // Where the camera was when the press began: the browser takes a finger that goes on to
+  // scroll the page (pointercancel) after a few pixels the drawing already moved by.
+  let before = null;
   const local = (e) => {
     const r = root.getBoundingClientRect();
     return { x: e.clientX - r.left, y: e.clientY - r.top };
@@ -259,8 +352,8 @@ function wirePointer(root) {
   root.addEventListener('pointerdown', (e) => {
     if (e.pointerType === 'mouse' && e.button !== 0) return;
     pointers.set(e.pointerId, { ...local(e), startX: e.clientX, startY: e.clientY });
-    if (pointers.size === 1) dragged = false;
-    if (pointers.size === 2) pinch = pinchState();
+    if (pointers.size === 1) { dragged = false; before = { ...camera }; }
+    if (pointers.size === 2) { pinch = pinchState(); before = null; } // two fingers are the drawing's
   });
   root.addEventListener('pointermove', (e) => {
     const p = pointers.get(e.pointerId);
@@ -291,7 +384,10 @@ function wirePointer(root) {
     if (pointers.size === 0) root.classList.remove('panning');
   };
   root.addEventListener('pointerup', release);
-  root.addEventListener('pointercancel', release);
+  root.addEventListener('pointercancel', (e) => {
+    if (pointers.size === 1 && dragged && before) { Object.assign(camera, before); apply(); }
+    release(e);
+  });
   root.addEventListener('click', (e) => {
     if (dragged) { dragged = false; return; }
     const box = boxOf(e.target);

@@ -1,8 +1,10 @@
-// The diagram at 60 tables, as a user meets it in Chromium: it opens fitted
-// inside its panel, zooms (buttons, keys, Ctrl + wheel around the pointer)
-// and pans (drag, arrow keys), finds a table by name, opens a table's schema
-// card, lights up a table's neighbours, keeps the last step's changes marked,
-// exports SVG and PNG, and never widens the page.
+// The diagram at 60 tables, as a user meets it in Chromium: it opens with
+// names readable on what the last step touched, in a panel as tall as the
+// window allows, and 0 (or Fit) shows it whole; it zooms (buttons, keys,
+// Ctrl + wheel around the pointer) and pans (drag, arrow keys, a finger
+// sideways; a finger up or down scrolls the page), finds a table by name,
+// opens a table's schema card, lights up a table's neighbours, keeps the last
+// step's changes marked, exports SVG and PNG, and never widens the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -44,16 +46,29 @@ function sixtyTables() {
 }
 const FILES = sixtyTables();
 
-/** A page (at `width` × `height`) with the 60 tables applied. */
-async function withSixty({ width = 1280, height = 900 } = {}) {
-  const context = await ctx.browser.newContext({ acceptDownloads: true, viewport: { width, height } });
+/**
+ * FILES and a seventh migration adding a column to table_46, which the layout
+ * draws at the top of its sixth column, far from table_00 (the first column's only table).
+ */
+function sixtyAndANote() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'migraplay-diagram-note-'));
+  const up = path.join(dir, '7_note.up.sql');
+  const down = path.join(dir, '7_note.down.sql');
+  writeFileSync(up, 'ALTER TABLE table_46 ADD COLUMN note TEXT;\n');
+  writeFileSync(down, 'ALTER TABLE table_46 DROP COLUMN note;\n');
+  return [...FILES, up, down];
+}
+
+/** A page (at `width` × `height`, a touch phone with `touch`) with the 60 tables (or `files`) applied. */
+async function withSixty({ width = 1280, height = 900, touch = false, files = FILES } = {}) {
+  const context = await ctx.browser.newContext({ acceptDownloads: true, viewport: { width, height }, hasTouch: touch, isMobile: touch });
   const { page, problems } = await open('', { context });
   await page.evaluate(() => {
     window.violations = [];
     document.addEventListener('securitypolicyviolation', (e) => window.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
-  await page.setInputFiles('#files', FILES);
-  await page.waitForFunction(() => document.querySelectorAll('#migrations tbody tr').length === 6);
+  await page.setInputFiles('#files', files);
+  await page.waitForFunction((n) => document.querySelectorAll('#migrations tbody tr').length === n, files.length / 2);
   await page.click('#apply-all');
   await progress(page, 'Apply all');
   await page.waitForFunction(() => document.querySelectorAll('svg.er g.table-box').length === 60);
@@ -82,11 +97,182 @@ const drawing = (page) => page.locator('svg.er g.viewport').evaluate((g) => {
   return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
 });
 const close = (a, b, tolerance = 1.5) => Math.abs(a - b) <= tolerance;
+/** Whether table `name`'s whole box is drawn inside the diagram's panel. */
+const inPanel = async (page, name) => {
+  const [b, p] = [await drawn(page, name), await panel(page)];
+  return b.left >= p.left && b.top >= p.top && b.left + b.width <= p.right && b.top + b.height <= p.bottom;
+};
+/**
+ * Every table name drawn wholly inside the panel: the height of its text on screen
+ * (getBoundingClientRect) and its font size times the drawing's scale, in px.
+ */
+const namesInPanel = (page) => page.evaluate(() => {
+  const p = document.getElementById('diagram').getBoundingClientRect();
+  return [...document.querySelectorAll('svg.er text.name')].map((t) => {
+    const r = t.getBoundingClientRect();
+    return { table: t.closest('g.table-box').dataset.table, height: r.height,
+      px: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a,
+      inside: r.left >= p.left && r.right <= p.right && r.top >= p.top && r.bottom <= p.bottom };
+  }).filter((n) => n.inside);
+});
+/** Asserts that some names are in view and every one of them is at least 11 px tall on screen. */
+async function legible(page, what) {
+  const names = await namesInPanel(page);
+  assert.ok(names.length > 0, `${what}: some table names are in view`);
+  for (const n of names) {
+    assert.ok(n.height >= 11 && n.px >= 11, `${what}: ${n.table}'s name is ${n.height} px tall (font ${n.px.toFixed(1)} px)`);
+  }
+}
+/** How many tables have their header (the name's band) wholly inside the drawing's area. */
+const headersInView = (page) => page.evaluate(() => {
+  const v = document.querySelector('svg.er').getBoundingClientRect();
+  return [...document.querySelectorAll('svg.er rect.header')].filter((h) => {
+    const r = h.getBoundingClientRect();
+    return r.left >= v.left - 0.5 && r.top >= v.top - 0.5 && r.right <= v.right + 0.5 && r.bottom <= v.bottom + 0.5;
+  }).length;
+});
+/** Every table whose box is not wholly inside the panel. */
+const outside = (page) => page.evaluate(() => {
+  const p = document.getElementById('diagram').getBoundingClientRect();
+  return [...document.querySelectorAll('svg.er g.table-box')].filter((g) => {
+    const r = g.querySelector('rect').getBoundingClientRect();
+    return r.left < p.left || r.top < p.top || r.right > p.right || r.bottom > p.bottom;
+  }).map((g) => g.dataset.table);
+});
+const status = (page) => page.locator('#diagram-status').textContent();
 const opacity = (page, name) => page.evaluate((n) => getComputedStyle(
   [...document.querySelectorAll('svg.er g.table-box')].find((b) => b.dataset.table === n)).opacity, name).then(Number);
 
-test('a 60-table diagram opens fitted inside its panel, and the zoom buttons and keys change its drawn scale', async () => {
+test('a 60-table diagram opens with names at least 11 px tall from its first table, says how to see it all, and 0 fits it', async () => {
   const { page, problems, context } = await withSixty();
+  // Apply all added every table: the view starts where the drawing does, at its first table.
+  await legible(page, 'after Apply all');
+  assert.ok(await inPanel(page, 'table_00'), 'the first table is in view');
+  const zoom = await page.locator('#diagram-zoom').textContent();
+  const shown = await headersInView(page);
+  assert.ok(shown < 60, `not every table is in view (${shown})`);
+  assert.equal(await status(page), `Showing ${shown} of 60 tables at ${zoom} — press 0 or Fit for all.`);
+
+  // A step that leaves nothing marked (its tables are gone) opens on the first table again.
+  await page.click('#revert-last');
+  await progress(page, 'Revert last');
+  await page.waitForFunction(() => document.querySelectorAll('svg.er g.table-box').length === 50);
+  assert.equal(await page.locator('svg.er g.table-box:is(.added, .changed)').count(), 0);
+  await legible(page, 'after Revert last');
+  assert.ok(await inPanel(page, 'table_00'), 'the first table is in view');
+
+  // 0 shows every table, and the status line says so.
+  await page.focus('#diagram');
+  await page.keyboard.press('0');
+  assert.deepEqual(await outside(page), [], 'every table is inside the panel');
+  assert.equal(await status(page), `All 50 tables at ${await page.locator('#diagram-zoom').textContent()}.`);
+  // Moved by hand, the line counts again once the view rests.
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  await page.waitForFunction(() => document.querySelector('#diagram-status').textContent.startsWith('Showing'));
+  assert.equal(await status(page), `Showing ${await headersInView(page)} of 50 tables at ${await page.locator('#diagram-zoom').textContent()} — press 0 or Fit for all.`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the table the last step changed opens in view with its name readable, wherever it is drawn', async () => {
+  const { page, problems, context } = await withSixty({ files: sixtyAndANote() });
+  await page.click('#revert-last');
+  await progress(page, 'Revert last');
+  await page.waitForFunction(() => document.querySelectorAll('svg.er g.table-box.changed').length === 1);
+  assert.deepEqual(await page.locator('svg.er g.table-box:is(.added, .changed)').evaluateAll((gs) => gs.map((g) => g.dataset.table)), ['table_46']);
+  assert.ok(await inPanel(page, 'table_46'), `table_46 is in view: ${JSON.stringify([await drawn(page, 'table_46'), await panel(page)])}`);
+  assert.ok(!(await inPanel(page, 'table_00')), 'the view moved to it from the first table, five columns away');
+  await legible(page, 'after Revert last');
+  assert.match(await status(page), /^Showing \d+ of 60 tables at \d+% — press 0 or Fit for all\.$/);
+  await page.click('#apply-next');
+  await progress(page, 'Apply next');
+  await page.waitForFunction(() => document.querySelector('svg.er g.table-box.changed')?.dataset.table === 'table_46');
+  assert.ok(await inPanel(page, 'table_46'), 'still in view after Apply next changed it back');
+  await legible(page, 'after Apply next');
+  await page.click('#diagram-fit');
+  assert.deepEqual(await outside(page), [], 'Fit shows every table');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a small schema that fits with names at least 11 px tall opens whole, centred, as before', async () => {
+  const { page, problems, context } = await open();
+  await page.click('#apply-all');
+  await progress(page, 'Apply all');
+  await page.waitForFunction(() => document.querySelectorAll('svg.er g.table-box').length === 6);
+  assert.deepEqual(await outside(page), []);
+  await legible(page, 'the bundled set');
+  const [all, p] = [await drawing(page), await panel(page)];
+  assert.ok(close((all.left + all.right) / 2, p.cx, 2), `centred: ${JSON.stringify([all, p])}`);
+  assert.equal(await status(page), `All 6 tables at ${await page.locator('#diagram-zoom').textContent()}.`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the diagram panel grows with the window (70 % of its height) and the page scrolls around it', async () => {
+  const heights = {};
+  for (const height of [700, 1200]) {
+    const context = await ctx.browser.newContext({ viewport: { width: 1280, height } });
+    const { page, problems } = await open('', { context });
+    await page.click('#apply-all');
+    await progress(page, 'Apply all');
+    const box = () => page.locator('#diagram').evaluate((d) => d.getBoundingClientRect().toJSON());
+    const before = await box();
+    heights[height] = before.height;
+    assert.ok(before.height >= 0.65 * height && before.height <= 0.75 * height, `${before.height} px in a ${height} px window`);
+    await page.evaluate(() => scrollTo(0, 0));
+    const top = (await box()).top;
+    await page.mouse.wheel(0, 150);
+    await page.waitForFunction(() => scrollY > 0);
+    const scrolled = await page.evaluate(() => scrollY);
+    assert.ok(close((await box()).top, top - scrolled, 1), 'the panel moves with the page');
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+  assert.ok(heights[1200] > heights[700], `taller in a taller window: ${JSON.stringify(heights)}`);
+});
+
+test('on a 390 × 844 phone the diagram opens readable and a finger up or down scrolls the page past it', async () => {
+  const { page, problems, context } = await withSixty({ width: 390, height: 844, touch: true });
+  const p0 = await page.locator('#diagram').evaluate((d) => d.getBoundingClientRect().height);
+  assert.ok(p0 <= 0.75 * 844, `the panel (${p0} px) leaves the page around it on screen`);
+  await legible(page, 'on the phone');
+  await page.locator('#diagram').evaluate((d) => d.scrollIntoView({ block: 'center' }));
+  const cdp = await context.newCDPSession(page);
+  // One finger from the panel's middle, as the phone sends it (touch events through the browser's gesture handling).
+  const swipe = async (dx, dy) => {
+    const p = await panel(page);
+    const at = { x: p.cx, y: p.cy };
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at] });
+    for (let i = 1; i <= 10; i += 1) {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: at.x + (dx * i) / 10, y: at.y + (dy * i) / 10 }] });
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  };
+  const y0 = await page.evaluate(() => scrollY);
+  const from = await drawn(page, 'table_00');
+  await swipe(-120, 0);
+  await page.waitForFunction((x) => {
+    const g = [...document.querySelectorAll('svg.er g.table-box')].find((b) => b.dataset.table === 'table_00');
+    return g.querySelector('rect').getBoundingClientRect().left < x - 100;
+  }, from.left);
+  assert.ok(close((await drawn(page, 'table_00')).left, from.left - 120, 2), 'a finger sideways pans the drawing');
+  assert.equal(await page.evaluate(() => scrollY), y0, 'and leaves the page where it was');
+
+  const before = await page.locator('svg.er g.viewport').getAttribute('transform');
+  await swipe(0, -200);
+  await page.waitForFunction((y) => scrollY > y + 100, y0, { timeout: 5000 })
+    .catch(() => assert.fail('a finger moving up over the diagram scrolls the page'));
+  assert.equal(await page.locator('svg.er g.viewport').getAttribute('transform'), before, 'up or down, the drawing stays where it was');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Fit draws a 60-table diagram inside its panel, and the zoom buttons and keys change its drawn scale', async () => {
+  const { page, problems, context } = await withSixty();
+  await page.click('#diagram-fit');
   const p = await panel(page);
   const all = await drawing(page);
   assert.ok(all.left >= p.left && all.right <= p.right && all.top >= p.top && all.bottom <= p.bottom,
@@ -345,7 +531,7 @@ test('SVG and PNG exports download schema.svg and schema.png, standalone, with n
 });
 
 for (const width of [360, 1920]) {
-  test(`at ${width} px with 60 tables the page does not scroll sideways, and the diagram fits its panel`, async () => {
+  test(`at ${width} px with 60 tables the page does not scroll sideways, and Fit draws the diagram inside its panel`, async () => {
     const { page, problems, context } = await withSixty({ width, height: 800 });
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth, innerWidth,
@@ -353,6 +539,7 @@ for (const width of [360, 1920]) {
     assert.ok(scrollWidth <= innerWidth, `scrollWidth ${scrollWidth} <= innerWidth ${innerWidth}`);
     const p = await panel(page);
     assert.ok(p.right <= innerWidth, 'the panel is inside the window');
+    await page.click('#diagram-fit');
     const all = await drawing(page);
     assert.ok(all.left >= p.left && all.right <= p.right, 'the fitted drawing is inside the panel');
     const tools = await page.locator('#diagram-tools').evaluate((t) => t.getBoundingClientRect().right);

@@ -9,9 +9,14 @@ import * as er from '../diagram.js';
 const CARD_MARK_MS = 4000;
 /** How far an arrow key pans, in screen pixels (four times as far with Shift). */
 const PAN_STEP = 60;
+/** How long the view rests before the status line says again how much of it is shown (it is read aloud). */
+const VIEW_QUIET_MS = 500;
 
 let markedCard = null;
 let markTimer = null;
+/** What the status line says: 'view' (how much is shown), 'find' (a search's answer), or null (nothing). */
+let saying = null;
+let viewTimer = null;
 
 export function wire(app) {
   const area = $('diagram');
@@ -44,7 +49,10 @@ export function wire(app) {
   search.addEventListener('input', (e) => {
     if ((!e.inputType || e.inputType === 'insertReplacementText') && er.hasTable(search.value)) find(search.value);
   });
-  area.addEventListener('er-view', (e) => { $('diagram-zoom').value = `${Math.round(e.detail.zoom * 100)}%`; });
+  area.addEventListener('er-view', (e) => {
+    $('diagram-zoom').value = percent(e.detail.zoom);
+    viewed(e.detail);
+  });
   area.addEventListener('er-open', (e) => openCard(e.detail.table));
   area.addEventListener('keydown', keys);
   // The next click anywhere ends the mark on an opened card.
@@ -56,6 +64,7 @@ function sync() {
   const names = er.tableNames();
   const drawn = $('diagram').querySelector('svg.er') !== null;
   $('diagram-tools').hidden = !drawn;
+  if (!drawn && saying === 'view') say(null, '');
   const list = $('diagram-tables');
   if (list.dataset.names !== JSON.stringify(names)) {
     list.replaceChildren(...names.map((name) => el('option', { value: name })));
@@ -95,17 +104,38 @@ function find(query) {
     ?? names.find((n) => n.toLowerCase() === q) ?? names.find((n) => n.toLowerCase().startsWith(q))
     ?? names.find((n) => n.toLowerCase().includes(q));
   if (found === undefined) {
-    say(`No table matches “${query.trim()}”.`);
+    say('find', `No table matches “${query.trim()}”.`);
     return;
   }
   er.centre(found);
   er.pick(found);
   const { refers, referredBy } = er.neighbours(found);
   const count = (n) => `${n} table${n === 1 ? '' : 's'}`;
-  say(`${found}: refers to ${count(refers.length)}, referred to by ${count(referredBy.length)}. Enter on it (or a click) opens its card.`);
+  say('find', `${found}: refers to ${count(refers.length)}, referred to by ${count(referredBy.length)}. Enter on it (or a click) opens its card.`);
 }
 
-const say = (text) => { $('diagram-status').textContent = text; };
+const percent = (zoom) => `${Math.round(zoom * 100)}%`;
+
+function say(kind, text) {
+  clearTimeout(viewTimer);
+  saying = kind;
+  $('diagram-status').textContent = text;
+}
+
+/**
+ * Says how much of the drawing is in view, and how to see it all when it is
+ * not: at once when the page placed the view (it opened, or Fit), once the view
+ * rests when the user moves it (and only over a line that says the same kind of
+ * thing: a search's answer stays until the next).
+ */
+function viewed({ zoom, shown, total, frame }) {
+  const text = shown >= total
+    ? `All ${total} table${total === 1 ? '' : 's'} at ${percent(zoom)}.`
+    : `Showing ${shown} of ${total} tables at ${percent(zoom)} — press 0 or Fit for all.`;
+  clearTimeout(viewTimer);
+  if (frame) say('view', text);
+  else if (saying === 'view') viewTimer = setTimeout(() => say('view', text), VIEW_QUIET_MS);
+}
 
 /** Scrolls table `name`'s schema card into view, marks it a moment and moves focus there. */
 function openCard(name) {
