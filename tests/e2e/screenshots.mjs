@@ -58,6 +58,7 @@ test('a real-sized schema: 58 tables fitted, then one table found, in the dark t
   await page.waitForFunction((n) => document.querySelectorAll('#migrations tbody tr').length === n, files.length / 2);
   await page.click('#apply-all');
   await progress(page, 'Apply all:');
+  await page.click('#diagram-fit');
   await shot(page.locator('#diagram-panel'), '7-diagram-58-tables');
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.fill('#diagram-search', 't0001');
