@@ -57,6 +57,11 @@ for (const size of ['phone', 'desktop']) {
       height: document.documentElement.scrollHeight, scroll: document.documentElement.scrollWidth, inner: innerWidth }));
     assert.ok(height < 10000, `the page is ${height} px tall`);
     assert.ok(scroll <= inner, `the page is ${scroll} px wide in a window ${inner} px wide`);
+    // No line of the verdict's part runs past its panel (a long file name used to, cut off at the edge).
+    const cut = await page.evaluate(() => [...document.querySelectorAll('#verify-panel :is(p, li, span)')]
+      .filter((e) => e.checkVisibility() && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).display !== 'inline')
+      .map((e) => `${e.id || e.className}: ${e.scrollWidth} > ${e.clientWidth}`));
+    assert.deepEqual(cut, []);
     assert.deepEqual(await smallControls(page), []);
     // Failing only by default: the six, not the 64 that passed; all on request.
     const rows = () => page.locator('#verify-results tbody tr').evaluateAll((trs) => trs.filter((t) => t.checkVisibility()).length);
