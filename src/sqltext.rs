@@ -254,16 +254,44 @@ pub fn differing(a: &Sql, b: &Sql) -> (String, String) {
         if from >= to {
             return "(nothing)".to_string();
         }
-        let mut text = fold_blanks(&src[t[from].offset..t[to - 1].end()]);
-        // Too long: its start (where the difference begins) and its end (where it
-        // ends), cut in the middle, never the part that differs cut off.
-        let n = text.chars().count();
-        if n > 80 {
-            let (start, end): (String, String) = (text.chars().take(50).collect(), text.chars().skip(n - 27).collect());
-            text = format!("{} … {}", start.trim_end(), end.trim_start());
+        // The differing tokens, with a little context each side; a long context
+        // is cut away from the difference, a long difference in its middle, so
+        // where it starts and where it ends always show.
+        let (start, end) = (prefix.min(t.len()), t.len() - suffix);
+        let piece = |i: usize, j: usize| if i >= j { String::new() } else { fold_blanks(&src[t[i].offset..t[j - 1].end()]) };
+        let spaced = |i: usize| i > 0 && i < t.len() && t[i - 1].end() < t[i].offset;
+        let cut = |text: String, keep: usize, from_end: bool| -> (String, bool) {
+            let n = text.chars().count();
+            if n <= keep {
+                (text, false)
+            } else if from_end {
+                (text.chars().skip(n - keep).collect::<String>().trim_start().to_string(), true)
+            } else {
+                (text.chars().take(keep).collect::<String>().trim_end().to_string(), true)
+            }
+        };
+        let (before, cut_before) = cut(piece(from, start), 24, true);
+        let (after, cut_after) = cut(piece(end, to), 16, false);
+        let mut differs = piece(start, end);
+        let n = differs.chars().count();
+        if n > 60 {
+            let (head, tail): (String, String) = (differs.chars().take(36).collect(), differs.chars().skip(n - 20).collect());
+            differs = format!("{} … {}", head.trim_end(), tail.trim_start());
         }
-        let (head, tail) = (if from > 0 { "… " } else { "" }, if to < t.len() { " …" } else { "" });
-        format!("{head}{text}{tail}")
+        let mut text = if from > 0 || cut_before { "… ".to_string() } else { String::new() };
+        text.push_str(&before);
+        if !before.is_empty() && !differs.is_empty() && spaced(start) {
+            text.push(' ');
+        }
+        text.push_str(&differs);
+        if !after.is_empty() && (!differs.is_empty() || !before.is_empty()) && spaced(end) {
+            text.push(' ');
+        }
+        text.push_str(&after);
+        if to < t.len() || cut_after {
+            text.push_str(" …");
+        }
+        text
     };
     (window(&a.text, &ta), window(&b.text, &tb))
 }
@@ -558,8 +586,13 @@ mod test {
         let e = Sql::new(&format!("SELECT a, {cols} FROM t WHERE b > 0"));
         let a = Sql::new(&format!("SELECT z, {cols} FROM t WHERE b >= 0"));
         let (before, after) = differing(&e, &a);
-        assert_eq!(before, "SELECT a, column_number_1, column_number_2, column … umber_12 FROM t WHERE b > 0");
-        assert_eq!(after, "SELECT z, column_number_1, column_number_2, column … mber_12 FROM t WHERE b >= 0");
+        assert_eq!(before, "SELECT a, column_number_1, column_number_2, … _12 FROM t WHERE b > 0");
+        assert_eq!(after, "SELECT z, column_number_1, column_number_2, … 12 FROM t WHERE b >= 0");
+        // Long literals around a short difference: the context is cut, never the difference.
+        let long = "a".repeat(55);
+        let e = Sql::new(&format!("SELECT '{long}', c1 FROM t WHERE x = '{}'", "b".repeat(40)));
+        let a = Sql::new(&format!("SELECT '{long}', d1 FROM t WHERE x = '{}'", "b".repeat(40)));
+        assert_eq!(differing(&e, &a), (format!("… {}', c1 FROM …", "a".repeat(22)), format!("… {}', d1 FROM …", "a".repeat(22))));
     }
 
     #[test]
