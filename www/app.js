@@ -68,10 +68,10 @@ const app = {
     fileEditor.open(app, file, line);
     if (!$('editor-panel').hidden) $('editor-panel').scrollIntoView({ block: 'start' });
   },
-  /** Opens table `name`'s schema card (a finding's link), or says it is not in the database now. */
+  /** Opens the schema card of table (or view) `name` (a finding's link), or says it is not in the database now. */
   showTable(name) {
     if (document.querySelector(`#tables .table-card[data-table="${CSS.escape(name)}"]`)) diagram.showTable(name);
-    else app.setProgress(`Table ${name} is not in the playground's database now: apply the migrations to see its card.`);
+    else app.setProgress(`${name} is not in the playground's database now: apply the migrations to see its card.`);
   },
 
   /** Options for a (new) worker's `init`. */
@@ -231,9 +231,9 @@ if (app.demo) embed.start(app);
     // The demo starts before the first migration, so Apply next acts at once; &at=V migrates
     // to V first, &at=latest applies all (&version=V is &at's older name). A version the set
     // does not have is the core's error, shown in the bar, and nothing is applied.
-    const at = params.get('at') || params.get('version');
+    const at = (params.get('at') || params.get('version') || '').trim();
     // The version goes as text: above 2^53 a JavaScript number would round it.
-    if (at === 'latest') await app.run('applyAll', 'Migrate to the latest', [], { done: migrations.stepped(app, 'Migrate to the latest') });
+    if (at.toLowerCase() === 'latest') await app.run('applyAll', 'Migrate to the latest', [], { done: migrations.stepped(app, 'Migrate to the latest') });
     else if (at) await app.run('migrateTo', `Migrate to ${at}`, [at], { done: migrations.stepped(app, `Migrate to ${at}`) });
   }
   if (startErrors.length) app.showError([...startErrors, app.errorText].filter(Boolean).join(' '));

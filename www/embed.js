@@ -21,7 +21,8 @@ const tabs = () => [...$('demo-tabs').querySelectorAll('[role=tab]')];
 function fillFrame() {
   const diagram = $('diagram');
   const measure = () => {
-    if (!diagram.checkVisibility()) return;
+    // (not checkVisibility(): Safari before 17.4 lacks it, and the demo would stop here)
+    if (diagram.getClientRects().length === 0) return;
     const top = Math.round(diagram.getBoundingClientRect().top + scrollY);
     document.body.style.setProperty('--demo-diagram-top', `${top}px`);
   };

@@ -72,7 +72,7 @@ test('Save ends the draft: after a reload the set has the saved file and no draf
   await context.close();
 });
 
-test('Close keeps the draft, a draft of a file the set changed says so, and one of a file the set lost goes', async () => {
+test('Close keeps the draft, a draft of a file the set changed says so, and one of a file the set lost waits for it', async () => {
   const { page, context, problems } = await open();
   await openFile(page);
   const draft = `-- my version\n${await textarea(page).inputValue()}`;
@@ -101,13 +101,17 @@ test('Close keeps the draft, a draft of a file the set changed says so, and one 
   await page.click('#editor-discard');
   assert.equal(await textarea(page).inputValue(), 'CREATE TABLE workflows (id TEXT PRIMARY KEY);\n', 'the set’s version');
 
-  // A draft of a file that another set does not have is dropped, without a word.
+  // A draft of a file that another set does not have waits, through a reload, until the file is back.
   await textarea(page).fill('-- another draft\n');
   await loadFixture(page, 'index_left_behind', INDEX_LEFT_BEHIND, 2);
   assert.equal(await page.locator('#editor-panel').isHidden(), true);
   await reload(page);
   assert.equal(await page.locator('#editor-panel').isHidden(), true);
   assert.equal(await page.locator('#error').isHidden(), true);
+  await page.click('#load-bundled');
+  await progress(page, 'Load the bundled set');
+  await openFile(page);
+  assert.equal(await textarea(page).inputValue(), '-- another draft\n', 'the draft came back with its file');
   assert.deepEqual(problems, []);
   await context.close();
 });

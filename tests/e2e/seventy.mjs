@@ -16,7 +16,7 @@ export function seventy() {
     const leaky = [5, 12, 20, 29].includes(i);
     add(2 * i - 1, `create_${t}`, `CREATE TABLE ${t} (\n    id INTEGER PRIMARY KEY${parent},\n    amount NUMERIC(12, 2) NOT NULL DEFAULT 0\n);\n`
       + `CREATE INDEX idx_${t}_amount ON ${t} (amount);\n`, `DROP INDEX idx_${t}_amount;\nDROP TABLE ${t};\n`);
-    const down = i === 8 ? '-- nothing to undo?\n' : i === 17 ? `ALTER TABLE ${t} DROP COLUMN no_such_column;\n`
+    const down = i === 8 ? '-- nothing to undo?\n' : i === 17 ? `DROP INDEX idx_${t}_recent;\nALTER TABLE ${t} DROP COLUMN no_such_column;\n`
       : leaky ? `ALTER TABLE ${t} DROP COLUMN note;\n` : `DROP INDEX idx_${t}_recent;\nALTER TABLE ${t} DROP COLUMN note;\n`;
     add(2 * i, `add_note_to_${t}`, `ALTER TABLE ${t} ADD COLUMN note TEXT;\nCREATE INDEX idx_${t}_recent ON ${t} (id, amount);\n`, down);
   }

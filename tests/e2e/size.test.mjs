@@ -100,7 +100,7 @@ test('a finding links to its file at its line in the editor, and to its table', 
     + '(created by 10 add note to account ledger entry 05, 010_add_note_to_account_ledger_entry_05.up.sql line 2); '
     + 'nothing in 010_add_note_to_account_ledger_entry_05.down.sql touches index idx_account_ledger_entry_05_recent (and 1 more)');
   assert.deepEqual(await first.locator('button.place').allTextContents(),
-    ['010_add_note_to_account_ledger_entry_05.down.sql:1', 'table account_ledger_entry_05']);
+    ['010_add_note_to_account_ledger_entry_05.down.sql:1', 'account_ledger_entry_05 in the schema']);
   await first.locator('button.place').first().click();
   await page.waitForSelector('#editor-panel:not([hidden])');
   assert.equal(await page.locator('#editor-file').textContent(), '010_add_note_to_account_ledger_entry_05.down.sql');
@@ -110,16 +110,25 @@ test('a finding links to its file at its line in the editor, and to its table', 
   // The failing down of 34 is marked at its statement's line.
   await page.locator('#verify-failing li', { hasText: '34 add note' }).locator('button.place').first().click();
   await page.waitForFunction(() => document.querySelector('#editor-file').textContent === '034_add_note_to_account_ledger_entry_17.down.sql');
-  assert.deepEqual(await page.locator('#editor .gutter .marked').allTextContents(), ['1']);
+  assert.deepEqual(await page.locator('#editor .gutter .marked').allTextContents(), ['2'], 'the failing statement, on line 2');
   // The playground's database is empty (verify builds its own): the link says so, then, once applied, opens the card.
-  await first.locator('button.place', { hasText: 'table' }).click();
+  await first.locator('button.place', { hasText: 'in the schema' }).click();
   assert.equal(await page.locator('#progress').textContent(),
-    "Table account_ledger_entry_05 is not in the playground's database now: apply the migrations to see its card.");
+    "account_ledger_entry_05 is not in the playground's database now: apply the migrations to see its card.");
   await page.click('#apply-all');
   await page.waitForFunction(() => document.querySelector('#progress').textContent.startsWith('Apply all:'));
-  await first.locator('button.place', { hasText: 'table' }).click();
+  await first.locator('button.place', { hasText: 'in the schema' }).click();
   await page.waitForSelector('#tables .table-card.er-picked');
   assert.equal(await page.locator('#tables .table-card.er-picked').getAttribute('data-table'), 'account_ledger_entry_05');
+  // Once the set changes, the findings' lines may have moved: the links say so instead of opening a wrong line.
+  await page.locator('#verify-failing li', { hasText: '34 add note' }).locator('button.place').first().click();
+  await page.locator('#editor textarea').fill('-- moved down\nDROP INDEX idx_account_ledger_entry_17_recent;\nALTER TABLE account_ledger_entry_17 DROP COLUMN note;\n');
+  await page.click('#editor-save');
+  await page.waitForFunction(() => document.querySelector('#progress').textContent.startsWith('Save '));
+  await first.locator('button.place').first().click();
+  assert.equal(await page.locator('#progress').textContent(),
+    'The set changed since these findings were made: their lines may have moved. Verify again to follow them.');
+  assert.equal(await page.locator('#editor-file').textContent(), '034_add_note_to_account_ledger_entry_17.down.sql', 'the editor stays where it was');
   assert.deepEqual(problems, []);
   await page.context().close();
 });

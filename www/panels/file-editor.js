@@ -32,7 +32,7 @@ function persist() {
   store.keep(draftsKeyOf(drafts.workspace), drafts.files.size ? JSON.stringify({ open: drafts.open, files }) : null);
 }
 
-/** Reads the drafts of this tab's playground; those of files the set no longer has are dropped. */
+/** Reads the drafts of this tab's playground (those of files the set lacks now wait for them to return). */
 function loadDrafts(app, view) {
   store.flush();
   drafts.workspace = app.workspace;
@@ -41,9 +41,8 @@ function loadDrafts(app, view) {
   let saved = null;
   try { saved = JSON.parse(app.prefs.get(draftsKeyOf(app.workspace)) ?? 'null'); } catch { /* unreadable: none */ }
   if (typeof saved?.files !== 'object' || saved.files === null) return;
-  const names = new Set(view.files.map((f) => f.name));
   for (const [name, draft] of Object.entries(saved.files)) {
-    if (names.has(name) && typeof draft?.text === 'string' && typeof draft.base === 'string') drafts.files.set(name, draft);
+    if (typeof draft?.text === 'string' && typeof draft.base === 'string') drafts.files.set(name, draft);
   }
   drafts.open = typeof saved.open === 'string' ? saved.open : null;
   if (drafts.files.size !== Object.keys(saved.files).length) persist();
@@ -73,13 +72,17 @@ function showFile(file) {
   fileBase = fingerprint(file.text);
 }
 
+/** A file's text as the editor's textarea holds it: line ends as \n. */
+const asTyped = (text) => text.replace(/\r\n?/g, '\n');
+
 /** Keeps what is typed in the open file as its draft (none when it is the set's text again). */
 function track(app) {
   const file = fileOf(app, editorFile);
   if (!file || editor.refused()) return;
   const text = editor.get();
   const draft = drafts.files.get(editorFile);
-  if (text === file.text) drafts.files.delete(editorFile);
+  // The textarea keeps \n only: a file with CRLF line ends is unchanged when only its line ends differ.
+  if (text === asTyped(file.text)) drafts.files.delete(editorFile);
   else drafts.files.set(editorFile, { text, base: draft?.base ?? fileBase });
   drafts.open = editorFile;
   persist();
@@ -165,8 +168,8 @@ export function wire(app) {
   });
 }
 
-// A file the set no longer has (another set was loaded) closes the editor and
-// loses its draft; the open file, changed in the set, is shown as the set has
+// A file the set no longer has (another set was loaded) closes the editor; its
+// draft stays until that file is back (nothing typed is lost by looking at another set); the open file, changed in the set, is shown as the set has
 // it, or its draft says the file changed. After a reload (or a switch of
 // playground) the editor reopens on the draft it had.
 export function render(app, view) {
@@ -178,12 +181,6 @@ export function render(app, view) {
     }
     return;
   }
-  if (drafts.files.size) {
-    const names = new Set(view.files.map((f) => f.name));
-    const gone = [...drafts.files.keys()].filter((name) => !names.has(name));
-    for (const name of gone) drafts.files.delete(name);
-    if (gone.length) persist();
-  }
   if (editorFile === null) return;
   const file = view.files.find((f) => f.name === editorFile);
   if (!file) {
@@ -194,7 +191,7 @@ export function render(app, view) {
   showFile(file);
   const draft = drafts.files.get(editorFile);
   if (!draft) editor.set(file.text);
-  else if (draft.text === file.text) {
+  else if (draft.text === asTyped(file.text)) {
     drafts.files.delete(editorFile);
     persist();
   }

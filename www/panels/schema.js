@@ -38,7 +38,7 @@ function renderSchema(schema) {
     el('div', { 'data-total': name.replace(' ', '_') }, el('dt', { text: name }), el('dd', { text: String(n) }))));
   const sections = schema.tables.map(renderTable);
   for (const view of schema.views) {
-    sections.push(el('section', { class: 'table-card view' },
+    sections.push(el('section', { class: 'table-card view', 'data-table': view.name },
       el('h3', {}, el('span', { class: 'kind', text: 'view ' }), el('span', { class: 'name', text: view.name })),
       el('pre', { text: view.sql })));
   }

@@ -18,18 +18,26 @@ function setDownload(id, text, type) {
 
 /**
  * Links to where a finding is (the core's `place`): its file at its line in the
- * editor, and its table's schema card. Nothing here decides where it is.
+ * editor, and the schema card of its table (or view). Nothing here decides where
+ * it is. A link made for one version of the set does not follow into another:
+ * the set's fingerprint when it was drawn must still be the view's.
  */
 export function placeLinks(app, place) {
   if (!place) return [];
+  const setId = app.view?.set_id;
   const links = [el('button', { type: 'button', class: 'link place', 'data-goto': 'file', 'data-file': place.file,
     title: `Open ${place.file} at line ${place.line} in the editor`, text: `${place.file}:${place.line}` })];
   if (place.table) {
     links.push(el('button', { type: 'button', class: 'link place', 'data-goto': 'table',
-      title: `Show table ${place.table} in the schema`, text: `table ${place.table}` }));
+      title: `Show ${place.table} in the schema`, text: `${place.table} in the schema` }));
   }
   for (const [i, link] of links.entries()) {
-    link.addEventListener('click', () => (i === 0 ? app.openFile(place.file, place.line) : app.showTable(place.table)));
+    link.addEventListener('click', () => {
+      if (app.view?.set_id !== setId) {
+        app.setProgress('The set changed since these findings were made: their lines may have moved. Verify again to follow them.');
+      } else if (i === 0) app.openFile(place.file, place.line);
+      else app.showTable(place.table);
+    });
   }
   return el('span', { class: 'goto' }, ...links);
 }
@@ -80,7 +88,8 @@ function showRows(which) {
   $('verify-results').classList.toggle('failing-only', which === 'failing');
 }
 
-function show(app, { report, markdown, json, set_id: setId }) {
+/** Draws a verification; `keepRows`: the rows shown stay as the user chose (a re-verify by a toggle). */
+function show(app, { report, markdown, json, set_id: setId }, { keepRows = false } = {}) {
   for (const url of reportUrls) URL.revokeObjectURL(url);
   reportUrls = [];
   verifiedSetId = setId;
@@ -98,7 +107,7 @@ function show(app, { report, markdown, json, set_id: setId }) {
   const notPassing = summary.failed + summary.not_tested;
   $('verify-show-failing').textContent = `only those that did not pass (${notPassing})`;
   $('verify-show-all').textContent = `all (${report.migrations.length})`;
-  showRows(notPassing > 0 ? 'failing' : 'all');
+  if (!keepRows) showRows(notPassing > 0 ? 'failing' : 'all');
   $('verify-lint-counts').textContent = `Lint: ${report.lint_summary}.`;
   $('verify-lint').replaceChildren(...report.lint.map((w) =>
     el('li', { class: w.category }, el('code', { text: w.code }), ` ${w.file}:${w.line} — ${w.message}`)));
@@ -123,11 +132,13 @@ async function verify(app, { reveal = true } = {}) {
   if (reply.ok && reply.verified) {
     $('verify-progress').value = $('verify-progress').max;
     $('verify-step').textContent = 'Done.';
-    show(app, reply.verified);
+    show(app, reply.verified, { keepRows: !reveal });
     render(app, app.view);
     app.setProgress(`Verify: ${reply.verified.report.ok ? 'PASS' : 'FAIL'}.`);
-    // The verdict first: it, the full rollback and the failing migrations come into view.
-    if (reveal) {
+    // The verdict first: it, the full rollback and the failing migrations come into view,
+    // unless the user went on to something else while it ran (focus left Verify).
+    const waited = [$('verify'), document.body, null].includes(document.activeElement);
+    if (reveal && waited) {
       $('verify-summary').scrollIntoView({ block: 'start' });
       $('verify-summary').focus({ preventScroll: true });
     }
