@@ -1,10 +1,11 @@
 //! The native side of `make bench`: the core (rusqlite) on the bundled set
 //! and on generated sets, timed per run. Prints JSON for tests/bench/bench.mjs:
 //! `[{"case": …, "engine": ENGINE, "runs": [ms, …], "warmup_runs": n}]`.
-//! Usage: cargo bench [--profile bench-o3] --bench native -- SETS_DIR [--engine=NAME]
-//! (SETS_DIR holding 100/ and 1000/; NAME defaults to `native`). make bench runs it twice:
-//! under the `bench-o3` profile as `native` (the reference) and under the shipped release
-//! profile (opt-level "s") as `native-shipped`.
+//! Usage: cargo bench [--profile bench-native] --bench native -- SETS_DIR [--engine=NAME] [--part=K]
+//! (SETS_DIR holding 100/, 1000/ and real200/; NAME defaults to `native`; with `--part=K` each
+//! case takes 1/K of its timed runs, rounded up). make bench builds it under the `bench-native`
+//! profile as `native` (the reference) and under the shipped release profile (opt-level "s") as
+//! `native-shipped`, and runs the two interleaved, K processes each, pooling their runs.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -40,6 +41,9 @@ fn main() {
     let engine = std::env::args()
         .find_map(|a| a.strip_prefix("--engine=").map(str::to_owned))
         .unwrap_or_else(|| "native".to_owned());
+    let part: usize = std::env::args()
+        .find_map(|a| a.strip_prefix("--part=").map(|k| k.parse().expect("--part=K, K a whole number")))
+        .unwrap_or(1);
     // Each set with how many of its migrations verify fails (the real-shaped set has 20 broken downs).
     let sets = [
         ("bundled", MigrationSet::bundled(), 30, 0),
@@ -49,10 +53,11 @@ fn main() {
     ];
     let mut out = Vec::new();
     for (name, set, runs, failing) in &sets {
+        let runs = usize::div_ceil(*runs, part.max(1));
         // Loading the set from its files (names parsed, SHA-384 computed) is timed, as it is
         // in the page, where each run builds a Playground from the files.
         let files: Vec<(String, Vec<u8>)> = set.files().into_iter().map(|(n, t)| (n, t.into_bytes())).collect();
-        let (apply, warmup) = time(*runs, || {
+        let (apply, warmup) = time(runs, || {
             let mut pg = Playground::in_memory(MigrationSet::from_files(files.clone()).unwrap()).unwrap();
             pg.set_time_budget(None);
             assert_eq!(pg.migrate(Target::Up(None)).unwrap().len(), set.migrations().len());
@@ -63,13 +68,13 @@ fn main() {
         pg.set_time_budget(None);
         pg.migrate(Target::Up(None)).unwrap();
         let schema = pg.schema().unwrap();
-        let (laid, warmup) = time(*runs, || {
+        let (laid, warmup) = time(runs, || {
             std::hint::black_box(layout(&schema));
         });
         out.push(serde_json::json!({ "case": format!("diagram layout, {name} ({} tables)", schema.tables.len()), "engine": engine, "runs": laid, "warmup_runs": warmup }));
         // Verify with its data checks (the default), and with the schema alone (--data off).
         for (case, data) in [("verify", true), ("verify, schema only", false)] {
-            let (check, warmup) = time(*runs, || {
+            let (check, warmup) = time(runs, || {
                 let set = MigrationSet::from_files(files.clone()).unwrap();
                 let report = verify_with(&set, "bench", None, data, &mut |_| {}).unwrap();
                 assert_eq!(report.summary.failed, *failing, "{name}");
