@@ -217,6 +217,11 @@ pub enum Error {
     #[error("{what}: {why}")]
     Stopped { what: String, why: String },
 
+    /// An action the light build leaves out (the demo view's wasm, built without
+    /// the cargo feature `full`): verify, review.
+    #[error("{0} is not in this build: the demo view loads a light build without it; open the full page to use it")]
+    NotInThisBuild(&'static str),
+
     /// Any other SQLite failure (opening the database, bookkeeping, inspection).
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),

@@ -563,6 +563,7 @@ impl Snapshots {
         Ok(())
     }
 
+    #[cfg(feature = "full")]
     /// Shares with `schema` every table this cache holds an equal copy of: after
     /// a rebuild or a re-read the same definitions are new values, and a later
     /// diff against `schema` would compare each of them in full, at every step.
@@ -589,6 +590,7 @@ impl Snapshots {
     }
 }
 
+#[cfg(feature = "full")]
 /// What `PRAGMA integrity_check` and `PRAGMA foreign_key_check` find wrong;
 /// empty when all is well. With `touched`, only the tables it names are
 /// checked (each check reads every page it covers, so checking the whole
@@ -620,6 +622,7 @@ pub fn integrity(conn: &Connection, touched: Option<&Touched>) -> Result<Vec<Str
     check(conn, None)
 }
 
+#[cfg(feature = "full")]
 fn check(conn: &Connection, table: Option<&str>) -> Result<Vec<String>> {
     let quoted = table.map(|t| format!("(\"{}\")", t.replace('"', "\"\"")));
     let arg = quoted.as_deref().unwrap_or("");

@@ -130,6 +130,7 @@ impl Budget {
         Budget { _deadline: time.map(|t| Deadline::new(db, t)), _memory: memory_budget().map(HeapLimit::new) }
     }
 
+    #[cfg(feature = "full")]
     /// A memory budget alone (bytes), over every connection: SQLite's heap limit is the process's.
     pub fn memory(bytes: u64) -> Budget {
         Budget { _deadline: None, _memory: Some(HeapLimit::new(bytes)) }

@@ -20,8 +20,10 @@ use crate::flavor::{self, Flavor};
 use crate::migration::parse_file_name;
 use crate::plan::Target;
 use crate::playground::{self, Playground};
+#[cfg(feature = "full")]
 use crate::report::Report;
 use crate::source::{self, input_kind, Carrier, InputKind, MigrationSet, MAX_TOTAL_BYTES};
+#[cfg(feature = "full")]
 use crate::verify::Progress;
 use crate::view::{self, LastStep, View};
 
@@ -154,6 +156,10 @@ pub struct LogLine {
 
 /// The seed of *Fill with sample rows*: the same rows every time.
 const SAMPLE_SEED: u64 = 42;
+/// Rows per table *Fill with sample rows* adds: verify's, and the light build has no verify.
+const SAMPLE_ROWS: usize = 3;
+#[cfg(feature = "full")]
+const _: () = assert!(SAMPLE_ROWS == crate::verify::SEED_ROWS);
 
 /// What an action did, and what to show now.
 #[derive(Debug, Clone, Serialize)]
@@ -178,6 +184,7 @@ pub struct Outcome {
 }
 
 /// A verification's result.
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, Serialize)]
 pub struct Verified {
     /// The report.
@@ -191,6 +198,7 @@ pub struct Verified {
 }
 
 /// A review of the set against a base (*Compare with…*).
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, Serialize)]
 pub struct Reviewed {
     /// The review: the changes, the verdict, verify on the set, the schema change.
@@ -450,7 +458,7 @@ impl Session {
             Ok(schema) => schema,
             Err(e) => return self.refused(&e),
         };
-        match crate::seed::seed(self.pg.connection(), &schema, crate::verify::SEED_ROWS, SAMPLE_SEED) {
+        match crate::seed::seed(self.pg.connection(), &schema, SAMPLE_ROWS, SAMPLE_SEED) {
             Ok(seeded) => {
                 let changed = !seeded.rows.is_empty();
                 let mut outcome = self.after_change(changed, None, Vec::new(), Vec::new(), None, None);
@@ -478,11 +486,13 @@ impl Session {
         self.after_change(changed, error, Vec::new(), changes, Some(run), None)
     }
 
+    #[cfg(feature = "full")]
     /// Verifies the set on a new in-memory database (the session's is untouched).
     pub fn verify(&self, ran_on: &str, style_lint: bool, progress: &mut dyn FnMut(&Progress)) -> Result<Verified> {
         self.verify_with(ran_on, style_lint, true, progress)
     }
 
+    #[cfg(feature = "full")]
     /// `verify`, with its data checks on or off (`--data off`; the benchmarks' `verify, schema only`).
     pub fn verify_with(&self, ran_on: &str, style_lint: bool, data: bool, progress: &mut dyn FnMut(&Progress)) -> Result<Verified> {
         let mut report = crate::verify_with(self.pg.set(), ran_on, self.budget, data, progress)?;
@@ -490,6 +500,7 @@ impl Session {
         Ok(Verified { markdown: report.to_markdown(), json: report.to_json(), report, set_id: self.view.set_id.clone() })
     }
 
+    #[cfg(feature = "full")]
     /// A review's base: `items` read exactly as `load` reads a set (set files and
     /// link payloads expanded, other files left out, the same limits), as the
     /// flavor asked for the set on screen (*Read as*), or as the files say.
@@ -497,6 +508,7 @@ impl Session {
         from_items(expand(items, kind)?, self.source.flavor)
     }
 
+    #[cfg(feature = "full")]
     /// The set (the head) reviewed against the base read from `items` (see
     /// `base_set`), on new in-memory databases (the session's is untouched). A
     /// base that cannot be loaded is an error value saying so, in the command's words.

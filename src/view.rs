@@ -300,7 +300,13 @@ pub fn build(pg: &Playground, source: &Source, imported: Option<&str>) -> Result
         apply_all: step(set, &applied, Target::Up(None), "every migration is applied"),
         revert_all: step(set, &applied, Target::Down(None), "nothing is applied"),
         migrate_to,
-        verify: if set.migrations().is_empty() { Able::no("the set has no migrations") } else { Able::yes() },
+        verify: if !cfg!(feature = "full") {
+            Able::no(crate::Error::NotInThisBuild("Verify").to_string())
+        } else if set.migrations().is_empty() {
+            Able::no("the set has no migrations")
+        } else {
+            Able::yes()
+        },
         read_as: if bundled { Able::no("the bundled set is sqlx's") } else { Able::yes() },
         load_bundled: if bundled { Able::no("the bundled set is loaded") } else { Able::yes() },
         reset_database: Able::yes(),

@@ -134,6 +134,12 @@ fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
+/// `{ok: false, error}` for an action the light build (no cargo feature `full`) leaves out.
+#[cfg(not(feature = "full"))]
+fn missing(action: &'static str) -> Result<JsValue, JsValue> {
+    Ok(object(&[("ok", JsValue::FALSE), ("error", to_js(&ErrorValue::from(&crate::Error::NotInThisBuild(action)))?)]))
+}
+
 #[wasm_bindgen(js_class = Session)]
 impl JsSession {
     /// The bundled set on a new in-memory database.
@@ -320,6 +326,7 @@ impl JsSession {
     /// {report, markdown, json, set_id}}` or `{ok: false, error}`.
     /// `onProgress({done, total, step})` hears of each step. `data` (default
     /// true) turns the data checks off when false, as the CLI's `--data off`.
+    #[cfg(feature = "full")]
     pub fn verify(&self, ran_on: &str, style_lint: bool, on_progress: &js_sys::Function, data: Option<bool>) -> Result<JsValue, JsValue> {
         let mut progress = |p: &crate::Progress| {
             if let Ok(p) = to_js(p) {
@@ -361,6 +368,7 @@ impl JsSession {
     /// (`kind`: `files`, default, or `link`), read as the set's flavor was asked:
     /// `{ok: true, reviewed: {review, markdown, json, set_id}}` or `{ok: false,
     /// error}` (a base that cannot be loaded says so). Changes nothing.
+    #[cfg(feature = "full")]
     pub fn review(&self, items: Array, kind: Option<String>, ran_on: &str, on_progress: &js_sys::Function) -> Result<JsValue, JsValue> {
         let kind = if kind.as_deref() == Some("link") { LoadKind::Link } else { LoadKind::Files };
         let mut progress = |p: &crate::Progress| {
@@ -375,6 +383,18 @@ impl JsSession {
             Ok(reviewed) => Ok(object(&[("ok", JsValue::TRUE), ("reviewed", to_js(&reviewed)?)])),
             Err(error) => Ok(object(&[("ok", JsValue::FALSE), ("error", to_js(&error)?)])),
         }
+    }
+
+    /// Verify in the light build: `{ok: false, error}` saying it is not in it.
+    #[cfg(not(feature = "full"))]
+    pub fn verify(&self, _ran_on: &str, _style_lint: bool, _on_progress: &js_sys::Function, _data: Option<bool>) -> Result<JsValue, JsValue> {
+        missing("Verify")
+    }
+
+    /// Review in the light build: `{ok: false, error}` saying it is not in it.
+    #[cfg(not(feature = "full"))]
+    pub fn review(&self, _items: Array, _kind: Option<String>, _ran_on: &str, _on_progress: &js_sys::Function) -> Result<JsValue, JsValue> {
+        missing("Compare with…")
     }
 
     /// How long one migration (or console run) may take, in milliseconds; 0 for no limit. Default: 5000.
