@@ -16,25 +16,43 @@ setup:
 # so the browser fetches and evaluates one module, not a graph of them;
 # boot.js (a classic script), the stylesheet and the icon as they are. The
 # sources are staged in target/page/ beside the glue, where worker.js finds it.
+# With a light build in $(1)/pkg-demo, worker.js is bundled a second time with
+# its glue as worker-demo.js, the demo view's worker (boot.js starts it for
+# ?demo); WASM_PATH is the wasm each worker fetches.
 define page
 	rm -rf target/page && mkdir -p target/page/pkg $(1)/www && cp -r www target/page/ && cp $(1)/pkg/migraplay.js target/page/pkg/
 	cp index.html $(1)/ && cp www/boot.js www/style.css www/favicon.svg $(1)/www/
 	tests/e2e/node_modules/.bin/esbuild target/page/www/app.js target/page/www/worker.js --bundle --format=esm \
-	  --outdir=$(1)/www --log-level=warning
+	  --define:WASM_PATH='"../pkg/migraplay_bg.wasm"' --outdir=$(1)/www --log-level=warning
+	if [ -d $(1)/pkg-demo ]; then \
+	  cp $(1)/pkg-demo/migraplay.js target/page/pkg/ && \
+	  tests/e2e/node_modules/.bin/esbuild target/page/www/worker.js --bundle --format=esm \
+	    --define:WASM_PATH='"../pkg-demo/migraplay_bg.wasm"' --outfile=$(1)/www/worker-demo.js --log-level=warning; \
+	fi
 endef
 
-# A static site in dist/: index.html, www/ and pkg/ (the wasm and its JS glue).
-# The wasm is built for size (.ci/wasm-cargo --small: opt-level "z", std rebuilt
-# with optimize_for_size and panic=immediate-abort).
-dist: setup
-	.ci/wasm-cargo --small build --release --lib
-	rm -rf dist && mkdir -p dist
-	wasm-bindgen --target web --no-typescript --out-dir dist/pkg \
-	  "$$(ls -t target/wasm*/wasm32-unknown-unknown/release/migraplay.wasm | head -n 1)"
+# wasm-bindgen on the release build $(2) into $(1), then wasm-opt for size.
+define bindgen
+	wasm-bindgen --target web --no-typescript --out-dir $(1) $(2)
 	tests/e2e/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-	  --enable-sign-ext --enable-mutable-globals dist/pkg/migraplay_bg.wasm -o dist/pkg/migraplay_bg.wasm
+	  --enable-sign-ext --enable-mutable-globals $(1)/migraplay_bg.wasm -o $(1)/migraplay_bg.wasm
+endef
+
+# A static site in dist/: index.html, www/, pkg/ (the wasm and its JS glue) and
+# pkg-demo/ (the light build the demo view loads: no cargo feature `full`, so no
+# verify or review). The wasm is built for size (.ci/wasm-cargo --small:
+# opt-level "z", std rebuilt with optimize_for_size and panic=immediate-abort).
+# The light build has its own target dir (outside target/wasm*, which the full
+# build's path is found in), so neither build undoes the other's cache.
+dist: setup
+	rm -rf dist && mkdir -p dist
+	.ci/wasm-cargo --small build --release --lib --no-default-features --target-dir target/demo-wasm
+	$(call bindgen,dist/pkg-demo,target/demo-wasm/wasm32-unknown-unknown/release/migraplay.wasm)
+	.ci/wasm-cargo --small build --release --lib
+	$(call bindgen,dist/pkg,"$$(ls -t target/wasm*/wasm32-unknown-unknown/release/migraplay.wasm | head -n 1)")
 	$(call page,dist)
-	@echo "dist/ is ready: $$(du -sh dist | cut -f1), wasm $$(gzip -9c dist/pkg/migraplay_bg.wasm | wc -c) bytes gzipped"
+	@echo "dist/ is ready: $$(du -sh dist | cut -f1), wasm $$(gzip -9c dist/pkg/migraplay_bg.wasm | wc -c) bytes gzipped," \
+	  "the demo's $$(gzip -9c dist/pkg-demo/migraplay_bg.wasm | wc -c)"
 
 # The same page with the test hooks (crashForTests, applyAllFiles; cargo feature
 # test-hooks) in target/dist-test/, for the crash test only: the product's API

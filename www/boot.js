@@ -21,7 +21,10 @@
 
 (() => {
   if (self.origin === 'null') return;
-  const worker = new Worker(new URL('worker.js', document.currentScript.src), { type: 'module' });
+  // The demo view (?demo) runs the light build (dist/pkg-demo: no verify, review or
+  // Compare, which it does not show), a smaller download; www/client.js restarts the same one.
+  const file = new URLSearchParams(location.search).has('demo') ? 'worker-demo.js' : 'worker.js';
+  const worker = new Worker(new URL(file, document.currentScript.src), { type: 'module' });
   // A worker that fails to load may fail before the page listens: remember it.
   worker.addEventListener('error', (event) => { window.migraplayWorkerFailed = event.message || 'it did not load'; });
   window.migraplayWorker = worker;

@@ -11,9 +11,12 @@ let generation = 0;
 /** Counts restarts: work begun before a restart (reading files, say) checks it has not changed before it goes on. */
 export const currentGeneration = () => generation;
 
+// The worker boot.js starts: the demo view's runs the light build (make dist).
+const workerFile = new URLSearchParams(location.search).has('demo') ? './worker-demo.js' : './worker.js';
+
 function startWorker() {
   // The first worker was started by boot.js, ahead of the page's modules.
-  worker = window.migraplayWorker || new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker = window.migraplayWorker || new Worker(new URL(workerFile, import.meta.url), { type: 'module' });
   window.migraplayWorker = null;
   worker.onmessage = ({ data }) => {
     if (data.progress) {

@@ -7,11 +7,15 @@
 // (static imports would hold it back until they had); the modules are
 // imported dynamically for that. A compile that fails here leaves it to the
 // glue's own fetch, which says why.
-const wasm = WebAssembly.compileStreaming(fetch(new URL('../pkg/migraplay_bg.wasm', import.meta.url))).catch(() => null);
+// make dist bundles this file twice: as worker.js with the full build's glue, and
+// as worker-demo.js with the light build's (pkg-demo, the demo view's); WASM_PATH
+// (esbuild's --define) names the wasm that goes with the glue.
+const wasmUrl = new URL(WASM_PATH, import.meta.url);
+const wasm = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() => null);
 let Session;
 let storage;
 const ready = Promise.all([import('../pkg/migraplay.js'), import('./storage.js')]).then(async ([glue, store]) => {
-  await glue.default({ module_or_path: (await wasm) ?? new URL('../pkg/migraplay_bg.wasm', import.meta.url) });
+  await glue.default({ module_or_path: (await wasm) ?? wasmUrl });
   ({ Session } = glue);
   storage = store;
 });

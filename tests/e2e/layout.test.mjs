@@ -385,6 +385,40 @@ test('the demo view\'s theme toggle works but saves nothing', async () => {
   await context.close();
 });
 
+/** The wasm and the worker the page at `url` fetched, by path (make dist: pkg/ the full build, pkg-demo/ the light one). */
+async function fetchedBuild(url) {
+  const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const fetched = [];
+  // The context's requests: the worker's fetch of the wasm is one of them.
+  context.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  const { page, problems } = await open(url, { context });
+  const wanted = fetched.filter((p) => /\/(pkg[^/]*\/migraplay_bg\.wasm|www\/worker[^/]*\.js)$/.test(p)).sort();
+  return { page, problems, context, wanted };
+}
+
+test('?demo fetches the light build (pkg-demo) and not the full one, and steps and compares with it; the full page fetches the full build and verifies', async () => {
+  const demo = await fetchedBuild('?demo&view=schema');
+  assert.deepEqual(demo.wanted, ['/pkg-demo/migraplay_bg.wasm', '/www/worker-demo.js']);
+  await demo.page.click('#apply-next');
+  await progress(demo.page, 'Apply next: 1 migration');
+  await demo.page.click('#compare-details > summary');
+  await demo.page.selectOption('#compare-from', '0');
+  await demo.page.selectOption('#compare-to', '20250115010000');
+  await demo.page.click('#compare-run');
+  await demo.page.waitForSelector('#compare-result:not([hidden]) .compare-object');
+  assert.equal(await demo.page.locator('#compare-error').isVisible(), false);
+  assert.deepEqual(demo.problems, []);
+  await demo.context.close();
+
+  const full = await fetchedBuild('');
+  assert.deepEqual(full.wanted, ['/pkg/migraplay_bg.wasm', '/www/worker.js']);
+  await full.page.click('#verify');
+  await full.page.waitForSelector('#verify-summary.pass, #verify-summary.fail');
+  assert.equal(await full.page.locator('#verify-summary').textContent(), 'PASS: all 7 migrations apply, revert and re-apply cleanly.');
+  assert.deepEqual(full.problems, []);
+  await full.context.close();
+});
+
 test('at 360 px Compare versions fits: its selects shrink with the row, and a long name wraps', async () => {
   const { page, problems, context } = await openAt(360);
   await applied(page, 'bundled');
