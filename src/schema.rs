@@ -177,8 +177,10 @@ pub struct Index {
     pub filter: Option<Sql>,
 }
 
-/// A foreign key constraint.
+/// A foreign key constraint. Serialized with its `reference` in words, so the
+/// page shows what SQLite means by a missing column list without deciding it.
 #[derive(Debug, Clone, Eq, serde::Serialize)]
+#[serde(into = "ForeignKeyShown")]
 pub struct ForeignKey {
     /// The referencing columns of this table.
     pub columns: Vec<String>,
@@ -195,6 +197,29 @@ pub struct ForeignKey {
     pub matching: String,
     /// `DEFERRABLE INITIALLY DEFERRED`.
     pub deferred: bool,
+}
+
+/// A foreign key as serialized: its fields and what it references, in words.
+#[derive(serde::Serialize)]
+struct ForeignKeyShown {
+    columns: Vec<String>,
+    target: String,
+    target_columns: Vec<String>,
+    on_delete: String,
+    on_update: String,
+    #[serde(rename = "match")]
+    matching: String,
+    deferred: bool,
+    /// `p(id)`, or `p (its primary key)`.
+    reference: String,
+}
+
+impl From<ForeignKey> for ForeignKeyShown {
+    fn from(fk: ForeignKey) -> Self {
+        let reference = fk.reference();
+        let ForeignKey { columns, target, target_columns, on_delete, on_update, matching, deferred } = fk;
+        ForeignKeyShown { columns, target, target_columns, on_delete, on_update, matching, deferred, reference }
+    }
 }
 
 impl ForeignKey {

@@ -428,6 +428,12 @@ impl Session {
         };
         let changed = !stepped.log.is_empty() || before.ok() != self.pg.stamp().ok();
         let ran = stepped.log.last().and_then(|applied| LastStep::of(self.pg.set(), applied));
+        let ran_and_failed = matches!(stepped.error, Some(Error::Statement { .. } | Error::StatementNoTransaction { .. } | Error::OpenTransaction { .. }));
+        if ran_and_failed && ran.is_none() {
+            // A step that failed before any migration of it ran: the last step's file is no longer
+            // the SQL that ran last (the failing one was, rolled back); the error names it.
+            self.view.last_step = None;
+        }
         let log = stepped.log.into_iter().map(|applied| LogLine { line: applied.to_string(), applied }).collect();
         let error = stepped.error.as_ref().map(ErrorValue::from);
         self.after_change(changed, error, log, stepped.changes, None, ran)

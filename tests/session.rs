@@ -485,3 +485,15 @@ fn the_view_names_the_file_the_last_step_ran_up_or_down_until_the_set_or_databas
     let out = s.edit(vec![("1_a.sql".into(), "-- +goose Up\nCREATE TABLE a(y);\n-- +goose Down\nDROP TABLE a;\n".into())]);
     assert_eq!(last_step(&out), None, "an edit may have changed the file that ran");
 }
+
+#[test]
+fn a_step_that_fails_before_any_migration_ran_names_no_file_as_the_last_step() {
+    let mut s = loaded(&[
+        ("1_a.sql", "-- +goose Up\nCREATE TABLE a(x);\n-- +goose Down\nDROP TABLE a;\n"),
+        ("2_b.sql", "-- +goose Up\nCREATE TABLE a(x);\n-- +goose Down\nDROP TABLE a;\n"),
+    ]);
+    assert_eq!(last_step(&s.apply_next()), step("1", "a", Direction::Up, "1_a.sql"));
+    let out = s.apply_next();
+    assert!(!out.ok, "2 creates a table that exists");
+    assert_eq!(last_step(&out), None, "1_a.sql is not what ran last");
+}

@@ -60,16 +60,12 @@ function renderTable(table) {
     el('h3', {}, el('span', { class: 'kind', text: 'table ' }), el('span', { class: 'name', text: table.name })),
     columns,
     list('foreign keys', table.foreign_keys.map((fk) =>
-      `(${fk.columns.join(', ')}) → ${reference(fk)} ON DELETE ${fk.on_delete} ON UPDATE ${fk.on_update}`)),
+      `(${fk.columns.join(', ')}) → ${fk.reference} ON DELETE ${fk.on_delete} ON UPDATE ${fk.on_update}`)),
     list('checks', table.checks.map((c) => `CHECK (${c})`)),
     list('indexes', table.indexes.map((ix) =>
       `${ix.unique ? 'UNIQUE ' : ''}${ix.name} (${ix.columns.join(', ')})${ix.partial ? ' WHERE …' : ''}`)),
     list('triggers', table.triggers.map((tr) => tr.name)));
 }
-
-/** `p(id)`, or `p (its primary key)` for `REFERENCES p` without columns, in the core's words (ForeignKey::reference). */
-const reference = (fk) => (fk.target_columns.every((c) => c === '')
-  ? `${fk.target} (its primary key)` : `${fk.target}(${fk.target_columns.join(', ')})`);
 
 // --- schema as SQL, and two versions compared ---------------------------------------
 
