@@ -71,7 +71,9 @@ export function resultRows(app, report) {
     cell('Down', { class: 'time', text: down(m) }),
     cell('Up again', { class: 'time', text: again(m) }),
     // The three, on one line of a card (under 600 px the cells above hide and this shows).
-    el('td', { class: 'times', text: `up ${up(m)} · down ${down(m)} · up again ${again(m)}` }),
+    // One line whatever the times (a slow machine's 123.456 ms would wrap it): what cannot fit is in its title.
+    el('td', { class: 'times', text: `up ${up(m)} · down ${down(m)} · up again ${again(m)}`,
+      title: `up ${up(m)} · down ${down(m)} · up again ${again(m)}` }),
     cell('What the up changes', { class: 'changes' }, el('ul', { class: 'step-changes' },
       ...folded(m.changes.map((c) => el('li', { class: c.effect, text: c.text })), 3, 'change'))),
     cell('Data', { class: 'data' }, ...(m.data ? [el('p', { text: m.data.text }), el('ul', { class: 'data-notes' },
