@@ -70,8 +70,7 @@ const app = {
   },
   /** Opens the schema card of table (or view) `name` (a finding's link), or says it is not in the database now. */
   showTable(name) {
-    if (document.querySelector(`#tables .table-card[data-table="${CSS.escape(name)}"]`)) diagram.showTable(name);
-    else app.setProgress(`${name} is not in the playground's database now: apply the migrations to see its card.`);
+    if (!diagram.showTable(name)) app.setProgress(`${name} is not in the playground's database now: apply the migrations to see its card.`);
   },
 
   /** Options for a (new) worker's `init`. */

@@ -137,10 +137,10 @@ function viewed({ zoom, shown, total, frame }) {
   else if (saying === 'view') viewTimer = setTimeout(() => say('view', text), VIEW_QUIET_MS);
 }
 
-/** Scrolls table `name`'s schema card into view, marks it a moment and moves focus there. */
+/** Scrolls table `name`'s schema card into view, marks it a moment and moves focus there; false when there is none. */
 function openCard(name) {
   const card = [...document.querySelectorAll('#tables section.table-card')].find((c) => c.dataset.table === name);
-  if (!card) return;
+  if (!card) return false;
   unmarkCard();
   markedCard = card;
   card.classList.add('er-picked');
@@ -149,6 +149,7 @@ function openCard(name) {
   card.scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' });
   card.focus({ preventScroll: true });
   markTimer = setTimeout(unmarkCard, CARD_MARK_MS);
+  return true;
 }
 
 function unmarkCard() {
@@ -157,5 +158,5 @@ function unmarkCard() {
   markedCard = null;
 }
 
-/** Opens table `name`'s schema card (a finding links to its table). */
+/** Opens table (or view) `name`'s schema card (a finding links to it); false when the schema has none. */
 export const showTable = (name) => openCard(name);

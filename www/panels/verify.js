@@ -63,7 +63,9 @@ export function resultRows(app, report) {
   const again = (m) => ({ pass: 'same schema', fail: 'differs', not_tested: 'not tested' }[m.up_again]);
   // Under 600 px each row is a card: the cells say what they are.
   const cell = (label, props, ...children) => el('td', { 'data-label': label, ...props }, ...children);
-  return report.migrations.map((m) => el('tr', { class: m.status, 'data-version': m.version },
+  return report.migrations.map((m) => {
+    const times = `up ${up(m)} · down ${down(m)} · up again ${again(m)}`;
+    return el('tr', { class: m.status, 'data-version': m.version },
     cell('Version', { class: 'version', text: String(m.version) }),
     cell('Description', { class: 'description', text: m.description }),
     cell('Result', { class: 'result' }, el('span', { class: `badge ${m.status}`, text: WORDS[m.status] })),
@@ -72,8 +74,7 @@ export function resultRows(app, report) {
     cell('Up again', { class: 'time', text: again(m) }),
     // The three, on one line of a card (under 600 px the cells above hide and this shows).
     // One line whatever the times (a slow machine's 123.456 ms would wrap it): what cannot fit is in its title.
-    el('td', { class: 'times', text: `up ${up(m)} · down ${down(m)} · up again ${again(m)}`,
-      title: `up ${up(m)} · down ${down(m)} · up again ${again(m)}` }),
+    el('td', { class: 'times', text: times, title: times }),
     cell('What the up changes', { class: 'changes' }, el('ul', { class: 'step-changes' },
       ...folded(m.changes.map((c) => el('li', { class: c.effect, text: c.text })), 3, 'change'))),
     cell('Data', { class: 'data' }, ...(m.data ? [el('p', { text: m.data.text }), el('ul', { class: 'data-notes' },
@@ -81,7 +82,8 @@ export function resultRows(app, report) {
         ...m.data.not_seeded.map((n) => el('li', { class: 'muted', text: n.text })),
         ...(m.data.stopped ? [el('li', { class: 'muted', text: m.data.stopped })] : [])], 2, 'note'))] : ['—'])),
     cell('Problems', { class: 'problems-cell' }, el('ul', { class: 'problems' },
-      ...folded(m.problems.map((p, i) => finding(app, p.text, m.places?.[i], p.kind)), 1, 'problem')))));
+      ...folded(m.problems.map((p, i) => finding(app, p.text, m.places?.[i], p.kind)), 1, 'problem'))));
+  });
 }
 
 /** Shows only the rows that did not pass (`failing`), or all. */
