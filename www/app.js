@@ -131,6 +131,7 @@ const app = {
     const outcome = reply.outcome;
     app.busy = null;
     if (reply.saved !== undefined) app.saved = reply.saved;
+    if (app.saved && outcome?.changed) hintSaved(true);
     if (outcome) {
       schema.showChanges(app, outcome.changes);
       app.render(outcome.view);
@@ -165,7 +166,20 @@ const app = {
   },
 };
 
+// The first screen index.html brings from the build (the bundled set, .ci/prerender.mjs) goes
+// when the worker cannot show it: the page lists nothing it does not have.
+function dropFirstScreen() {
+  for (const e of document.querySelectorAll('[data-prerender]')) if (!app.view) e.replaceChildren();
+}
+
+// Whether this browser has a saved playground, for www/boot.js: it hides the bundled set's first
+// screen before the first paint when the page will show a saved one (IndexedDB is too late for that).
+function hintSaved(saved) {
+  if (saved) prefs.set('migraplay-has-saved', '1'); else prefs.remove('migraplay-has-saved');
+}
+
 client.connect((message) => {
+  dropFirstScreen();
   app.showError(message);
   app.setProgress('');
 });
@@ -199,6 +213,7 @@ if (app.demo) embed.start(app);
   } else {
     const [{ id, fresh }, saved] = await claimed;
     app.workspace = id;
+    hintSaved(saved.length > 0);
     // A new playground has nothing saved to restore: the worker need not look.
     unsaved = fresh;
     sqlConsole.loadHistory(app);
@@ -209,6 +224,7 @@ if (app.demo) embed.start(app);
   const reply = await client.call('init', [app.init({ link: app.demo ? app.demoLink : openLink, unsaved })]);
   app.busy = null;
   if (!reply.ok) {
+    dropFirstScreen();
     // Reset everything stays enabled: the way out of any failure.
     app.showError(`${reply.error} Reset everything starts over with the bundled set.`);
     app.setProgress('');
@@ -218,6 +234,8 @@ if (app.demo) embed.start(app);
   }
   app.saved = reply.saved;
   app.render(reply.outcome.view);
+  delete document.documentElement.dataset.wait;
+  if (openLink && app.saved) hintSaved(true);
   document.body.toggleAttribute('aria-busy', false);
   app.setProgress('');
   startErrors.push(...reply.problems);

@@ -41,3 +41,16 @@
   }
   if (theme === 'light' || theme === 'dark') document.documentElement.dataset.theme = theme;
 })();
+
+// The bundled set's listing is in index.html from the build (.ci/prerender.mjs), shown at the
+// first paint. Where the page will show something else, it stays hidden until the page draws
+// its own (www/app.js removes data-wait): a saved playground (the page notes in localStorage
+// that this browser has one, as IndexedDB cannot be read before the paint), a shared set
+// (#set=…), the demo view.
+(() => {
+  let saved = null;
+  try { saved = localStorage.getItem('migraplay-has-saved'); } catch { /* storage denied: nothing is saved either */ }
+  if (saved || /^#?set=/.test(location.hash) || new URLSearchParams(location.search).has('demo')) {
+    document.documentElement.dataset.wait = '';
+  }
+})();
