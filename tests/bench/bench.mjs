@@ -105,43 +105,40 @@ try {
   // server, the reference for what any page costs here. Times are performance.now() in the
   // page, from the start of its navigation, like the blank page's loadEventEnd.
   //
-  // First paint, "the bundled migrations listed", is the first frame painted with a visible
-  // row in #migrations tbody, measured the same way whether the rows come in the HTML
-  // (written at build time) or from JavaScript. An init script, which runs before anything
-  // of the page's, watches the document with a MutationObserver; once a row exists, each
-  // animation frame's callback checks that a row is on screen (checkVisibility: not in a
-  // hidden panel); the frame whose callback sees one renders it, and a message posted from
-  // that callback is handled once that frame's rendering (its paint) is done: that time is
-  // taken. As a safety net the figure is never less than the first contentful paint:
-  // first paint = max(that time, first-contentful-paint). Both are the time the page's
-  // thread painted, not when the frame reached the screen: the paint entry's paintTime where
-  // Chromium gives it (its startTime is the presentation time, which headless software
-  // compositing on this shared machine put 40-140 ms later; a user's GPU does not), else
-  // its startTime. Interactive is the page's own body[data-ready-at] (performance.now()
-  // when the buttons enable), as cold_start_ms was.
+  // First paint, "the bundled migrations listed", is when the first row of #migrations tbody
+  // is painted on screen, measured the same way whether the rows come in the HTML (written at
+  // build time) or from JavaScript: with Element Timing. An init script, which runs before
+  // anything of the page's, tags every element of those rows (elementtiming="bench-listing")
+  // from a MutationObserver on the document; its callback runs at the end of the task or
+  // microtask that added them, so before any frame paints them. The browser then reports each
+  // tagged element the first time it paints it inside the viewport, and the earliest report is
+  // the figure; rows in a hidden view or below the fold are not on screen and never reported.
+  // Its time is the entry's paintTime (when the page's thread painted that frame; Chromium
+  // 156 gives it), not renderTime, when the frame reached the screen: on this shared machine
+  // headless software compositing puts that 40-140 ms later, which a user's GPU does not;
+  // and a blank page's navigation, the reference, includes no paint at all. (An animation
+  // frame then a message after the rows appear was tried: the message waits behind the
+  // page's own tasks, such as evaluating app.js, and read up to 160 ms late.) The entries
+  // need a PerformanceObserver: performance.getEntriesByType leaves them out.
+  // Interactive is the page's own body[data-ready-at] (performance.now() when the buttons
+  // enable), as cold_start_ms was.
   console.error('bench: the page: first paint, interactive, transfer…');
   const PAGE_LOADS = 9;
   function watchListing() {
     const mark = { listed: null };
     window.benchListing = mark;
-    const visible = () => [...document.querySelectorAll('#migrations tbody tr')].some((tr) => tr.checkVisibility());
-    const frame = () => {
-      if (visible()) {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => { mark.listed = performance.now(); };
-        channel.port2.postMessage(null);
-        return;
+    mark.supported = PerformanceObserver.supportedEntryTypes.includes('element');
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const t = e.paintTime ?? e.renderTime;
+        if (e.identifier === 'bench-listing' && e.intersectionRect.width * e.intersectionRect.height > 0 && (mark.listed === null || t < mark.listed)) mark.listed = t;
       }
-      // A listing never shown (a view without it) stops being watched a second after ready.
-      const ready = Number(document.body?.dataset.readyAt);
-      if (!(performance.now() > ready + 1000)) requestAnimationFrame(frame);
-    };
-    const observer = new MutationObserver(() => {
-      if (!document.querySelector('#migrations tbody tr')) return;
-      observer.disconnect();
-      requestAnimationFrame(frame);
-    });
-    observer.observe(document, { childList: true, subtree: true });
+    }).observe({ type: 'element', buffered: true });
+    new MutationObserver(() => {
+      for (const e of document.querySelectorAll('#migrations tbody tr:not([elementtiming]), #migrations tbody tr :not([elementtiming])')) {
+        e.setAttribute('elementtiming', 'bench-listing');
+      }
+    }).observe(document, { childList: true, subtree: true });
   }
   const gzipped = (files) => ({
     files, raw: files.reduce((a, f) => a + f[1], 0), gzip: files.reduce((a, f) => a + f[2], 0),
@@ -163,21 +160,19 @@ try {
     }
     await p.goto(url);
     await p.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
-    // The listing painted, or a second after ready without it (as the watch gives up).
+    // The listing painted, or a second after ready without it: not on screen.
     await p.waitForFunction(() => window.benchListing.listed !== null
-      || performance.now() > Number(document.body.dataset.readyAt) + 1000, null, { polling: 20 });
+      || !(performance.now() <= Number(document.body.dataset.readyAt) + 1000), null, { polling: 20 });
     const seen = await p.evaluate(() => ({
       readyAt: Number(document.body.dataset.readyAt),
       listed: window.benchListing.listed,
-      fcp: ((e) => (e ? e.paintTime ?? e.startTime : null))(performance.getEntriesByName('first-contentful-paint')[0]),
+      timing: window.benchListing.supported,
       origin: performance.timeOrigin,
       error: document.getElementById('error')?.textContent ?? '',
     }));
+    if (!seen.timing) throw new Error('this Chromium has no Element Timing: first paint cannot be measured');
     if (!Number.isFinite(seen.readyAt)) throw new Error(`${url} did not start: ${seen.error}`);
-    const out = {
-      interactive: seen.readyAt,
-      firstPaint: seen.listed === null ? null : Math.max(seen.listed, seen.fcp ?? 0),
-    };
+    const out = { interactive: seen.readyAt, firstPaint: seen.listed };
     if (transfer) {
       await p.waitForTimeout(200);
       await Promise.race([Promise.all(requests.values()), p.waitForTimeout(30_000)]);
