@@ -16,19 +16,18 @@ setup:
 # so the browser fetches and evaluates one module, not a graph of them;
 # boot.js (a classic script), the stylesheet and the icon as they are. The
 # sources are staged in target/page/ beside the glue, where worker.js finds it.
-# With a light build in $(1)/pkg-demo, worker.js is bundled a second time with
-# its glue as worker-demo.js, the demo view's worker (boot.js starts it for
-# ?demo); WASM_PATH is the wasm each worker fetches.
+# worker.js is bundled a second time as worker-light.js, the worker boot.js starts
+# on every page, with the light build's glue from $(1)/pkg-light (without one, as
+# in dist-test, with pkg's: both workers then run the same wasm); www/client.js
+# starts worker.js, the full build, on first use. WASM_PATH is the wasm each worker fetches.
 define page
 	rm -rf target/page && mkdir -p target/page/pkg $(1)/www && cp -r www target/page/ && cp $(1)/pkg/migraplay.js target/page/pkg/
 	cp index.html $(1)/ && cp www/boot.js www/style.css www/favicon.svg $(1)/www/
 	tests/e2e/node_modules/.bin/esbuild target/page/www/app.js target/page/www/worker.js --bundle --format=esm \
 	  --define:WASM_PATH='"../pkg/migraplay_bg.wasm"' --outdir=$(1)/www --log-level=warning
-	if [ -d $(1)/pkg-demo ]; then \
-	  cp $(1)/pkg-demo/migraplay.js target/page/pkg/ && \
+	light=$$([ -d $(1)/pkg-light ] && echo pkg-light || echo pkg) && cp $(1)/$$light/migraplay.js target/page/pkg/ && \
 	  tests/e2e/node_modules/.bin/esbuild target/page/www/worker.js --bundle --format=esm \
-	    --define:WASM_PATH='"../pkg-demo/migraplay_bg.wasm"' --outfile=$(1)/www/worker-demo.js --log-level=warning; \
-	fi
+	    --define:WASM_PATH="\"../$$light/migraplay_bg.wasm\"" --outfile=$(1)/www/worker-light.js --log-level=warning
 endef
 
 # wasm-bindgen on the release build $(2) into $(1), then wasm-opt for size.
@@ -39,9 +38,10 @@ define bindgen
 endef
 
 # A static site in dist/: index.html, www/, pkg/ (the wasm and its JS glue) and
-# pkg-demo/ (the light build the demo view loads: no cargo feature `full`, so no
-# verify or review). The wasm is built for size (.ci/wasm-cargo --small:
-# opt-level "z", std rebuilt with optimize_for_size and panic=immediate-abort).
+# pkg-light/ (the light build every page loads first: no cargo feature `full`, so
+# no verify, review, sample rows or Compare; the page loads pkg/ for those). The
+# wasm is built for size (.ci/wasm-cargo --small: opt-level "z", std rebuilt with
+# optimize_for_size and panic=immediate-abort).
 # The light build has its own target dir (outside target/wasm*, which the full
 # build's path is found in), so neither build undoes the other's cache.
 # Then .ci/prerender.mjs writes the bundled set's first screen into index.html
@@ -49,14 +49,14 @@ endef
 # first paint lists the migrations before the wasm has loaded.
 dist: setup
 	rm -rf dist && mkdir -p dist
-	.ci/wasm-cargo --small build --release --lib --no-default-features --target-dir target/demo-wasm
-	$(call bindgen,dist/pkg-demo,target/demo-wasm/wasm32-unknown-unknown/release/migraplay.wasm)
+	.ci/wasm-cargo --small build --release --lib --no-default-features --target-dir target/light-wasm
+	$(call bindgen,dist/pkg-light,target/light-wasm/wasm32-unknown-unknown/release/migraplay.wasm)
 	.ci/wasm-cargo --small build --release --lib
 	$(call bindgen,dist/pkg,"$$(ls -t target/wasm*/wasm32-unknown-unknown/release/migraplay.wasm | head -n 1)")
 	$(call page,dist)
 	node .ci/prerender.mjs dist
 	@echo "dist/ is ready: $$(du -sh dist | cut -f1), wasm $$(gzip -9c dist/pkg/migraplay_bg.wasm | wc -c) bytes gzipped," \
-	  "the demo's $$(gzip -9c dist/pkg-demo/migraplay_bg.wasm | wc -c)"
+	  "the light one's $$(gzip -9c dist/pkg-light/migraplay_bg.wasm | wc -c)"
 
 # The same page with the test hooks (crashForTests, applyAllFiles; cargo feature
 # test-hooks) in target/dist-test/, for the crash test only: the product's API

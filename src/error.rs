@@ -217,9 +217,10 @@ pub enum Error {
     #[error("{what}: {why}")]
     Stopped { what: String, why: String },
 
-    /// An action the light build leaves out (the demo view's wasm, built without
-    /// the cargo feature `full`): verify, review.
-    #[error("{0} is not in this build: the demo view loads a light build without it; open the full page to use it")]
+    /// An action the light build leaves out (the wasm every page loads first, built
+    /// without the cargo feature `full`): verify, review, Fill with sample rows,
+    /// Compare versions. Its `ErrorValue` has the kind `not_in_build`: the page loads the full build and asks again.
+    #[error("{0} is not in this build: the light build leaves it out, and the page loads the full build for it")]
     NotInThisBuild(&'static str),
 
     /// Any other SQLite failure (opening the database, bookkeeping, inspection).

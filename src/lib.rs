@@ -7,13 +7,15 @@
 // Annotations are typed values on every target; their renderers (GitHub, SARIF,
 // JUnit) and the crates they use are native-only, so the page's wasm does not grow.
 // The modules under `feature = "full"` (on by default) are what the light build
-// (`?demo`: apply, revert, inspect, the diagram, the schema) leaves out: verify
-// with its data checks, lint and report, review, annotations. Fill with sample
-// rows (seed, and data's list of tables) and Compare versions stay: the demo view has them.
+// (the one every page loads first: apply, revert, inspect, the diagram, the
+// schema, the console, edit, load, export and import, share) leaves out: verify
+// with its data checks, lint and report, review, annotations, Fill with sample
+// rows (seed) and Compare versions. The page loads the full build when one is asked for.
 #[cfg(feature = "full")]
 mod annotation;
 #[cfg(all(feature = "full", not(target_arch = "wasm32")))]
 mod comment;
+#[cfg(feature = "full")]
 mod compare;
 mod console;
 mod data;
@@ -38,6 +40,7 @@ mod report;
 mod review;
 mod schema;
 mod schema_sql;
+#[cfg(feature = "full")]
 mod seed;
 mod script;
 mod session;
@@ -62,6 +65,7 @@ pub use annotation::render;
 pub use comment::{render as render_comment, render_review as render_review_comment, LIMIT as COMMENT_LIMIT};
 #[cfg(feature = "full")]
 pub use annotation::{from_report, Annotation, Level, OutputFormat};
+#[cfg(feature = "full")]
 pub use compare::{compare, CompareError, Comparison, ObjectSql, Renamed, SqlLine};
 pub use console::{ConsoleError, ConsoleRun, TEXT_CHARS as CONSOLE_TEXT_CHARS};
 pub use diagram::{layout, BoxRow, Diagram, Edge, TableBox};
@@ -82,13 +86,14 @@ pub use data::{Loss, TableLoss};
 #[cfg(feature = "full")]
 pub use report::{Created, DataReport, DataWarning, DownResult, MigrationReport, Outcome, Phase, Report, Status, Summary, TableCount, Tests};
 pub use script::{memory_budget, set_memory_budget, Output, Value, DEFAULT_MEMORY_BUDGET};
+#[cfg(feature = "full")]
 pub use seed::{seed, NotSeeded, Seeded};
 #[cfg(feature = "full")]
 pub use review::{review, Defect, Review, SchemaChange, SetChange, Side, ToolDoes, Verdict};
 pub use schema::{snapshot as read_schema, Column, ForeignKey, Generated, Index, Key, Schema, Table, Totals, Trigger, Unique, View};
 pub use schema_sql::{schema_sql, statements as schema_statements, Statement as SchemaStatement};
 pub use sqltext::Sql;
-pub use session::{Content, ErrorValue, Item, LoadKind, LogLine, Outcome as SessionOutcome, Saved, Session, Source, SourceKind};
+pub use session::{Content, ErrorKind, ErrorValue, Item, LoadKind, LogLine, Outcome as SessionOutcome, Saved, Session, Source, SourceKind};
 #[cfg(feature = "full")]
 pub use session::{Reviewed, Verified};
 pub use source::{input_kind, InputKind, MigrationSet};

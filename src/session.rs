@@ -112,12 +112,24 @@ pub enum LoadKind {
 pub struct ErrorValue {
     /// The core's message.
     pub message: String,
+    /// What kind of error it is, for the page to act on (absent: an ordinary error, shown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ErrorKind>,
     /// The file it is about, when one.
     pub file: Option<String>,
     /// The line in that file (or in the console's text), when known.
     pub line: Option<usize>,
     /// The statement (1-based) in that file, when known.
     pub statement: Option<usize>,
+}
+
+/// An error the page acts on rather than only shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The action is not in this build (the light build, without cargo feature
+    /// `full`): the page loads the full build and asks again.
+    NotInBuild,
 }
 
 impl From<&Error> for ErrorValue {
@@ -140,7 +152,8 @@ impl From<&Error> for ErrorValue {
             | Error::NoDownSection { file } => (Some(file.clone()), None, None),
             _ => (None, None, None),
         };
-        ErrorValue { message: e.to_string(), file, line, statement }
+        let kind = matches!(e, Error::NotInThisBuild(_)).then_some(ErrorKind::NotInBuild);
+        ErrorValue { message: e.to_string(), kind, file, line, statement }
     }
 }
 
@@ -155,11 +168,11 @@ pub struct LogLine {
 }
 
 /// The seed of *Fill with sample rows*: the same rows every time.
-const SAMPLE_SEED: u64 = 42;
-/// Rows per table *Fill with sample rows* adds: verify's, and the light build has no verify.
-const SAMPLE_ROWS: usize = 3;
 #[cfg(feature = "full")]
-const _: () = assert!(SAMPLE_ROWS == crate::verify::SEED_ROWS);
+const SAMPLE_SEED: u64 = 42;
+/// Rows per table *Fill with sample rows* adds: verify's.
+#[cfg(feature = "full")]
+const SAMPLE_ROWS: usize = crate::verify::SEED_ROWS;
 
 /// What an action did, and what to show now.
 #[derive(Debug, Clone, Serialize)]
@@ -178,6 +191,7 @@ pub struct Outcome {
     /// A console run's results.
     pub console: Option<ConsoleRun>,
     /// What *Fill with sample rows* added, and what it could not fill.
+    #[cfg(feature = "full")]
     pub seeded: Option<crate::seed::Seeded>,
     /// The view now.
     pub view: View,
@@ -278,7 +292,11 @@ impl Session {
     }
 
     fn outcome(&self, ok: bool, changed: bool, error: Option<ErrorValue>) -> Outcome {
-        Outcome { ok, changed, error, log: Vec::new(), changes: Vec::new(), console: None, seeded: None, view: self.view.clone() }
+        Outcome { ok, changed, error, log: Vec::new(), changes: Vec::new(), console: None,
+            #[cfg(feature = "full")]
+            seeded: None,
+            view: self.view.clone(),
+        }
     }
 
     /// Takes `pg` from `source` if its view can be built; else keeps everything.
@@ -325,7 +343,7 @@ impl Session {
     /// The same files read as `flavor` (`None`: as they say), on a new database.
     pub fn read_as(&mut self, flavor: Option<Flavor>) -> Outcome {
         if let Some(why) = self.view.actions.read_as.why.clone() {
-            return self.outcome(false, false, Some(ErrorValue { message: why, file: None, line: None, statement: None }));
+            return self.outcome(false, false, Some(ErrorValue { message: why, kind: None, file: None, line: None, statement: None }));
         }
         self.replace(|s| {
             let set = MigrationSet::from_files_as(s.pg.set().files().into_iter().map(|(n, t)| (n, t.into_bytes())), flavor)?;
@@ -453,9 +471,14 @@ impl Session {
             }
             Err(e) => error.or(Some(ErrorValue::from(&e))),
         };
-        Outcome { ok: error.is_none(), changed, error, log, changes, console, seeded: None, view: self.view.clone() }
+        Outcome { ok: error.is_none(), changed, error, log, changes, console,
+            #[cfg(feature = "full")]
+            seeded: None,
+            view: self.view.clone(),
+        }
     }
 
+    #[cfg(feature = "full")]
     /// Fills every table with sample rows (verify's: a few each, satisfying the
     /// schema, the same every time), so data can be seen moving through the
     /// steps and in the console. A table already holding that many is left alone.
@@ -488,7 +511,7 @@ impl Session {
         run.cut_text(TEXT_CHARS);
         let changed = self.pg.stamp().ok() != Some(stamp);
         let changes = self.pg.schema().map(|after| diff::diff(&before, &after)).unwrap_or_default();
-        let error = run.error.as_ref().map(|e| ErrorValue { message: e.to_string(), file: None, line: Some(e.line), statement: Some(e.statement) });
+        let error = run.error.as_ref().map(|e| ErrorValue { message: e.to_string(), kind: None, file: None, line: Some(e.line), statement: Some(e.statement) });
         self.after_change(changed, error, Vec::new(), changes, Some(run), None)
     }
 
@@ -529,6 +552,7 @@ impl Session {
         crate::schema_sql::schema_sql(self.pg.connection())
     }
 
+    #[cfg(feature = "full")]
     /// Versions `from` and `to` (`0` or any of `view.targets`) compared, each
     /// built on a new in-memory database (the session's is untouched). The error
     /// names the version that could not be built, and the file and line of a failing up.

@@ -134,7 +134,8 @@ fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
-/// `{ok: false, error}` for an action the light build (no cargo feature `full`) leaves out.
+/// `{ok: false, error}` for an action the light build (no cargo feature `full`)
+/// leaves out; the error's `kind` is `not_in_build`.
 #[cfg(not(feature = "full"))]
 fn missing(action: &'static str) -> Result<JsValue, JsValue> {
     Ok(object(&[("ok", JsValue::FALSE), ("error", to_js(&ErrorValue::from(&crate::Error::NotInThisBuild(action)))?)]))
@@ -172,7 +173,7 @@ impl JsSession {
         match restored {
             Ok(inner) => object(&[("session", JsSession { inner }.into())]),
             Err(message) => {
-                let error = ErrorValue { message, file: None, line: None, statement: None };
+                let error = ErrorValue { message, kind: None, file: None, line: None, statement: None };
                 object(&[("error", to_js(&error).unwrap_or(JsValue::NULL))])
             }
         }
@@ -293,10 +294,15 @@ impl JsSession {
     }
 
     /// Fills every table with a few sample rows; the outcome's `seeded` is
-    /// `{rows: [[table, n]], not_seeded: [{table, reason}]}`.
+    /// `{rows: [[table, n]], not_seeded: [{table, reason}]}`. The light build's
+    /// outcome refuses it with the error kind `not_in_build`, and changes nothing.
     #[wasm_bindgen(js_name = fillSampleRows)]
     pub fn fill_sample_rows(&mut self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.fill_sample_rows())
+        #[cfg(feature = "full")]
+        let outcome = self.inner.fill_sample_rows();
+        #[cfg(not(feature = "full"))]
+        let outcome = self.inner.refused(&crate::Error::NotInThisBuild("Fill with sample rows"));
+        to_js(&outcome)
     }
 
     /// Runs ad-hoc SQL; the outcome's `console` is `{outputs, error}`.
@@ -352,6 +358,7 @@ impl JsSession {
     /// Versions `from` and `to` (a target's `value`) compared on new databases:
     /// `{ok: true, comparison: {from, to, differences, objects, from_sql, to_sql}}`
     /// or `{ok: false, error}`.
+    #[cfg(feature = "full")]
     pub fn compare(&self, from: JsValue, to: JsValue) -> Result<JsValue, JsValue> {
         // A number beyond 2^53 was rounded on its way here: no version the user chose.
         let asked = version_text(&from).and_then(|from| Ok((from, version_text(&to)?)));
@@ -383,6 +390,12 @@ impl JsSession {
             Ok(reviewed) => Ok(object(&[("ok", JsValue::TRUE), ("reviewed", to_js(&reviewed)?)])),
             Err(error) => Ok(object(&[("ok", JsValue::FALSE), ("error", to_js(&error)?)])),
         }
+    }
+
+    /// Compare in the light build: `{ok: false, error}` saying it is not in it.
+    #[cfg(not(feature = "full"))]
+    pub fn compare(&self, _from: JsValue, _to: JsValue) -> Result<JsValue, JsValue> {
+        missing("Compare versions")
     }
 
     /// Verify in the light build: `{ok: false, error}` saying it is not in it.

@@ -21,10 +21,9 @@
 
 (() => {
   if (self.origin === 'null') return;
-  // The demo view (?demo) runs the light build (dist/pkg-demo: no verify, review or
-  // Compare, which it does not show), a smaller download; www/client.js restarts the same one.
-  const file = new URLSearchParams(location.search).has('demo') ? 'worker-demo.js' : 'worker.js';
-  const worker = new Worker(new URL(file, document.currentScript.src), { type: 'module' });
+  // Every page starts the light build (dist/pkg-light: no verify, review, sample rows or
+  // Compare), the smaller download; www/client.js loads the full one (worker.js) on first use.
+  const worker = new Worker(new URL('worker-light.js', document.currentScript.src), { type: 'module' });
   // A worker that fails to load may fail before the page listens: remember it.
   worker.addEventListener('error', (event) => { window.migraplayWorkerFailed = event.message || 'it did not load'; });
   window.migraplayWorker = worker;

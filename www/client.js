@@ -1,5 +1,11 @@
-// The one owner of the SQLite worker: calls, progress, restarts and crashes.
-// Every reply is a value: `{ok, outcome, error, fatal}`; nothing here throws.
+// The one owner of the SQLite worker: calls, progress, restarts and crashes, and
+// which build it runs. Every reply is a value: `{ok, outcome, error, fatal}`; nothing here throws.
+//
+// Every page starts the light build (worker-light.js: no verify, review, sample rows
+// or Compare, a smaller download). When the light one answers that an action is not
+// in it (the core's error kind `not_in_build`, never a sentence read here), the
+// playground is handed to the full build (worker.js) and the action asked again:
+// infrastructure, not a decision about migrations.
 
 let worker;
 let nextId = 1;
@@ -11,14 +17,19 @@ let generation = 0;
 /** Counts restarts: work begun before a restart (reading files, say) checks it has not changed before it goes on. */
 export const currentGeneration = () => generation;
 
-// The worker boot.js starts: the demo view's runs the light build (make dist).
-const workerFile = new URLSearchParams(location.search).has('demo') ? './worker-demo.js' : './worker.js';
+const LIGHT = './worker-light.js';
+const FULL = './worker.js';
+// What a new worker runs: the light build until the page has switched (restarts keep the full one).
+let workerFile = LIGHT;
+// The switch to the full build under way (a promise of `{ok, error}`), and its worker while it starts.
+let switching = null;
+let incoming = null;
 
-function startWorker() {
-  // The first worker was started by boot.js, ahead of the page's modules.
-  worker = window.migraplayWorker || new Worker(new URL(workerFile, import.meta.url), { type: 'module' });
-  window.migraplayWorker = null;
-  worker.onmessage = ({ data }) => {
+const spawn = (file) => new Worker(new URL(file, import.meta.url), { type: 'module' });
+
+/** Hands `target`'s replies to whoever waits for them; `onError` hears of a worker that cannot load. */
+function listen(target, onError) {
+  target.onmessage = ({ data }) => {
     if (data.progress) {
       progressHandlers.get(data.id)?.(data.progress);
       return;
@@ -28,7 +39,14 @@ function startWorker() {
     progressHandlers.delete(data.id);
     done?.(data);
   };
-  worker.onerror = (event) => failed(event.message);
+  target.onerror = (event) => onError(event.message);
+}
+
+function startWorker() {
+  // The first worker was started by boot.js, ahead of the page's modules.
+  worker = window.migraplayWorker || spawn(workerFile);
+  window.migraplayWorker = null;
+  listen(worker, failed);
   if (window.migraplayWorkerFailed) failed(window.migraplayWorkerFailed);
   window.migraplayWorkerFailed = null;
 }
@@ -48,14 +66,84 @@ export function connect(onError) {
   startWorker();
 }
 
-/** Sends `op` to the worker; resolves with its reply. `onProgress` hears of progress. */
-export function call(op, args = [], onProgress = null) {
+// The replies not yet in, by id, with the worker that owes each.
+const owing = new Map();
+
+/** Sends `op` to `target`; `{id, reply}`, the reply a promise. */
+function post(target, op, args = [], onProgress = null) {
   const id = nextId++;
-  return new Promise((resolve) => {
+  const reply = new Promise((resolve) => {
     waiting.set(id, resolve);
     if (onProgress) progressHandlers.set(id, onProgress);
-    worker.postMessage({ id, op, args });
-  });
+    target.postMessage({ id, op, args });
+  }).finally(() => owing.delete(id));
+  owing.set(id, { target, reply });
+  return { id, reply };
+}
+
+/**
+ * Sends `op` to the worker; resolves with its reply. `onProgress` hears of progress.
+ * An op the light build does not have switches to the full build, then is sent again.
+ */
+export async function call(op, args = [], onProgress = null) {
+  while (switching) await switching;
+  const reply = await post(worker, op, args, onProgress).reply;
+  if (!reply.notInBuild || workerFile === FULL) return reply;
+  const switched = await switchToFull();
+  return switched.ok ? call(op, args, onProgress) : switched;
+}
+
+/** The page's progress line (the action that asked keeps the page busy meanwhile). */
+const progressLine = () => document.getElementById('progress') ?? { textContent: '' };
+
+/**
+ * Starts the full build's worker with the light one's playground (the set and the
+ * database as it would save them, its playground id and budgets), then stops the
+ * light one. One switch at a time; calls made meanwhile wait for it. When the full
+ * build cannot load, the light worker stays, as it was: `{ok: false, error}`.
+ */
+function switchToFull() {
+  switching ??= (async () => {
+    const asked = generation;
+    const line = progressLine();
+    const said = line.textContent;
+    line.textContent = 'Loading the full build (verify, review, sample rows, Compare)…';
+    const light = worker;
+    // The light worker answers in order: what it was asked before this is in the state it hands over.
+    const handed = await post(light, 'handover').reply;
+    if (generation !== asked) return handed; // a restart (Cancel) came first: its reply says so
+    // What it still owes (a save finishing, say) is answered before it stops.
+    await Promise.all([...owing.values()].filter((p) => p.target === light).map((p) => p.reply));
+    if (generation !== asked) return { ok: false, cancelled: true, error: 'Cancelled.' };
+    let started = { ok: false, error: handed.error };
+    if (handed.ok) {
+      incoming = spawn(FULL);
+      const init = post(incoming, 'init', [{ ...handed.init, handover: handed.state }]);
+      // A worker that cannot load answers nothing: its error is the reply.
+      listen(incoming, (message) => {
+        const done = waiting.get(init.id);
+        waiting.delete(init.id);
+        done?.({ ok: false, error: message || 'it did not load' });
+      });
+      started = await init.reply;
+    }
+    if (generation !== asked) return started; // a restart stopped the new worker too: its reply says so
+    if (!started.ok) {
+      incoming?.terminate();
+      incoming = null;
+      line.textContent = said;
+      return { ok: false, error: `The full build (verify, review, sample rows, Compare) did not load: ${started.error}. `
+        + 'The playground is as it was; try again, or reload the page.' };
+    }
+    light.terminate();
+    worker = incoming;
+    incoming = null;
+    listen(worker, failed);
+    workerFile = FULL;
+    line.textContent = said;
+    return { ok: true };
+  })().finally(() => { switching = null; });
+  return switching;
 }
 
 /**
@@ -65,6 +153,8 @@ export function call(op, args = [], onProgress = null) {
  */
 export function restart(error, init) {
   worker.terminate();
+  incoming?.terminate();
+  incoming = null;
   generation += 1;
   for (const done of waiting.values()) done({ ok: false, error, cancelled: true });
   waiting.clear();

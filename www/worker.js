@@ -7,8 +7,10 @@
 // (static imports would hold it back until they had); the modules are
 // imported dynamically for that. A compile that fails here leaves it to the
 // glue's own fetch, which says why.
-// make dist bundles this file twice: as worker.js with the full build's glue, and
-// as worker-demo.js with the light build's (pkg-demo, the demo view's); WASM_PATH
+// make dist bundles this file twice: as worker-light.js with the light build's glue
+// (pkg-light: no verify, review, sample rows or Compare), which every page starts,
+// and as worker.js with the full build's, which www/client.js starts from the light
+// one's state (`handover`) when that says an action is not in it; WASM_PATH
 // (esbuild's --define) names the wasm that goes with the glue.
 const wasmUrl = new URL(WASM_PATH, import.meta.url);
 const wasm = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() => null);
@@ -22,6 +24,7 @@ const ready = Promise.all([import('../pkg/migraplay.js'), import('./storage.js')
 
 let session;
 let workspace = null; // the saved playground's id; null: nothing is saved (demo, storage refused)
+let budgets = {}; // the time and memory budgets last set, handed over with the state
 
 // The bundled set on a new database, made while the page is still choosing its
 // playground (Web Locks, IndexedDB): most starts open exactly this, and the
@@ -69,10 +72,25 @@ function savedState() {
 // start goes on: a saved playground that fails stays saved (until the next
 // change) under the bundled set; a link that fails leaves the playground as it was.
 // `unsaved`: `id` is a playground the page has just made, so nothing is saved under it to restore.
-async function start({ id = null, timeBudgetMs = 5000, memoryBudgetMib = 256, reset = false, link = null, unsaved = false } = {}) {
+// `handover`: what another worker's session saved (`handover` below), restored instead of
+// anything stored: the demo view and a tab whose storage is refused store nothing.
+async function start({ id = null, timeBudgetMs = 5000, memoryBudgetMib = 256, reset = false, link = null, unsaved = false, handover = null } = {}) {
   workspace = id;
+  budgets = { timeBudgetMs, memoryBudgetMib };
   Session.setMemoryBudget(memoryBudgetMib);
   const problems = [];
+  if (handover) {
+    const restored = Session.restore(handover);
+    if (!restored.session) throw new Error(`the playground could not be handed over (${restored.error.message})`);
+    session = restored.session;
+    session.setTimeBudget(timeBudgetMs);
+    const ahead = await prepared;
+    if (ahead && !ahead.taken) {
+      ahead.taken = true;
+      ahead.session.free();
+    }
+    return { outcome: { view: session.view(), changed: false }, problems, saved: workspace !== null };
+  }
   if (reset && id !== null) await storage.remove(id).catch(() => {});
   const stored = id !== null && !reset && !unsaved ? await storage.load(id) : undefined;
   session = undefined;
@@ -110,6 +128,10 @@ async function start({ id = null, timeBudgetMs = 5000, memoryBudgetMib = 256, re
 const ACTIONS = new Set(['applyNext', 'revertLast', 'applyAll', 'revertAll', 'migrateTo', 'load', 'loadBundled', 'readAs',
   'edit', 'paste', 'importDatabase', 'resetDatabase', 'console', 'fillSampleRows']);
 
+// A reply's error that says the action is not in this build (the light one): the
+// core's typed kind, which www/client.js acts on by switching to the full build.
+const missing = (error) => (error?.kind === 'not_in_build' ? { notInBuild: true } : {});
+
 self.onmessage = async ({ data: { id, op, args = [] } }) => {
   try {
     await ready;
@@ -127,7 +149,7 @@ self.onmessage = async ({ data: { id, op, args = [] } }) => {
     if (op === 'verify') {
       const onProgress = (progress) => self.postMessage({ id, progress });
       const { ok, verified, error } = session.verify(self.navigator.userAgent, args[0] !== false, onProgress);
-      self.postMessage({ id, ok, verified, error: error?.message });
+      self.postMessage({ id, ok, verified, error: error?.message, ...missing(error) });
       return;
     }
     if (op === 'fileKinds') {
@@ -142,26 +164,35 @@ self.onmessage = async ({ data: { id, op, args = [] } }) => {
     }
     if (op === 'compare') {
       const { ok, comparison, error } = session.compare(args[0], args[1]);
-      self.postMessage({ id, ok, comparison, error: error?.message });
+      self.postMessage({ id, ok, comparison, error: error?.message, ...missing(error) });
       return;
     }
     // Read-only too: the set on screen reviewed against a base read from `args[0]` (items, as `load` takes them).
     if (op === 'review') {
       const onProgress = (progress) => self.postMessage({ id, progress });
       const { ok, reviewed, error } = session.review(args[0], args[1], self.navigator.userAgent, onProgress);
-      self.postMessage({ id, ok, reviewed, error: error?.message });
+      self.postMessage({ id, ok, reviewed, error: error?.message, ...missing(error) });
       return;
     }
     if (op === 'exportDatabase') {
       self.postMessage({ id, ok: true, bytes: session.exportDatabase() });
       return;
     }
+    // The session as it would be saved, and the options to start another worker with it:
+    // www/client.js hands it to the full build's worker (this one is then stopped).
+    if (op === 'handover') {
+      const state = session.saved();
+      self.postMessage({ id, ok: true, state, init: { id: workspace, ...budgets } }, [state.database.buffer]);
+      return;
+    }
     if (op === 'setTimeBudget') {
+      budgets.timeBudgetMs = args[0];
       session.setTimeBudget(args[0]);
       self.postMessage({ id, ok: true });
       return;
     }
     if (op === 'setMemoryBudget') {
+      budgets.memoryBudgetMib = args[0];
       Session.setMemoryBudget(args[0]);
       self.postMessage({ id, ok: true });
       return;
@@ -173,7 +204,7 @@ self.onmessage = async ({ data: { id, op, args = [] } }) => {
     if (!ACTIONS.has(op)) throw new Error(`unknown operation: ${op}`);
     const outcome = session[op](...args);
     if (outcome.changed) await save(outcome.view);
-    self.postMessage({ id, ok: outcome.ok, outcome, ...savedState() });
+    self.postMessage({ id, ok: outcome.ok, outcome, ...savedState(), ...missing(outcome.error) });
   } catch (e) {
     // A panic (or any trap) leaves the wasm instance unusable: save nothing, and
     // let the page start a new worker from what was saved before this action.
