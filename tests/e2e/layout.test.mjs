@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { setup, open, ctx, progress, badges, root } from './harness.mjs';
+import { setup, open, ctx, progress, badges, tableNames, root } from './harness.mjs';
 
 setup();
 
@@ -385,38 +385,167 @@ test('the demo view\'s theme toggle works but saves nothing', async () => {
   await context.close();
 });
 
-/** The wasm and the worker the page at `url` fetched, by path (make dist: pkg/ the full build, pkg-demo/ the light one). */
-async function fetchedBuild(url) {
+/**
+ * The page at `url`, with the wasm and the workers it fetches, by path, as they come
+ * (make dist: pkg-light/ and worker-light.js the light build, pkg/ and worker.js the
+ * full one). `refuseStorage`: IndexedDB and localStorage throw, in the page and in
+ * its workers (as in some embedding sites' iframes). `route(context)` runs before it opens.
+ */
+async function fetchedBuild(url, { refuseStorage = false, route = null } = {}) {
   const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const fetched = [];
-  // The context's requests: the worker's fetch of the wasm is one of them.
-  context.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  const all = [];
+  // The context's requests: the workers and their fetches of the wasm are among them.
+  context.on('request', (r) => all.push(new URL(r.url()).pathname));
+  if (refuseStorage) {
+    const refuse = 'IDBFactory.prototype.open = function () { throw new DOMException("denied", "SecurityError"); };';
+    await context.addInitScript(`${refuse} Storage.prototype.setItem = () => { throw new DOMException("denied", "SecurityError"); };`);
+    // Workers run no init script: their scripts get the same first line.
+    await context.route(/\/www\/worker(-light)?\.js$/, async (r) => {
+      const response = await r.fetch();
+      await r.fulfill({ response, body: `${refuse}\n${await response.text()}` });
+    });
+  }
+  if (route) await route(context);
   const { page, problems } = await open(url, { context });
-  const wanted = fetched.filter((p) => /\/(pkg[^/]*\/migraplay_bg\.wasm|www\/worker[^/]*\.js)$/.test(p)).sort();
-  return { page, problems, context, wanted };
+  const builds = () => all.filter((p) => /\/(pkg[^/]*\/migraplay_bg\.wasm|www\/worker[^/]*\.js)$/.test(p));
+  return { page, problems, context, builds };
 }
 
-test('?demo fetches the light build (pkg-demo) and not the full one, and steps and compares with it; the full page fetches the full build and verifies', async () => {
-  const demo = await fetchedBuild('?demo&view=schema');
-  assert.deepEqual(demo.wanted, ['/pkg-demo/migraplay_bg.wasm', '/www/worker-demo.js']);
-  await demo.page.click('#apply-next');
-  await progress(demo.page, 'Apply next: 1 migration');
-  await demo.page.click('#compare-details > summary');
-  await demo.page.selectOption('#compare-from', '0');
-  await demo.page.selectOption('#compare-to', '20250115010000');
-  await demo.page.click('#compare-run');
-  await demo.page.waitForSelector('#compare-result:not([hidden]) .compare-object');
-  assert.equal(await demo.page.locator('#compare-error').isVisible(), false);
-  assert.deepEqual(demo.problems, []);
-  await demo.context.close();
+const LIGHT = ['/www/worker-light.js', '/pkg-light/migraplay_bg.wasm'];
+const FULL = ['/www/worker.js', '/pkg/migraplay_bg.wasm'];
+const sorted = (list) => [...list].sort();
 
-  const full = await fetchedBuild('');
-  assert.deepEqual(full.wanted, ['/pkg/migraplay_bg.wasm', '/www/worker.js']);
-  await full.page.click('#verify');
-  await full.page.waitForSelector('#verify-summary.pass, #verify-summary.fail');
-  assert.equal(await full.page.locator('#verify-summary').textContent(), 'PASS: all 7 migrations apply, revert and re-apply cleanly.');
-  assert.deepEqual(full.problems, []);
-  await full.context.close();
+/** The SQL console's cells for `sql` (the full page's console). */
+async function query(page, sql) {
+  await page.locator('#console-editor textarea').fill(sql);
+  await page.click('#console-run');
+  await progress(page, 'Run SQL: 1 statement');
+  return page.locator('#console-results td').allTextContents();
+}
+
+/** The schema as SQL (`.schema`), as the page shows it. */
+async function schemaText(page) {
+  if (!await page.locator('#schema-sql-details').evaluate((d) => d.open)) await page.click('#schema-sql-details summary');
+  await page.waitForFunction(() => /lines\.$|no schema yet/.test(document.querySelector('#schema-sql-status').textContent));
+  return page.locator('#schema-sql').textContent();
+}
+
+const COUNTS = 'SELECT (SELECT count(*) FROM tasks), (SELECT count(*) FROM workflow_tasks), (SELECT x FROM kept);';
+
+test('the full page loads the light build only; Fill with sample rows loads the full one, keeping the schema, the rows and the applied migrations', async () => {
+  const { page, problems, context, builds } = await fetchedBuild('');
+  assert.deepEqual(sorted(builds()), sorted(LIGHT), 'ready with the light build alone');
+  await page.click('#apply-all');
+  await progress(page, 'Apply all: 7 migrations');
+  // A change to the database the light build alone holds (nothing re-derives it).
+  await query(page, 'CREATE TABLE kept (x);');
+  await query(page, 'INSERT INTO kept VALUES (42);');
+  const schema = await schemaText(page);
+  const states = await badges(page);
+  assert.deepEqual(sorted(builds()), sorted(LIGHT), 'applying, the console and the schema need no more');
+  await page.click('#fill-rows');
+  await progress(page, 'Fill with sample rows: 20 rows in 7 tables.'); // kept had 1 of its 3
+  assert.deepEqual(sorted(builds()), sorted([...LIGHT, ...FULL]), 'the full build, once');
+  assert.deepEqual(await badges(page), states, 'the same migrations applied');
+  assert.equal(await schemaText(page), schema, 'the same schema');
+  assert.deepEqual(await query(page, COUNTS), ['3', '3', '42'], 'the sample rows, and the rows from before the switch');
+  assert.equal(await page.locator('#error').isVisible(), false);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Verify on the full page loads the full build once and passes; a second Verify fetches nothing new', async () => {
+  const { page, problems, context, builds } = await fetchedBuild('');
+  await page.click('#verify');
+  await page.waitForSelector('#verify-summary.pass, #verify-summary.fail');
+  assert.equal(await page.locator('#verify-summary').textContent(), 'PASS: all 7 migrations apply, revert and re-apply cleanly.');
+  assert.deepEqual(sorted(builds()), sorted([...LIGHT, ...FULL]));
+  const fetched = builds().length;
+  await page.click('#verify');
+  await progress(page, 'Verify: PASS');
+  assert.equal(builds().length, fetched, 'nothing fetched again');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('?demo loads the light build only; Fill with sample rows and Compare load the full one and keep the demo where it was (it saves nothing)', async () => {
+  const { page, problems, context, builds } = await fetchedBuild('?demo&view=schema');
+  assert.deepEqual(sorted(builds()), sorted(LIGHT));
+  await page.click('#apply-next');
+  await progress(page, 'Apply next: 1 migration');
+  await page.click('#apply-next');
+  await progress(page, 'Apply next: 1 migration');
+  const states = await badges(page);
+  assert.deepEqual(states.slice(0, 3), ['applied', 'applied', 'pending']);
+  const tables = await tableNames(page);
+  assert.deepEqual(sorted(builds()), sorted(LIGHT), 'stepping needs no more');
+  await page.click('#fill-rows');
+  await progress(page, 'Fill with sample rows: ');
+  assert.match(await page.locator('#progress').textContent(), /^Fill with sample rows: \d+ rows in \d+ tables?\.$/);
+  assert.deepEqual(sorted(builds()), sorted([...LIGHT, ...FULL]));
+  assert.deepEqual(await badges(page), states, 'the same migrations applied');
+  assert.deepEqual(await tableNames(page), tables);
+  await page.click('#revert-last');
+  await progress(page, 'Revert last: 1 migration');
+  assert.deepEqual((await badges(page)).slice(0, 2), ['applied', 'pending'], 'it goes on from where the demo was');
+  await page.click('#compare-details > summary');
+  await page.selectOption('#compare-from', '0');
+  await page.selectOption('#compare-to', '20250115010000');
+  await page.click('#compare-run');
+  await page.waitForSelector('#compare-result:not([hidden]) .compare-object');
+  assert.equal(builds().length, LIGHT.length + FULL.length, 'no second load');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('where storage is refused, the switch to the full build keeps the playground', async () => {
+  const { page, context, builds } = await fetchedBuild('', { refuseStorage: true });
+  await page.click('#apply-all');
+  await progress(page, 'Apply all: 7 migrations');
+  await page.waitForFunction(() => document.querySelector('#error').textContent.includes('refused to save the playground'));
+  await query(page, 'CREATE TABLE kept (x);');
+  await query(page, 'INSERT INTO kept VALUES (42);');
+  const states = await badges(page);
+  await page.click('#fill-rows');
+  await progress(page, 'Fill with sample rows: 20 rows in 7 tables.');
+  assert.deepEqual(sorted(builds()), sorted([...LIGHT, ...FULL]));
+  assert.deepEqual(await badges(page), states);
+  assert.deepEqual(await query(page, COUNTS), ['3', '3', '42']);
+  await context.close();
+});
+
+test('while the full build loads the page says so and stays busy; when it cannot load, the error says so and the playground stays', async () => {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let refuse = true;
+  const { page, problems, context } = await fetchedBuild('', {
+    route: (c) => c.route(/\/pkg\/migraplay_bg\.wasm$/, async (r) => {
+      await held;
+      if (refuse) await r.fulfill({ status: 404, body: 'gone' });
+      else await r.continue();
+    }),
+  });
+  await page.click('#apply-all');
+  await progress(page, 'Apply all: 7 migrations');
+  const states = await badges(page);
+  await page.click('#fill-rows');
+  await progress(page, 'Loading the full build (verify, review, sample rows, Compare)…');
+  assert.equal(await page.evaluate(() => document.body.hasAttribute('aria-busy')), true, 'busy while it loads');
+  assert.equal(await page.locator('#apply-next').getAttribute('aria-disabled'), 'true');
+  release();
+  await progress(page, 'Fill with sample rows failed.');
+  assert.match(await page.locator('#error').textContent(),
+    /^Error: The full build \(verify, review, sample rows, Compare\) did not load: .+\. The playground is as it was; try again, or reload the page\.$/);
+  assert.deepEqual(await badges(page), states, 'the playground as it was');
+  await page.click('#revert-last');
+  await progress(page, 'Revert last: 1 migration');
+  // Once the wasm can be had, the next try loads it.
+  refuse = false;
+  await page.click('#fill-rows');
+  await progress(page, 'Fill with sample rows: ');
+  assert.match(await page.locator('#progress').textContent(), /^Fill with sample rows: \d+ rows in \d+ tables\.$/);
+  assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
+  await context.close();
 });
 
 test('at 360 px Compare versions fits: its selects shrink with the row, and a long name wraps', async () => {
