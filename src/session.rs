@@ -76,6 +76,13 @@ pub struct Saved {
     /// The name of the database file it was opened from, if one was.
     #[serde(default)]
     pub imported: Option<String>,
+    /// The files of the set that could not be used, each problem naming its file
+    /// (`files` has only those that loaded): the set lists them, and verify fails on them.
+    #[serde(default)]
+    pub problems: Vec<String>,
+    /// Where the set's `atlas.sum` disagreed with its files: its line and Atlas's words.
+    #[serde(default)]
+    pub atlas: Option<(usize, String)>,
 }
 
 /// A file handed over for loading.
@@ -243,7 +250,7 @@ impl Session {
 
     /// A session from what `saved` returned: the set read as it was, and the database.
     pub fn restore(saved: Saved) -> Result<Session> {
-        let set = read(saved.source.kind, saved.files, saved.source.flavor)?;
+        let set = read(saved.source.kind, saved.files, saved.source.flavor)?.with_notes(saved.problems, saved.atlas);
         let pg = Playground::restore("the saved database", &saved.database, set)?;
         Session::new(pg, saved.source, saved.imported)
     }
@@ -257,7 +264,9 @@ impl Session {
 
     /// What to store to restore this session.
     pub fn saved(&mut self) -> Result<Saved> {
-        Ok(Saved { source: self.source.clone(), files: self.pg.set().files(), database: self.pg.export()?, imported: self.imported.clone() })
+        let set = self.pg.set();
+        let (files, problems, atlas) = (set.files(), set.problems().to_vec(), set.atlas_mismatch().cloned());
+        Ok(Saved { source: self.source.clone(), files, database: self.pg.export()?, imported: self.imported.clone(), problems, atlas })
     }
 
     /// The view now.

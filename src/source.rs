@@ -358,6 +358,18 @@ impl MigrationSet {
         }
     }
 
+    /// The set read back from its `files()` with the problems and the `atlas.sum`
+    /// mismatch it had (`files()` has neither): a restored playground's.
+    pub fn with_notes(mut self, problems: Vec<String>, atlas: Option<(usize, String)>) -> MigrationSet {
+        for problem in problems {
+            if !self.problems.contains(&problem) {
+                self.problems.push(problem);
+            }
+        }
+        self.atlas = atlas.or(self.atlas);
+        self
+    }
+
     /// The files that could not be used, each problem naming its file (the rest loaded).
     pub fn problems(&self) -> &[String] {
         &self.problems

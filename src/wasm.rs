@@ -156,18 +156,24 @@ impl JsSession {
         let read = || -> Result<Saved, String> {
             let field = |key: &str| Reflect::get(&saved, &key.into()).unwrap_or(JsValue::UNDEFINED);
             // Read as JSON, like every value the facade hands over (see `to_js`).
-            let source = js_sys::JSON::stringify(&field("source"))
-                .ok()
-                .and_then(|text| text.as_string())
-                .and_then(|text| serde_json::from_str(&text).ok())
-                .unwrap_or(serde_json::Value::Null);
-            let source = serde_json::from_value(source).map_err(|e| format!("the saved source is not readable: {e}"))?;
+            let json = |key: &str| {
+                js_sys::JSON::stringify(&field(key))
+                    .ok()
+                    .and_then(|text| text.as_string())
+                    .and_then(|text| serde_json::from_str(&text).ok())
+                    .unwrap_or(serde_json::Value::Null)
+            };
+            let source = serde_json::from_value(json("source")).map_err(|e| format!("the saved source is not readable: {e}"))?;
+            // Absent in what older pages saved: none.
+            let problems = serde_json::from_value(json("problems")).unwrap_or_default();
+            let atlas = serde_json::from_value(json("atlas")).unwrap_or_default();
             let files = texts_from_js(&Array::from(&field("files")))?;
             let database = field("database");
             if !database.is_instance_of::<Uint8Array>() {
                 return Err("the saved database is not a Uint8Array".into());
             }
-            Ok(Saved { source, files, database: Uint8Array::new(&database).to_vec(), imported: field("imported").as_string() })
+            let database = Uint8Array::new(&database).to_vec();
+            Ok(Saved { source, files, database, imported: field("imported").as_string(), problems, atlas })
         };
         let restored = read().and_then(|saved| Session::restore(saved).map_err(|e| e.to_string()));
         match restored {
@@ -179,7 +185,8 @@ impl JsSession {
         }
     }
 
-    /// What to store: `{source, files: [{name, text}], database: Uint8Array, imported}`.
+    /// What to store: `{source, files: [{name, text}], database: Uint8Array, imported,
+    /// problems: [text], atlas: [line, text] | null}`.
     /// Throws only if SQLite cannot serialize the database.
     pub fn saved(&mut self) -> Result<JsValue, JsValue> {
         let saved = self.inner.saved().map_err(error)?;
@@ -189,6 +196,8 @@ impl JsSession {
             ("files", to_js(&files)?),
             ("database", Uint8Array::from(&saved.database[..]).into()),
             ("imported", saved.imported.map_or(JsValue::NULL, |n| JsValue::from_str(&n))),
+            ("problems", to_js(&saved.problems)?),
+            ("atlas", to_js(&saved.atlas)?),
         ]))
     }
 

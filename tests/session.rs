@@ -372,6 +372,20 @@ fn a_saved_session_restores_its_set_flavor_database_and_imported_name() {
 }
 
 #[test]
+fn a_saved_session_keeps_the_files_that_could_not_be_loaded() {
+    // What the page hands to the full build (and saves): the file that did not load
+    // is not among the set's files, but the set still lists it, and verify still fails on it.
+    let s = loaded(&[("1_a.up.sql", "CREATE TABLE a(x);"), ("1_a.down.sql", "DROP TABLE a;"), ("2_b.down.sql", "DROP TABLE b;")]);
+    let problems = s.view().load_problems;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let mut s = s;
+    let restored = Session::restore(s.saved().unwrap()).unwrap();
+    assert_eq!(restored.view().load_problems, problems);
+    let verified = restored.verify("test", true, &mut |_| {}).unwrap();
+    assert!(verified.report.summary.headline.starts_with("FAIL: 1 file could not be loaded"), "{}", verified.report.summary.headline);
+}
+
+#[test]
 fn the_view_serializes_in_snake_case_with_rows_targets_and_actions() {
     let s = Session::bundled().unwrap();
     let json = serde_json::to_value(s.view()).unwrap();
