@@ -49,7 +49,10 @@ const app = {
   /** The set a demo view shows (restarts load it again). */
   demoLink: null,
 
-  setProgress(text) { $('progress').textContent = text; },
+  setProgress(text) {
+    $('progress').textContent = text;
+    $('progress').title = text; // the demo bar cuts a line that does not fit
+  },
   /** The error on screen, or null. */
   errorText: null,
   showError(message) {
