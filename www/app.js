@@ -68,7 +68,7 @@ const app = {
 
   /** Opens a file of the set in the editor at `line` (a finding's link), in view. */
   openFile(file, line) {
-    fileEditor.open(app, file, line);
+    fileEditor.open(app, file, line, { lineIs: 'finding' });
     if (!$('editor-panel').hidden) $('editor-panel').scrollIntoView({ block: 'start' });
   },
   /** Opens the schema card of table (or view) `name` (a finding's link), or says it is not in the database now. */

@@ -111,6 +111,7 @@ test('a finding links to its file at its line in the editor, and to its table', 
   await page.locator('#verify-failing li', { hasText: '34 add note' }).locator('button.place').first().click();
   await page.waitForFunction(() => document.querySelector('#editor-file').textContent === '034_add_note_to_account_ledger_entry_17.down.sql');
   assert.deepEqual(await page.locator('#editor .gutter .marked').allTextContents(), ['2'], 'the failing statement, on line 2');
+  assert.equal(await page.locator('#editor-note').textContent(), 'Verify’s finding points to line 2.', 'a finding is not called an error');
   // The playground's database is empty (verify builds its own): the link says so, then, once applied, opens the card.
   await first.locator('button.place', { hasText: 'in the schema' }).click();
   assert.equal(await page.locator('#progress').textContent(),

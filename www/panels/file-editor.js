@@ -48,11 +48,15 @@ function loadDrafts(app, view) {
   if (drafts.files.size !== Object.keys(saved.files).length) persist();
 }
 
-/** Says where the open file stands: the error's line, and its draft (restored, taken from an older file, not kept). */
-function showState(app, { line = null, restored = false } = {}) {
+/**
+ * Says where the open file stands: the line it was opened at (an error's, or the line a
+ * verify finding points to: `lineIs`), and its draft (restored, taken from an older file, not kept).
+ */
+function showState(app, { line = null, lineIs = 'error', restored = false } = {}) {
   const draft = editorFile !== null ? drafts.files.get(editorFile) : undefined;
   const parts = [];
-  if (line) parts.push(`The error is on line ${line}${draft ? ' of the saved file' : ''}.`);
+  const of = draft ? ' of the saved file' : '';
+  if (line) parts.push(lineIs === 'finding' ? `Verify’s finding points to line ${line}${of}.` : `The error is on line ${line}${of}.`);
   if (draft) {
     parts.push(restored ? 'Unsaved draft restored (not saved to the set yet).'
       : store.refused() ? 'Unsaved changes.' : 'Unsaved changes, kept as a draft until you save or discard them.');
@@ -89,8 +93,11 @@ function track(app) {
   showState(app);
 }
 
-/** Opens `name` (a file of the set) in the editor, at `line` when given; its draft, when it has one. */
-export function open(app, name, line = null) {
+/**
+ * Opens `name` (a file of the set) in the editor, at `line` when given (an error's, or with
+ * `lineIs: 'finding'` where a verify finding points); its draft, when it has one.
+ */
+export function open(app, name, line = null, { lineIs = 'error' } = {}) {
   if (app.demo || !app.view) return;
   const file = fileOf(app, name);
   if (!file) return;
@@ -108,7 +115,7 @@ export function open(app, name, line = null) {
   opener = document.activeElement?.closest?.('button[data-file]') ?? opener;
   $('editor-file').textContent = name;
   $('editor-panel').hidden = false;
-  showState(app, { line, restored });
+  showState(app, { line, lineIs, restored });
   if (line) editor.mark(line);
   update(app);
 }
