@@ -79,21 +79,14 @@ async function start({ id = null, timeBudgetMs = 5000, memoryBudgetMib = 256, re
   budgets = { timeBudgetMs, memoryBudgetMib };
   Session.setMemoryBudget(memoryBudgetMib);
   const problems = [];
+  session = undefined;
   if (handover) {
     const restored = Session.restore(handover);
     if (!restored.session) throw new Error(`the playground could not be handed over (${restored.error.message})`);
     session = restored.session;
-    session.setTimeBudget(timeBudgetMs);
-    const ahead = await prepared;
-    if (ahead && !ahead.taken) {
-      ahead.taken = true;
-      ahead.session.free();
-    }
-    return { outcome: { view: session.view(), changed: false }, problems, saved: workspace !== null };
   }
   if (reset && id !== null) await storage.remove(id).catch(() => {});
-  const stored = id !== null && !reset && !unsaved ? await storage.load(id) : undefined;
-  session = undefined;
+  const stored = id !== null && !reset && !unsaved && !handover ? await storage.load(id) : undefined;
   if (stored) {
     const restored = Session.restore(stored);
     if (restored.session) {
