@@ -172,7 +172,8 @@ const app = {
 // The first screen index.html brings from the build (the bundled set, .ci/prerender.mjs) goes
 // when the worker cannot show it: the page lists nothing it does not have.
 function dropFirstScreen() {
-  for (const e of document.querySelectorAll('[data-prerender]')) if (!app.view) e.replaceChildren();
+  if (app.view) return;
+  for (const e of document.querySelectorAll('[data-prerender]')) e.replaceChildren();
 }
 
 // Whether this browser has a saved playground, for www/boot.js: it hides the bundled set's first
@@ -185,7 +186,7 @@ client.connect((message) => {
   dropFirstScreen();
   app.showError(message);
   app.setProgress('');
-});
+}, { get: () => $('progress').textContent, set: (text) => app.setProgress(text) });
 
 for (const panel of [migrations, sets, fileEditor, verify, database, sqlConsole, link, diagram, review]) panel.wire(app);
 theme.wire(app);

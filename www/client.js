@@ -60,9 +60,16 @@ function failed(message) {
   progressHandlers.clear();
 }
 
-/** Starts the first worker; `onError(message)` hears of a worker that failed to load. */
-export function connect(onError) {
+// The page's progress line, read and written through the page (the action that asked keeps the page busy meanwhile).
+let progressLine = { get: () => '', set: () => {} };
+
+/**
+ * Starts the first worker; `onError(message)` hears of a worker that failed to load;
+ * `progress` ({get, set}) is the page's progress line, which says when the full build loads.
+ */
+export function connect(onError, progress = progressLine) {
   onWorkerError = onError;
+  progressLine = progress;
   startWorker();
 }
 
@@ -93,9 +100,6 @@ export async function call(op, args = [], onProgress = null) {
   return switched.ok ? call(op, args, onProgress) : switched;
 }
 
-/** The page's progress line (the action that asked keeps the page busy meanwhile). */
-const progressLine = () => document.getElementById('progress') ?? { textContent: '' };
-
 /**
  * Starts the full build's worker with the light one's playground (the set and the
  * database as it would save them, its playground id and budgets), then stops the
@@ -105,9 +109,8 @@ const progressLine = () => document.getElementById('progress') ?? { textContent:
 function switchToFull() {
   switching ??= (async () => {
     const asked = generation;
-    const line = progressLine();
-    const said = line.textContent;
-    line.textContent = 'Loading the full build (verify, review, sample rows, Compare)…';
+    const said = progressLine.get();
+    progressLine.set('Loading the full build (verify, review, sample rows, Compare)…');
     const light = worker;
     // The light worker answers in order: what it was asked before this is in the state it hands over.
     const handed = await post(light, 'handover').reply;
@@ -131,7 +134,7 @@ function switchToFull() {
     if (!started.ok) {
       incoming?.terminate();
       incoming = null;
-      line.textContent = said;
+      progressLine.set(said);
       return { ok: false, error: `The full build (verify, review, sample rows, Compare) did not load: ${started.error}. `
         + 'The playground is as it was; try again, or reload the page.' };
     }
@@ -140,7 +143,7 @@ function switchToFull() {
     incoming = null;
     listen(worker, failed);
     workerFile = FULL;
-    line.textContent = said;
+    progressLine.set(said);
     return { ok: true };
   })().finally(() => { switching = null; });
   return switching;
