@@ -177,9 +177,6 @@ pub struct LogLine {
 /// The seed of *Fill with sample rows*: the same rows every time.
 #[cfg(feature = "full")]
 const SAMPLE_SEED: u64 = 42;
-/// Rows per table *Fill with sample rows* adds: verify's.
-#[cfg(feature = "full")]
-const SAMPLE_ROWS: usize = crate::verify::SEED_ROWS;
 
 /// What an action did, and what to show now.
 #[derive(Debug, Clone, Serialize)]
@@ -496,7 +493,7 @@ impl Session {
             Ok(schema) => schema,
             Err(e) => return self.refused(&e),
         };
-        match crate::seed::seed(self.pg.connection(), &schema, SAMPLE_ROWS, SAMPLE_SEED) {
+        match crate::seed::seed(self.pg.connection(), &schema, crate::verify::SEED_ROWS, SAMPLE_SEED) {
             Ok(seeded) => {
                 let changed = !seeded.rows.is_empty();
                 let mut outcome = self.after_change(changed, None, Vec::new(), Vec::new(), None, None);
