@@ -56,6 +56,7 @@ dist: setup
 	.ci/wasm-cargo --small build --release --lib
 	$(call bindgen,dist/pkg,"$$(ls -t target/wasm*/wasm32-unknown-unknown/release/migraplay.wasm | head -n 1)")
 	$(call page,dist)
+	cargo build --quiet --bin migraplay
 	node .ci/prerender.mjs dist
 	@echo "dist/ is ready: $$(du -sh dist | cut -f1), wasm $$(gzip -9c dist/pkg/migraplay_bg.wasm | wc -c) bytes gzipped," \
 	  "the light one's $$(gzip -9c dist/pkg-light/migraplay_bg.wasm | wc -c)"

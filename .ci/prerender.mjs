@@ -8,8 +8,9 @@
 // them again when the worker is ready; www/boot.js hides them until then where
 // the page will show another set (a saved playground, a shared link, the demo).
 //
-// Usage: node .ci/prerender.mjs DIR   (DIR: the built site, e.g. dist)
-import { createServer } from 'node:http';
+// Usage: node .ci/prerender.mjs DIR   (DIR: the built site, e.g. dist; needs `cargo build --bin migraplay`)
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,32 +29,27 @@ if ([...source.matchAll(/<[a-z]+\b[^>]*\bdata-prerender\b[^>]*>/g)].length !== m
   throw new Error(`${indexFile}: an element marked data-prerender is not empty in the source`);
 }
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
-  '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json' };
-const server = createServer(async (req, res) => {
-  const url = new URL(req.url, 'http://localhost');
-  const file = path.join(dir, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname));
-  if (!file.startsWith(dir + path.sep)) { res.writeHead(403).end(); return; }
-  try {
-    const body = file === indexFile ? source : await readFile(file);
-    // As `migraplay serve` sends them: the page is cross-origin isolated.
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-      'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }).end(body);
-  } catch {
-    res.writeHead(404).end();
-  }
+// Served as `make serve` serves it (the same headers), by the debug build of the command.
+const port = await new Promise((resolve) => {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1', () => { const { port: free } = probe.address(); probe.close(() => resolve(free)); });
 });
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
+const server = spawn(path.join(root, 'target/debug/migraplay'), ['serve', '--port', String(port), '--root', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+await new Promise((resolve, reject) => {
+  server.stdout.on('data', (d) => { if (String(d).includes('Serving')) resolve(); });
+  server.on('exit', (code) => reject(new Error(`migraplay serve exited with ${code}`)));
 });
+let browser;
 try {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.goto(`http://127.0.0.1:${port}/`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
   const drawn = await page.evaluate(() => ({
     html: [...document.querySelectorAll('[data-prerender]')].map((e) => e.innerHTML),
@@ -67,6 +63,6 @@ try {
   await writeFile(indexFile, source.replace(MARKED, (_, open, _tag, close) => open + drawn.html[i++] + close));
   console.log(`prerendered ${drawn.rows} migrations into ${path.relative(process.cwd(), indexFile)}`);
 } finally {
-  await browser.close();
-  server.close();
+  await browser?.close();
+  server.kill();
 }
