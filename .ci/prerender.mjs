@@ -9,14 +9,13 @@
 // the page will show another set (a saved playground, a shared link, the demo).
 //
 // Usage: node .ci/prerender.mjs DIR   (DIR: the built site, e.g. dist; needs `cargo build --bin migraplay`)
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { chromium } = await import(path.join(root, 'tests/e2e/node_modules/playwright-core/index.mjs'));
+const { serve, launch } = await import(path.join(root, 'tests/e2e/served.mjs'));
 const dir = path.resolve(process.argv[2] || 'dist');
 const indexFile = path.join(dir, 'index.html');
 const source = await readFile(indexFile, 'utf8');
@@ -30,26 +29,14 @@ if ([...source.matchAll(/<[a-z]+\b[^>]*\bdata-prerender\b[^>]*>/g)].length !== m
 }
 
 // Served as `make serve` serves it (the same headers), by the debug build of the command.
-const port = await new Promise((resolve) => {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1', () => { const { port: free } = probe.address(); probe.close(() => resolve(free)); });
-});
-const server = spawn(path.join(root, 'target/debug/migraplay'), ['serve', '--port', String(port), '--root', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-await new Promise((resolve, reject) => {
-  server.stdout.on('data', (d) => { if (String(d).includes('Serving')) resolve(); });
-  server.on('exit', (code) => reject(new Error(`migraplay serve exited with ${code}`)));
-});
+const { base, server } = await serve(path.join(root, 'target/debug/migraplay'), dir);
 let browser;
 try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launch(chromium);
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.goto(base);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
   const drawn = await page.evaluate(() => ({
     html: [...document.querySelectorAll('[data-prerender]')].map((e) => e.innerHTML),

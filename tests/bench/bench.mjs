@@ -8,14 +8,14 @@
 // interactive, transfer; needs dist/ and target/release/migraplay), skipping the native
 // and Chromium engine cases, for working on the page: the targets that need those print
 // "not measured". `make bench` runs everything.
-import { spawnSync, spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate, generateRealShaped, writeSet } from './generate.mjs';
+import { serve, launch } from '../e2e/served.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tooling = path.join(root, 'tests/e2e/node_modules');
@@ -76,18 +76,8 @@ for (const f of ['sql-wasm.js', 'sql-wasm.wasm']) cpSync(path.join(tooling, 'sql
 // The reference for the cold start: a blank page from the same server, loaded the same way.
 writeFileSync(path.join(site, 'blank.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title></head><body></body></html>\n');
 
-const port = await new Promise((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
-const server = spawn(path.join(root, 'target/release/migraplay'), ['serve', '--root', site, '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
-await new Promise((resolve) => server.stdout.on('data', (d) => String(d).includes('Serving') && resolve()));
-const base = `http://127.0.0.1:${port}/`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const { base, server } = await serve(path.join(root, 'target/release/migraplay'), site);
+const browser = await launch(chromium);
 
 try {
   if (engines) {

@@ -1,8 +1,6 @@
 // Shared by the end-to-end tests: serve the built page with `migraplay serve`
 // and drive Debian's Chromium with playwright-core (no downloaded browser).
 import { before, after } from 'node:test';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -10,6 +8,7 @@ import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { serve, launch } from './served.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = process.env.MIGRAPLAY_BIN || path.join(root, 'target/debug/migraplay');
@@ -25,12 +24,6 @@ export const fixture = (name, ...files) => files.map((f) => path.join(fixtureDir
 export const ctx = { base: null, browser: null };
 let server;
 
-const freePort = () => new Promise((resolve, reject) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  s.on('error', reject);
-});
-
 /**
  * Starts the server and the browser before the file's tests, and stops them
  * after. `testHooks`: serve the build with the test hooks instead of the product.
@@ -38,18 +31,10 @@ const freePort = () => new Promise((resolve, reject) => {
 export function setup({ testHooks = false } = {}) {
   const dist = testHooks ? dists.testHooks : dists.product;
   before(async () => {
-    const port = await freePort();
-    ctx.base = `http://127.0.0.1:${port}/`;
-    server = spawn(bin, ['serve', '--port', String(port), '--root', dist], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise((resolve, reject) => {
-      server.stdout.on('data', (d) => { if (String(d).includes('Serving')) resolve(); });
-      server.on('exit', (code) => reject(new Error(`migraplay serve exited with ${code}`)));
-    });
-    ctx.browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    let base;
+    ({ base, server } = await serve(bin, dist));
+    ctx.base = base;
+    ctx.browser = await launch(chromium);
   });
   after(async () => {
     await ctx.browser?.close();
