@@ -21,6 +21,8 @@ async function openFile(page, name = FILE) {
   await page.click(`#migrations button[data-file="${name}"]`);
   await page.waitForSelector('#editor-panel:not([hidden])');
 }
+/** The files the migrations table marks as having an unsaved draft. */
+const drafted = (page) => page.locator('#migrations .draft-tag').evaluateAll((tags) => tags.map((t) => `${t.closest('button').dataset.file}: ${t.textContent}`));
 async function reload(page) {
   await page.reload();
   await ready(page);
@@ -31,10 +33,13 @@ test('unsaved editor text comes back after a reload as a draft, and Discard draf
   await openFile(page);
   const saved = await textarea(page).inputValue();
   const draft = `${saved}\n-- typed, not saved\n`;
+  assert.deepEqual(await drafted(page), [], 'no draft yet');
   await textarea(page).fill(draft);
   assert.equal(await note(page), 'Unsaved changes, kept as a draft until you save or discard them.');
+  assert.deepEqual(await drafted(page), [`${FILE}: draft`], 'the table marks the file with a draft');
   // At once, as an impatient user would: the last keystrokes are kept as the page goes.
   await reload(page);
+  assert.deepEqual(await drafted(page), [`${FILE}: draft`], 'and again after a reload');
 
   assert.equal(await page.locator('#editor-panel').isVisible(), true, 'the editor reopens on the draft');
   assert.equal(await page.locator('#editor-file').textContent(), FILE);
@@ -45,6 +50,7 @@ test('unsaved editor text comes back after a reload as a draft, and Discard draf
   await page.click('#editor-discard');
   assert.equal(await textarea(page).inputValue(), saved);
   assert.equal(await note(page), 'Draft discarded: this is the file as the set has it.');
+  assert.deepEqual(await drafted(page), [], 'no draft: no mark');
   assert.equal(await page.locator('#editor-discard').isHidden(), true);
   await reload(page);
   assert.equal(await page.locator('#editor-panel').isHidden(), true, 'no draft: nothing reopens');
@@ -78,6 +84,12 @@ test('Close keeps the draft, a draft of a file the set changed says so, and one 
   const draft = `-- my version\n${await textarea(page).inputValue()}`;
   await textarea(page).fill(draft);
   await page.click('#editor-close');
+  assert.deepEqual(await drafted(page), [`${FILE}: draft`], 'a closed editor\'s draft is marked in the table');
+  await page.click('#apply-next');
+  await progress(page, 'Apply next: 1 migration');
+  assert.deepEqual(await drafted(page), [`${FILE}: draft`], 'and still after the table is drawn again');
+  await page.click('#revert-last');
+  await progress(page, 'Revert last: 1 migration');
   await openFile(page);
   assert.equal(await textarea(page).inputValue(), draft, 'closing did not throw the text away');
   assert.equal(await note(page), RESTORED);
@@ -124,6 +136,7 @@ test('Reset everything ends the draft and the console text', async () => {
   await page.locator('#console-editor textarea').fill('SELECT 1 AS mine;');
   await page.click('#reset');
   await progress(page, 'Reset everything: done.');
+  assert.deepEqual(await drafted(page), [], 'Reset everything: no draft marked');
   await reload(page);
   assert.equal(await page.locator('#editor-panel').isHidden(), true);
   await openFile(page);

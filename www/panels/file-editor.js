@@ -3,7 +3,7 @@
 // set and keeps the database. Text typed and not saved is a draft, kept per
 // playground (www/drafts.js): a reload reopens the editor on it, and opening
 // a file that has one shows it, until Save or Discard draft.
-import { $ } from '../dom.js';
+import { $, el } from '../dom.js';
 import { createEditor } from '../editor.js';
 import { setAble, onClick } from '../controls.js';
 import { keeper, fingerprint } from '../drafts.js';
@@ -27,9 +27,23 @@ const REFUSED = 'This browser does not let the page keep a draft: save before yo
 const fileOf = (app, name) => app.view?.files.find((f) => f.name === name);
 
 function persist() {
+  markDrafts();
   if (drafts.workspace === null) return;
   const files = Object.fromEntries(drafts.files);
   store.keep(draftsKeyOf(drafts.workspace), drafts.files.size ? JSON.stringify({ open: drafts.open, files }) : null);
+}
+
+/**
+ * Marks each file with an unsaved draft where the migrations table names it ("draft" beside
+ * its name), so a draft left in a closed editor is seen; the table is drawn anew with each view.
+ */
+function markDrafts() {
+  for (const button of $('migrations').querySelectorAll('button[data-file]')) {
+    const has = drafts.files.has(button.dataset.file);
+    const tag = button.querySelector('.draft-tag');
+    if (has && !tag) button.append(el('span', { class: 'draft-tag', text: 'draft', title: 'Unsaved draft: open the file to save or discard it' }));
+    else if (!has && tag) tag.remove();
+  }
 }
 
 /** Reads the drafts of this tab's playground (those of files the set lacks now wait for them to return). */
@@ -136,6 +150,7 @@ export function forgetDrafts(app) {
   drafts.files.clear();
   drafts.open = null;
   if (app.workspace !== null) store.drop(draftsKeyOf(app.workspace));
+  markDrafts();
   if (editorFile !== null) showState(app);
 }
 
@@ -180,6 +195,11 @@ export function wire(app) {
 // it, or its draft says the file changed. After a reload (or a switch of
 // playground) the editor reopens on the draft it had.
 export function render(app, view) {
+  renderEditor(app, view);
+  markDrafts();
+}
+
+function renderEditor(app, view) {
   if (!app.demo && app.workspace !== null && drafts.workspace !== app.workspace) {
     loadDrafts(app, view);
     if (drafts.open !== null && drafts.files.has(drafts.open)) {
