@@ -533,3 +533,217 @@ mod test {
         assert_eq!(Flavor::parse("Golang-Migrate"), Some(Flavor::GolangMigrate));
     }
 }
+
+/// `diesel_run_in_transaction` against the reader diesel itself runs: serde's
+/// derive over `toml::from_str` (toml 0.9, a dev-dependency here with its serde
+/// feature, which the wasm never builds), on hand-written metadata texts and a
+/// few thousand seeded mutations of them.
+#[cfg(test)]
+mod toml_oracle {
+    use super::diesel_run_in_transaction;
+
+    /// diesel's own reading: `TomlMetadata` (`#[serde(default)] run_in_transaction: bool`)
+    /// with `unwrap_or_default()`, whose default is true.
+    fn diesel(text: &str) -> bool {
+        #[derive(serde::Deserialize)]
+        struct Metadata {
+            #[serde(default)]
+            run_in_transaction: bool,
+        }
+        toml::from_str::<Metadata>(text).map_or(true, |m| m.run_in_transaction)
+    }
+
+    fn corpus() -> Vec<String> {
+        let written = [
+            // What diesel users write.
+            "run_in_transaction = false\n",
+            "run_in_transaction = true\n",
+            "run_in_transaction = false",
+            "run_in_transaction=false",
+            "  run_in_transaction   =   false   # why\n",
+            "# diesel\nrun_in_transaction = false\n",
+            "run_in_transaction = false # comment\nother = 1\n",
+            "run_in_transaction = false\r\n",
+            "other = 1\r\nrun_in_transaction = false\r\n",
+            "\u{feff}run_in_transaction = false\n",
+            "run_in_transaction = false\n\n[migration]\nname = \"x\"\n",
+            "",
+            " ",
+            "\n\n\n",
+            "\t \n \r\n",
+            "\u{feff}",
+            "# only a comment\n",
+            // The key in other places, of other types, spelled otherwise.
+            "other = \"x\"\nrun_in_transaction = false\n[table]\nrun_in_transaction = true\n",
+            "[table]\nrun_in_transaction = false\n",
+            "run_in_transaction = \"false\"\n",
+            "run_in_transaction = 0\n",
+            "run_in_transaction = 1\n",
+            "run_in_transaction = 1.5\n",
+            "run_in_transaction = { a = 1 }\n",
+            "run_in_transaction = [false]\n",
+            "run_in_transaction = [ ]\n",
+            "run_in_transaction = '''\nfalse'''\n",
+            "run_in_transaction = \"\"\"\nfalse\"\"\"\n",
+            "run_in_transaction = 1979-05-27T07:32:00Z\n",
+            "run_in_transaction.x = false\n",
+            "\"run_in_transaction\" = false\n",
+            "'run_in_transaction' = false\n",
+            "\"run_in_\\u0074ransaction\" = false\n",
+            "run_in_transaction = False\n",
+            "run_in_transaction = no\n",
+            "x = \"\"\"\nrun_in_transaction = true\n\"\"\"\nrun_in_transaction = false\n",
+            // Other values beside the key: TOML 1.1's included (toml 0.9 reads 1.1).
+            "a.b.c = 1\nrun_in_transaction = false\n",
+            "d = 1979-05-27\nrun_in_transaction = false\n",
+            "t = 07:32:00\nrun_in_transaction = false\n",
+            "t = 07:32\nrun_in_transaction = false\n",
+            "d = 1979-05-27 07:32:00.999999-07:00\nrun_in_transaction = false\n",
+            "d = 1979-02-30\nrun_in_transaction = false\n",
+            "名前 = \"ünïcödé ✓\"\nrun_in_transaction = false\n",
+            "\"名前\" = \"ünïcödé ✓\"\nrun_in_transaction = false\n",
+            "a = [1, \"x\", 2.0]\nrun_in_transaction = false\n",
+            "a = [\n  1,\n  2,\n]\nrun_in_transaction = false\n",
+            "a = { x = 1, y = { z = [1, 2] } }\nrun_in_transaction = false\n",
+            "a = { x = 1,\n y = 2 }\nrun_in_transaction = false\n",
+            "a = { x = 1, }\nrun_in_transaction = false\n",
+            "s = \"\\e\"\nrun_in_transaction = false\n",
+            "s = \"\\x41\"\nrun_in_transaction = false\n",
+            "i = 9223372036854775807\nrun_in_transaction = false\n",
+            "i = 99999999999999999999\nrun_in_transaction = false\n",
+            "i = -9223372036854775809\nrun_in_transaction = false\n",
+            "i = 0xDEAD_BEEF\ni2 = 0o17\ni3 = 0b11\nrun_in_transaction = false\n",
+            "i = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF\nrun_in_transaction = false\n",
+            "f = inf\nf2 = -nan\nf3 = 6.626e-34\nrun_in_transaction = false\n",
+            "[[a]]\nx = 1\n[[a]]\nx = 2\nrun_in_transaction = false\n",
+            "[a.b]\nc = 1\n[a]\nd = 2\nrun_in_transaction = false\n",
+            "\"\" = 1\nrun_in_transaction = false\n",
+            "a.\"b\".'c' = 1\nrun_in_transaction = false\n",
+            "a . b = 1\nrun_in_transaction = false\n",
+            "[ table ]\nrun_in_transaction = false\n",
+            // Not TOML, or TOML serde refuses: true whatever the key says.
+            "run_in_transaction = false\nrun_in_transaction = false\n",
+            "run_in_transaction = false\nrun_in_transaction = true\n",
+            "run_in_transaction = \"false\n",
+            "run_in_transaction = false\nx = \"unterminated\n",
+            "this is [not toml",
+            "[not toml",
+            "run_in_transaction",
+            "run_in_transaction =",
+            "run_in_transaction = FALSE\n",
+            "just some words\n",
+            "run_in_transaction = false\0\n",
+            "\0",
+            "x = \"a\0b\"\nrun_in_transaction = false\n",
+            "[a]\n[a]\nrun_in_transaction = false\n",
+            "[a]\nb = 1\n[a.b]\nc = 1\nrun_in_transaction = false\n",
+            "a = 1\na.b = 2\nrun_in_transaction = false\n",
+            "a.b = 1\n[a]\nc = 2\nrun_in_transaction = false\n",
+            "a = {}\n[a]\nb = 1\nrun_in_transaction = false\n",
+            "a = [1]\n[[a]]\nrun_in_transaction = false\n",
+            "s = \"\\q\"\nrun_in_transaction = false\n",
+            "i = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF\nrun_in_transaction = false\n",
+            "i = -0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF\nrun_in_transaction = false\n",
+            "t = [{ x = 340282366920938463463374607431768211456 }]\nrun_in_transaction = false\n",
+            "f = 1e999\nrun_in_transaction = false\n",
+            "[a]\nf = [-1e999]\nrun_in_transaction = false\n",
+            "i = 01\nrun_in_transaction = false\n",
+            "i = 1__0\nrun_in_transaction = false\n",
+            "f = 1.\nrun_in_transaction = false\n",
+            "f = .5\nrun_in_transaction = false\n",
+            "x = 1 y = 2\nrun_in_transaction = false\n",
+            "run_in_transaction = false x\n",
+            "= false\n",
+            "run_in_transaction = true false\n",
+            "[table]x=1\n",
+            "[]\n",
+            "[[]]\n",
+            "[a.]\n",
+            "run_in_transaction = false\r",
+        ];
+        let mut texts: Vec<String> = written.iter().map(|s| s.to_string()).collect();
+        texts.push(format!("x = \"{}\"\nrun_in_transaction = false\n", "a".repeat(100_000)));
+        texts.push(format!("# {}\nrun_in_transaction = false\n", "b".repeat(100_000)));
+        for depth in [10, 50, 100, 127, 128, 129, 200, 1000] {
+            texts.push(format!("a = {}{}\nrun_in_transaction = false\n", "[".repeat(depth), "]".repeat(depth)));
+            texts.push(format!("a = {}1{}\nrun_in_transaction = false\n", "{x=".repeat(depth), "}".repeat(depth)));
+            texts.push(format!("run_in_transaction = false\n[{}]\n", vec!["a"; depth].join(".")));
+        }
+        texts
+    }
+
+    /// xorshift64, so every run mutates the same texts.
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// TOML's punctuation, keywords and value shapes, spliced into the texts.
+    const PIECES: &[&str] = &[
+        "=", "[", "]", "{", "}", "\"", "'", "\"\"\"", "'''", ".", ",", "#", "\n", "\r\n", "\r", "\t", " ", "\\", "\\u00e9",
+        "\\e", "\\x41", "0", "1", "_", "-", "+", ":", "e", "x", "inf", "nan", "true", "false", "run_in_transaction",
+        "run_in_transaction = ", "[a]\n", "[[a]]\n", "1979-05-27", "07:32:00", "T", "Z", "é", "\u{feff}", "\0", "\u{7f}",
+        "\u{1}", "0x", "a = 1\n", "9999999999999999999999",
+    ];
+
+    /// One to three edits: insert a piece, delete a few characters, repeat a
+    /// stretch, splice in the start of another text, or overwrite a character.
+    fn mutate(r: &mut Rng, texts: &[String]) -> String {
+        let mut s: Vec<char> = texts[r.below(texts.len())].chars().take(2000).collect();
+        for _ in 0..1 + r.below(3) {
+            let at = r.below(s.len() + 1);
+            match r.below(5) {
+                0 => {
+                    let piece = PIECES[r.below(PIECES.len())];
+                    s.splice(at..at, piece.chars());
+                }
+                1 => {
+                    let end = (at + 1 + r.below(4)).min(s.len());
+                    s.drain(at..end);
+                }
+                2 => {
+                    let end = (at + 1 + r.below(8)).min(s.len());
+                    let stretch: Vec<char> = s[at..end].to_vec();
+                    s.splice(end..end, stretch);
+                }
+                3 => {
+                    let other: Vec<char> = texts[r.below(texts.len())].chars().take(2000).collect();
+                    let cut = r.below(other.len() + 1);
+                    s.splice(at..at, other[..cut].iter().copied());
+                }
+                _ => {
+                    if at < s.len() {
+                        s[at] = PIECES[r.below(PIECES.len())].chars().next().unwrap_or(' ');
+                    }
+                }
+            }
+        }
+        s.into_iter().collect()
+    }
+
+    #[test]
+    fn metadata_is_read_as_toml_0_9_and_serde_read_it() {
+        let written = corpus();
+        let mut texts = written.clone();
+        let mut rng = Rng(0x5eed_d1e5e1);
+        for _ in 0..5000 {
+            texts.push(mutate(&mut rng, &written));
+        }
+        let differ: Vec<(bool, &String)> =
+            texts.iter().filter(|t| diesel_run_in_transaction(Some(t)) != diesel(t)).map(|t| (diesel(t), t)).collect();
+        assert!(differ.is_empty(), "{} of {} texts read otherwise than diesel reads them (diesel's answer, text): {:?}",
+            differ.len(), texts.len(), &differ[..differ.len().min(5)]);
+        // Both answers are reached often (4449 true and 678 false when written).
+        let answers = |want: bool| texts.iter().filter(|t| diesel(t) == want).count();
+        assert!(answers(true) > 500 && answers(false) > 500, "true {}, false {}", answers(true), answers(false));
+        assert!(!diesel("d = 1979-05-27\nrun_in_transaction = false\n"), "a datetime is TOML");
+        assert!(diesel("i = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF\nrun_in_transaction = false\n"), "an integer beyond u128: serde refuses");
+        assert!(diesel("f = 1e999\nrun_in_transaction = false\n"), "a float that overflows: serde refuses");
+        assert!(diesel(&format!("a = {}{}\nrun_in_transaction = false\n", "[".repeat(200), "]".repeat(200))), "too deep");
+    }
+}
