@@ -183,13 +183,41 @@ pub fn diesel_version(folder: &str) -> String {
 /// `unwrap_or_default()` (diesel_migrations/src/file_based_migrations.rs:179-181):
 /// no file, or one that is not TOML or has the key of another type: true; TOML
 /// without the key (an empty file): false, serde's default for a bool; else the key.
+///
+/// Read with the toml crate diesel uses (0.9), but its document tree
+/// (`DeTable::parse`) rather than its serde layer, which costs the wasm about
+/// 5 KB gzip for this one boolean. What that layer adds is redone here: serde's
+/// `IgnoredAny` still converts every other value, so an integer beyond u128 or a
+/// float that overflows to infinity anywhere in the file fails the whole read
+/// (toml 0.9.12, src/de/deserializer/value.rs `deserialize_any`,
+/// src/de/parser/devalue.rs `to_*`). The test module checks both readers give the
+/// same answer on hand-written and fuzzed texts.
 pub fn diesel_run_in_transaction(metadata: Option<&str>) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Metadata {
-        #[serde(default)]
-        run_in_transaction: bool,
+    use toml::de::{DeTable, DeValue};
+    // Whether serde would take the value: toml's deserializer tries i64, u64,
+    // i128 then u128, and refuses a float that is infinite unless written `inf`.
+    fn fits(value: &DeValue) -> bool {
+        match value {
+            DeValue::Integer(i) => {
+                i128::from_str_radix(i.as_str(), i.radix()).is_ok() || u128::from_str_radix(i.as_str(), i.radix()).is_ok()
+            }
+            DeValue::Float(f) => f.as_str().parse::<f64>().is_ok_and(|x| !x.is_infinite() || f.as_str().contains("inf")),
+            DeValue::Array(a) => a.iter().all(|v| fits(v.get_ref())),
+            DeValue::Table(t) => t.values().all(|v| fits(v.get_ref())),
+            _ => true,
+        }
     }
-    metadata.and_then(|text| toml::from_str::<Metadata>(text).ok()).is_none_or(|m| m.run_in_transaction)
+    let Some(text) = metadata else { return true };
+    let Ok(doc) = DeTable::parse(text) else { return true };
+    let doc = doc.get_ref();
+    if !doc.values().all(|v| fits(v.get_ref())) {
+        return true;
+    }
+    match doc.get("run_in_transaction").map(|v| v.get_ref()) {
+        None => false,
+        Some(DeValue::Boolean(b)) => *b,
+        Some(_) => true,
+    }
 }
 
 /// refinery's reading of a file name: `None` when it is no refinery migration
