@@ -631,8 +631,8 @@ pub fn integrity(conn: &Connection, touched: Option<&Touched>) -> Result<Vec<Str
             // pragma_table_list looks the name up in SQLite's schema hash: no scan. (Not
             // pragma_table_info: it expands a view, and a view that reads a column its
             // source no longer has is an error there, though SQLite created it.)
-            let exists: i64 = conn.query_row("SELECT count(*) FROM pragma_table_list(?1)", [name], |r| r.get(0))?;
-            if exists > 0 {
+            let exists = pragma(conn, "table_list", name)?.exists([])?;
+            if exists {
                 out.extend(check(conn, Some(name))?);
             }
         }
@@ -684,41 +684,59 @@ fn totals(schema: &Schema, view_triggers: usize) -> Totals {
     }
 }
 
+/// `PRAGMA name='arg'`: the statement SQLite's own `pragma_name(arg)` table runs
+/// (pragmaVtabFilter writes it the same way), without the SELECT and the virtual
+/// table around it. A snapshot follows a schema change, which makes SQLite prepare
+/// every statement again: the SELECT cost a parse, a virtual table declared
+/// (another parse) and then this PRAGMA's parse, where the PRAGMA alone costs one.
+fn pragma<'c>(conn: &'c Connection, name: &str, arg: &str) -> rusqlite::Result<rusqlite::Statement<'c>> {
+    conn.prepare(&format!("PRAGMA {name}='{}'", arg.replace('\'', "''")))
+}
+
 fn columns(conn: &Connection, table: &str, def: &sqltext::TableDef) -> Result<Vec<Column>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1) WHERE hidden IN (0, 2, 3) ORDER BY cid",
-    )?;
-    let rows = stmt.query_map([table], |r| {
-        let name: String = r.get(0)?;
-        let hidden: i64 = r.get(5)?;
+    // cid, name, type, notnull, dflt_value, pk, hidden: one row per column, in cid order.
+    let mut stmt = pragma(conn, "table_xinfo", table)?;
+    let rows = stmt.query_map([], |r| {
+        let hidden: i64 = r.get(6)?;
+        if !matches!(hidden, 0 | 2 | 3) {
+            return Ok(None);
+        }
+        let name: String = r.get(1)?;
         let written = def.columns.iter().find(|c| c.name.eq_ignore_ascii_case(&name));
         let generated = (hidden == 2 || hidden == 3).then(|| Generated {
             expression: written.and_then(|c| c.generated.clone()).unwrap_or_default(),
             stored: hidden == 3,
         });
-        Ok(Column {
-            decl_type: Sql::new(&r.get::<_, String>(1)?),
-            not_null: r.get(2)?,
-            default: r.get::<_, Option<String>>(3)?.map(|d| Sql::new(&d)),
+        Ok(Some(Column {
+            decl_type: Sql::new(&r.get::<_, String>(2)?),
+            not_null: r.get(3)?,
+            default: r.get::<_, Option<String>>(4)?.map(|d| Sql::new(&d)),
             collation: written.and_then(|c| c.collation.clone()),
-            primary_key: r.get(4)?,
+            primary_key: r.get(5)?,
             autoincrement: written.is_some_and(|c| c.autoincrement),
             generated,
             name,
-        })
+        }))
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut out = Vec::new();
+    for column in rows {
+        out.extend(column?);
+    }
+    Ok(out)
 }
 
+/// A row of `PRAGMA foreign_key_list`: id, seq, table, from, to, on_update, on_delete, match.
+type ForeignKeyRow = (i64, i64, String, String, Option<String>, String, String, String);
+
 fn foreign_keys(conn: &Connection, table: &str, written: &[sqltext::ForeignKeyDef]) -> Result<Vec<ForeignKey>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete, \"match\" FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
-    )?;
+    // id, seq, table, from, to, on_update, on_delete, match: one row per column of each key.
+    let mut stmt = pragma(conn, "foreign_key_list", table)?;
+    let mut listed: Vec<ForeignKeyRow> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    listed.sort_by_key(|row| (row.0, row.1));
     let mut out: Vec<(i64, ForeignKey)> = Vec::new();
-    let mut rows = stmt.query([table])?;
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let (from, to): (String, Option<String>) = (r.get(2)?, r.get(3)?);
+    for (id, _, target, from, to, on_update, on_delete, matching) in listed {
         if let Some((_, fk)) = out.iter_mut().find(|(i, _)| *i == id) {
             fk.columns.push(from);
             fk.target_columns.push(to.unwrap_or_default());
@@ -726,15 +744,7 @@ fn foreign_keys(conn: &Connection, table: &str, written: &[sqltext::ForeignKeyDe
         }
         out.push((
             id,
-            ForeignKey {
-                columns: vec![from],
-                target: r.get(1)?,
-                target_columns: vec![to.unwrap_or_default()],
-                on_update: r.get(4)?,
-                on_delete: r.get(5)?,
-                matching: r.get(6)?,
-                deferred: false,
-            },
+            ForeignKey { columns: vec![from], target, target_columns: vec![to.unwrap_or_default()], on_update, on_delete, matching, deferred: false },
         ));
     }
     let mut fks: Vec<ForeignKey> = out.into_iter().map(|(_, fk)| fk).collect();
@@ -749,13 +759,18 @@ fn foreign_keys(conn: &Connection, table: &str, written: &[sqltext::ForeignKeyDe
     Ok(fks)
 }
 
+/// What `keys` reads of a row of `PRAGMA index_xinfo`: seqno, name, desc, coll, key.
+type KeyRow = (i64, Option<String>, bool, Option<String>, bool);
+
 /// The key columns of an index (or of the index behind a UNIQUE constraint).
 fn keys(conn: &Connection, index: &str, columns: &[Column], expressions: &[Option<Sql>]) -> Result<Vec<Key>> {
-    let mut stmt = conn.prepare_cached("SELECT name, \"desc\", coll FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno")?;
-    let rows = stmt.query_map([index], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, bool>(1)?, r.get::<_, Option<String>>(2)?)))?;
+    // seqno, cid, name, desc, coll, key: the key columns (key = 1), then the rowid or primary key.
+    let mut stmt = pragma(conn, "index_xinfo", index)?;
+    let mut listed: Vec<KeyRow> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?.collect::<rusqlite::Result<_>>()?;
+    listed.retain(|row| row.4);
+    listed.sort_by_key(|row| row.0);
     let mut out = Vec::new();
-    for (i, row) in rows.enumerate() {
-        let (column, desc, coll) = row?;
+    for (i, (_, column, desc, coll, _)) in listed.into_iter().enumerate() {
         let column_collation = column
             .as_ref()
             .and_then(|c| columns.iter().find(|x| x.name.eq_ignore_ascii_case(c)))
@@ -774,8 +789,10 @@ fn keys(conn: &Connection, index: &str, columns: &[Column], expressions: &[Optio
 }
 
 fn uniques(conn: &Connection, table: &str, columns: &[Column]) -> Result<Vec<Unique>> {
-    let mut stmt = conn.prepare_cached("SELECT name FROM pragma_index_list(?1) WHERE origin = 'u'")?;
-    let names: Vec<String> = stmt.query_map([table], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    // seq, name, unique, origin, partial: the indexes behind UNIQUE constraints have origin 'u'.
+    let mut stmt = pragma(conn, "index_list", table)?;
+    let listed: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(1)?, r.get(3)?)))?.collect::<rusqlite::Result<_>>()?;
+    let names = listed.into_iter().filter(|(_, origin)| origin == "u").map(|(name, _)| name);
     let mut out = Vec::new();
     for name in names {
         out.push(Unique { keys: keys(conn, &name, columns, &[])? });
