@@ -408,14 +408,12 @@ impl SchemaRows {
         self.by_name.get(name).map(|ids| ids.iter().copied().collect()).unwrap_or_default()
     }
 
-    /// Each name's rows (as `of` finds them), rowids aside, in order.
-    fn groups(&self) -> std::collections::HashMap<String, Vec<Object>> {
-        let rows = |ids: &std::collections::BTreeSet<i64>| {
-            let mut rows: Vec<Object> = ids.iter().filter_map(|id| self.by_id.get(id)).cloned().collect();
-            rows.sort();
-            rows
-        };
-        self.by_name.iter().map(|(name, ids)| (name.clone(), rows(ids))).collect()
+    /// The rows of a name (as `of` finds them), rowids aside, in order; `None` when it has none.
+    fn group(&self, name: &str) -> Option<Vec<Object>> {
+        let ids = self.by_name.get(name)?;
+        let mut rows: Vec<Object> = ids.iter().filter_map(|id| self.by_id.get(id)).cloned().collect();
+        rows.sort();
+        Some(rows)
     }
 }
 
@@ -488,13 +486,38 @@ impl Snapshots {
     /// rows changed are read again. A table is what SQLite makes of its rows'
     /// SQL (its own, its indexes', its triggers'), so the same rows make the
     /// same table. (After a pragma, `full` reads everything again.)
+    ///
+    /// Only the names of the rows that differ from the cache's (at their rowid) can
+    /// have other rows than before, so only their rows are compared; the rest of
+    /// the cache stays as it is.
     pub fn refresh(&mut self, conn: &Connection) -> Result<Schema> {
-        let before = self.objects.groups();
-        self.objects = SchemaRows::all(conn)?;
-        let after = self.objects.groups();
-        let mut changed: std::collections::BTreeSet<&String> = after.iter().filter(|(n, objects)| before.get(*n) != Some(objects)).map(|(n, _)| n).collect();
-        changed.extend(before.keys().filter(|n| !after.contains_key(*n)));
-        self.reread(conn, changed.into_iter())
+        let mut stmt = conn.prepare_cached("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema")?;
+        let mut now: BTreeMap<i64, Object> = BTreeMap::new();
+        for row in stmt.query_map([], object)? {
+            let (id, o) = row?;
+            now.insert(id, o);
+        }
+        let gone: Vec<i64> = self.objects.by_id.keys().filter(|id| !now.contains_key(id)).copied().collect();
+        let differ: Vec<(i64, Object)> = now.into_iter().filter(|(id, o)| self.objects.by_id.get(id) != Some(o)).collect();
+        let mut candidates: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for id in &gone {
+            candidates.extend(SchemaRows::names(&self.objects.by_id[id]));
+        }
+        for (id, o) in &differ {
+            candidates.extend(SchemaRows::names(o));
+            if let Some(old) = self.objects.by_id.get(id) {
+                candidates.extend(SchemaRows::names(old));
+            }
+        }
+        let before: Vec<Option<Vec<Object>>> = candidates.iter().map(|n| self.objects.group(n)).collect();
+        for id in gone {
+            self.objects.remove(id);
+        }
+        for (id, o) in differ {
+            self.objects.insert(id, o);
+        }
+        let changed: Vec<String> = candidates.into_iter().zip(before).filter(|(n, before)| self.objects.group(n) != *before).map(|(n, _)| n).collect();
+        self.reread(conn, changed.iter())
     }
 
     /// Reads the objects of one table or view (all objects when `None`, and then
