@@ -118,18 +118,39 @@ impl Db {
 /// the spacing doubles, so they span the whole set and a rebuild replays fewer
 /// than `every` ups. Only while no migration has set a pragma (a connection's
 /// pragmas are not in its bytes).
+///
+/// Without data checks (`sparse`), one is taken only once the ups since the
+/// last took `SPARSE_RATIO` times as long as taking it did: each copies the
+/// whole database, so one per step made a set of n migrations copy n growing
+/// databases, most of verify's time beside the migrations' own, for rebuilds
+/// that a set whose downs pass never asks for. A rebuild then replays the few
+/// ups since the nearest, which give it the same schema. (With data checks
+/// the rows must be the very ones the first run had, and sample rows may take
+/// a DEFAULT such as CURRENT_TIMESTAMP, which a replay would give anew: there
+/// every step keeps one.)
 struct Checkpoints {
     at: std::collections::BTreeMap<usize, DbBytes>,
     bytes: usize,
     every: usize,
     stopped: bool,
+    sparse: bool,
+    /// How long the ups since the last checkpoint took.
+    since: Duration,
+    /// How long taking the last checkpoint took.
+    cost: Duration,
 }
 
 impl Default for Checkpoints {
     fn default() -> Self {
-        Checkpoints { at: Default::default(), bytes: 0, every: 1, stopped: false }
+        Checkpoints { at: Default::default(), bytes: 0, every: 1, stopped: false, sparse: false, since: Duration::ZERO, cost: Duration::ZERO }
     }
 }
+
+/// Without data checks, how many times as long as taking the last checkpoint
+/// the ups since it must have taken before the next is taken: checkpoints then
+/// cost at most a quarter of the ups' time, and a rebuild replays ups that took
+/// at most four checkpoints' time.
+const SPARSE_RATIO: u32 = 4;
 
 /// A database's bytes, as `sqlite3_serialize` gave them.
 enum DbBytes {
@@ -151,10 +172,24 @@ impl std::ops::Deref for DbBytes {
 const CHECKPOINT_BYTES: usize = 64 << 20;
 
 impl Checkpoints {
+    /// Without data checks, checkpoints are taken by the time the ups take (see `Checkpoints`).
+    fn sparse() -> Self {
+        Checkpoints { sparse: true, ..Checkpoints::default() }
+    }
+
+    /// Notes the time an up took (what a rebuild from the last checkpoint replays).
+    fn ran(&mut self, applied: &Applied) {
+        self.since += applied.elapsed();
+    }
+
     fn keep(&mut self, k: usize, conn: &mut Connection) -> Result<()> {
         if self.stopped || !k.is_multiple_of(self.every) {
             return Ok(());
         }
+        if self.sparse && !self.at.is_empty() && self.since < self.cost * SPARSE_RATIO {
+            return Ok(());
+        }
+        let start = web_time::Instant::now();
         // SQLite's own copy, kept as it is: copying it again cost as much as taking it.
         let bytes = match conn.serialize(rusqlite::MAIN_DB)? {
             rusqlite::serialize::Data::Owned(owned) => DbBytes::Sqlite(owned),
@@ -162,6 +197,7 @@ impl Checkpoints {
         };
         self.bytes += bytes.len();
         self.at.insert(k, bytes);
+        (self.cost, self.since) = (start.elapsed(), Duration::ZERO);
         while self.bytes > CHECKPOINT_BYTES && self.at.len() > 1 {
             self.every *= 2;
             let every = self.every;
@@ -473,7 +509,7 @@ impl<'a> Run<'a> {
             db,
             snaps,
             trail: data_checks.then(Trail::default),
-            checkpoints: Checkpoints::default(),
+            checkpoints: if data_checks { Checkpoints::default() } else { Checkpoints::sparse() },
             rebuilt: Vec::new(),
             full_rollback: FullRollback::NotRun { why: "no migration applied".into() },
             ends: None,
@@ -539,6 +575,7 @@ impl<'a> Run<'a> {
             }
             match result {
                 Ok(a) => {
+                    self.checkpoints.ran(&a);
                     self.reports[k].up = Outcome::Pass;
                     self.reports[k].up_ms = Some(ms(&a));
                     self.logs.up.push(a.to_string());
