@@ -732,23 +732,36 @@ impl Review {
                 for d in &c.differences {
                     let _ = writeln!(o, "- `{}`", code(&d.as_step()));
                 }
-                let _ = writeln!(o, "\n```sql");
-                for obj in &c.objects {
-                    let sql = |s: &Option<String>| s.as_deref().unwrap_or("").trim_end().replace("```", "` ` `");
-                    let _ = match (&obj.before, &obj.after) {
-                        (None, Some(_)) => writeln!(o, "-- {} {}: added\n{}", obj.kind.word(), code(&obj.name), sql(&obj.after)),
-                        (Some(_), None) => writeln!(o, "-- {} {}: removed (it was:)\n-- {}", obj.kind.word(), code(&obj.name), sql(&obj.before).replace('\n', "\n-- ")),
-                        _ => writeln!(
-                            o,
-                            "-- {} {}: changed; before:\n-- {}\n{}",
-                            obj.kind.word(),
-                            code(&obj.name),
-                            sql(&obj.before).replace('\n', "\n-- "),
-                            sql(&obj.after)
-                        ),
-                    };
+                let sql = |s: &Option<String>| s.as_deref().unwrap_or("").trim_end().replace("```", "` ` `");
+                let (changed, whole): (Vec<_>, Vec<_>) = c.objects.iter().partition(|obj| obj.before.is_some() && obj.after.is_some());
+                // Objects added or removed, whole, as SQL.
+                if !whole.is_empty() {
+                    let _ = writeln!(o, "\n```sql");
+                    for obj in whole {
+                        let _ = match &obj.before {
+                            None => writeln!(o, "-- {} {}: added\n{}", obj.kind.word(), code(&obj.name), sql(&obj.after)),
+                            Some(_) => writeln!(o, "-- {} {}: removed (it was:)\n-- {}", obj.kind.word(), code(&obj.name), sql(&obj.before).replace('\n', "\n-- ")),
+                        };
+                    }
+                    let _ = write!(o, "```");
                 }
-                let _ = write!(o, "```");
+                // Objects changed, as a diff of their statements (the lines that changed, three
+                // lines around each, as Compare shows them), which GitHub colours.
+                if !changed.is_empty() {
+                    let _ = writeln!(o, "{}\n```diff", if o.ends_with("```") { "\n" } else { "" });
+                    for obj in changed {
+                        let _ = writeln!(o, "@@ {} {}: changed @@", obj.kind.word(), code(&obj.name));
+                        for line in compare::lines(Some(&sql(&obj.before)), Some(&sql(&obj.after))) {
+                            let _ = match line {
+                                compare::SqlLine::Same { text } => writeln!(o, " {text}"),
+                                compare::SqlLine::Removed { text } => writeln!(o, "-{text}"),
+                                compare::SqlLine::Added { text } => writeln!(o, "+{text}"),
+                                compare::SqlLine::Skipped { count: n } => writeln!(o, "@@ {} the same @@", count(n, "line")),
+                            };
+                        }
+                    }
+                    let _ = write!(o, "```");
+                }
             }
         }
         Some(o)

@@ -107,12 +107,62 @@ fn a_modified_merged_migration_fails_with_sqlx_s_checksum_error_and_its_line() {
     let out = stdout(&o);
     assert!(has_line(&out, "- **Verdict**: FAIL: 1 migration modified after merge (2)."), "{out}");
     assert!(has_line(&out, "- `column books.isbn added`"), "{out}");
-    assert!(has_line(&out, "-- table books: changed; before:"), "{out}");
-    assert!(has_line(&out, "    isbn TEXT"), "{out}");
+    // The changed table as a diff of its statement (GitHub colours a diff block).
+    let schema: Vec<&str> = out.lines().skip_while(|l| *l != "```diff").collect();
+    assert_eq!(
+        schema,
+        [
+            "```diff",
+            "@@ table books: changed @@",
+            " CREATE TABLE books (",
+            "     id INTEGER PRIMARY KEY,",
+            "     author_id INTEGER NOT NULL REFERENCES authors(id),",
+            "-    title TEXT NOT NULL",
+            "+    title TEXT NOT NULL,",
+            "+    isbn TEXT",
+            " );",
+            "```",
+        ],
+        "{out}"
+    );
     assert_eq!(
         stderr(&o),
         "FAIL modified after merge: 2 create books (2_create_books.up.sql line 4): sqlx refuses to migrate a database that ran the base: \
          \"migration 2 was previously applied but has been modified\"\n"
+    );
+}
+
+#[test]
+fn the_schema_change_shows_an_added_table_whole_and_a_changed_one_as_its_changed_lines() {
+    let o = review("changed_wide", &[]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    let schema: Vec<&str> = out.lines().skip_while(|l| *l != "## Schema change (base → head)").collect();
+    assert_eq!(
+        schema,
+        [
+            "## Schema change (base → head)",
+            "",
+            "- `column events.tags added`",
+            "- `table tags added`",
+            "",
+            "```sql",
+            "-- table tags: added",
+            "CREATE TABLE tags (name TEXT PRIMARY KEY);",
+            "```",
+            "",
+            "```diff",
+            "@@ table events: changed @@",
+            "@@ 9 lines the same @@",
+            "     updated_at TEXT,",
+            "     deleted_at TEXT,",
+            "     note TEXT",
+            "-);",
+            // SQLite's own text of the table after ALTER TABLE … ADD COLUMN.
+            "+, tags TEXT);",
+            "```",
+        ],
+        "{out}"
     );
 }
 
