@@ -368,12 +368,17 @@ struct SchemaRows {
 }
 
 impl SchemaRows {
-    /// Every row of `sqlite_schema`.
+    /// Every row of `sqlite_schema`, by rowid.
+    fn read(conn: &Connection) -> Result<BTreeMap<i64, Object>> {
+        let mut stmt = conn.prepare_cached("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema")?;
+        let rows = stmt.query_map([], object)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Every row of `sqlite_schema`, indexed.
     fn all(conn: &Connection) -> Result<SchemaRows> {
         let mut rows = SchemaRows::default();
-        let mut stmt = conn.prepare_cached("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema")?;
-        for row in stmt.query_map([], object)? {
-            let (id, o) = row?;
+        for (id, o) in SchemaRows::read(conn)? {
             rows.insert(id, o);
         }
         Ok(rows)
@@ -491,12 +496,7 @@ impl Snapshots {
     /// have other rows than before, so only their rows are compared; the rest of
     /// the cache stays as it is.
     pub fn refresh(&mut self, conn: &Connection) -> Result<Schema> {
-        let mut stmt = conn.prepare_cached("SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema")?;
-        let mut now: BTreeMap<i64, Object> = BTreeMap::new();
-        for row in stmt.query_map([], object)? {
-            let (id, o) = row?;
-            now.insert(id, o);
-        }
+        let now = SchemaRows::read(conn)?;
         let gone: Vec<i64> = self.objects.by_id.keys().filter(|id| !now.contains_key(id)).copied().collect();
         let differ: Vec<(i64, Object)> = now.into_iter().filter(|(id, o)| self.objects.by_id.get(id) != Some(o)).collect();
         let mut candidates: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
