@@ -734,34 +734,36 @@ impl Review {
                 }
                 let sql = |s: &Option<String>| s.as_deref().unwrap_or("").trim_end().replace("```", "` ` `");
                 let (changed, whole): (Vec<_>, Vec<_>) = c.objects.iter().partition(|obj| obj.before.is_some() && obj.after.is_some());
+                let mut blocks = Vec::new();
                 // Objects added or removed, whole, as SQL.
                 if !whole.is_empty() {
-                    let _ = writeln!(o, "\n```sql");
+                    let mut b = String::from("```sql\n");
                     for obj in whole {
                         let _ = match &obj.before {
-                            None => writeln!(o, "-- {} {}: added\n{}", obj.kind.word(), code(&obj.name), sql(&obj.after)),
-                            Some(_) => writeln!(o, "-- {} {}: removed (it was:)\n-- {}", obj.kind.word(), code(&obj.name), sql(&obj.before).replace('\n', "\n-- ")),
+                            None => writeln!(b, "-- {} {}: added\n{}", obj.kind.word(), code(&obj.name), sql(&obj.after)),
+                            Some(_) => writeln!(b, "-- {} {}: removed (it was:)\n-- {}", obj.kind.word(), code(&obj.name), sql(&obj.before).replace('\n', "\n-- ")),
                         };
                     }
-                    let _ = write!(o, "```");
+                    blocks.push(b + "```");
                 }
                 // Objects changed, as a diff of their statements (the lines that changed, three
                 // lines around each, as Compare shows them), which GitHub colours.
                 if !changed.is_empty() {
-                    let _ = writeln!(o, "{}\n```diff", if o.ends_with("```") { "\n" } else { "" });
+                    let mut b = String::from("```diff\n");
                     for obj in changed {
-                        let _ = writeln!(o, "@@ {} {}: changed @@", obj.kind.word(), code(&obj.name));
+                        let _ = writeln!(b, "@@ {} {}: changed @@", obj.kind.word(), code(&obj.name));
                         for line in compare::lines(Some(&sql(&obj.before)), Some(&sql(&obj.after))) {
                             let _ = match line {
-                                compare::SqlLine::Same { text } => writeln!(o, " {text}"),
-                                compare::SqlLine::Removed { text } => writeln!(o, "-{text}"),
-                                compare::SqlLine::Added { text } => writeln!(o, "+{text}"),
-                                compare::SqlLine::Skipped { count: n } => writeln!(o, "@@ {} the same @@", count(n, "line")),
+                                compare::SqlLine::Same { text } => writeln!(b, " {text}"),
+                                compare::SqlLine::Removed { text } => writeln!(b, "-{text}"),
+                                compare::SqlLine::Added { text } => writeln!(b, "+{text}"),
+                                compare::SqlLine::Skipped { count: n } => writeln!(b, "@@ {} the same @@", count(n, "line")),
                             };
                         }
                     }
-                    let _ = write!(o, "```");
+                    blocks.push(b + "```");
                 }
+                let _ = write!(o, "\n{}", blocks.join("\n\n"));
             }
         }
         Some(o)
