@@ -90,11 +90,23 @@ test-e2e: dist-test
 	cargo build --quiet --bin migraplay
 	cd tests/e2e && node --test page.test.mjs reviewer.test.mjs hardening.test.mjs workspace.test.mjs data.test.mjs access.test.mjs crash.test.mjs layout.test.mjs diagram.test.mjs schema-sql.test.mjs review.test.mjs size.test.mjs drafts.test.mjs first-screen.test.mjs
 
+# $(2) (a release build of dist's) through wasm-bindgen and the same wasm-opt passes into
+# $(1)/named.wasm, with its function names kept (-g), for tests/bench/size.mjs's table of
+# where the shipped wasm's bytes go. Before the bench's own build, which the ls would pick.
+define named
+	rm -rf $(1) && wasm-bindgen --target web --no-typescript --out-dir $(1) $(2)
+	tests/e2e/node_modules/.bin/wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int \
+	  --enable-sign-ext --enable-mutable-globals $(1)/migraplay_bg.wasm -o $(1)/named.wasm
+endef
+
 # Benchmarks (not part of make test): native, wasm in Chromium, and sql.js side by side;
-# prints a table and writes target/bench/results.json and table.md. The wasm is
+# prints a table, where the page's wasm bytes go (target/size/), and writes
+# target/bench/results.json and table.md. The wasm is
 # the release build with the test hooks (applyAllFiles), optimized as dist's, in
 # target/dist-bench/pkg; the page's cold start and transfer are measured on dist/.
 bench: dist
+	$(call named,target/size/light,target/light-wasm/wasm32-unknown-unknown/release/migraplay.wasm)
+	$(call named,target/size/full,"$$(ls -t target/wasm*/wasm32-unknown-unknown/release/migraplay.wasm | head -n 1)")
 	.ci/wasm-cargo --small build --release --lib --features test-hooks
 	rm -rf target/dist-bench && mkdir -p target/dist-bench
 	wasm-bindgen --target web --no-typescript --out-dir target/dist-bench/pkg \

@@ -1,8 +1,8 @@
 // `make bench`: the native core, the wasm build in headless Chromium and
 // sql.js in the same page, side by side on the bundled set and on generated
 // sets of 100 and 1,000 migrations; then the page's cold start and transfer
-// size. Prints a table, issue 27's targets each met or missed, and writes
-// target/bench/results.json.
+// size. Prints a table, issue 27's targets each met or missed, where the wasm's
+// bytes go (tests/bench/size.mjs), and writes target/bench/results.json.
 //
 // BENCH_ONLY=page node tests/bench/bench.mjs measures the page alone (first paint,
 // interactive, transfer; needs dist/ and target/release/migraplay), skipping the native
@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate, generateRealShaped, writeSet } from './generate.mjs';
 import { serve, launch } from '../e2e/served.mjs';
+import { breakdown, markdown } from './size.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tooling = path.join(root, 'tests/e2e/node_modules');
@@ -273,6 +274,14 @@ try {
   ];
   const verdict = (ok) => (ok === null ? 'not measured' : ok ? 'met' : 'MISSED');
   lines.push('', 'Targets (issue 27):', ...targets.map(([t, ok]) => `- ${verdict(ok)}: ${t}`));
+  // Where the wasm's bytes go, each build with its names kept (make bench writes target/size/).
+  const size = {};
+  for (const [build, pkg, title] of [['light', 'pkg-light', 'The light build (every page loads it first)'], ['full', 'pkg', 'The full build (on first use of verify, review, sample rows or Compare)']]) {
+    const named = path.join(root, 'target/size', build, 'named.wasm');
+    try { readFileSync(named); } catch { continue; }
+    size[build] = breakdown(named, path.join(root, 'dist', pkg, 'migraplay_bg.wasm'));
+    lines.push('', markdown(title, size[build]));
+  }
   console.log(lines.join('\n'));
   writeFileSync(path.join(out, 'results.json'), JSON.stringify({
     results: rows.map(({ case: c, engine, median_ms, runs, min_ms, max_ms, warmup_runs }) => ({ case: c, engine, median_ms, runs, min_ms, max_ms, warmup_runs })),
@@ -282,7 +291,7 @@ try {
     transfer_first_load_raw: firstLoad.raw, transfer_first_load_gzip: firstLoad.gzip, transfer_first_load_files: firstLoad.files,
     demo_transfer_raw: demoLoad.raw, demo_transfer_gzip: demoLoad.gzip, demo_transfer_files: demoLoad.files,
     demo_interactive_ms: demoCold, demo_interactive_runs: demoStarts, demo_first_paint_ms: demoFirstPaint, demo_first_paint_runs: demoFirstPaints,
-    only: ONLY || null, machine, load_average: os.loadavg(), targets: Object.fromEntries(targets),
+    only: ONLY || null, machine, load_average: os.loadavg(), targets: Object.fromEntries(targets), size,
   }, null, 1));
   writeFileSync(path.join(out, 'table.md'), `${lines.join('\n')}\n`);
   console.error(`bench: wrote ${path.join(out, 'results.json')} and table.md`);
