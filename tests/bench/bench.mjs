@@ -9,7 +9,7 @@
 // and Chromium engine cases, for working on the page: the targets that need those print
 // "not measured". `make bench` runs everything.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync, rmSync, readdirSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
@@ -274,12 +274,18 @@ try {
   ];
   const verdict = (ok) => (ok === null ? 'not measured' : ok ? 'met' : 'MISSED');
   lines.push('', 'Targets (issue 27):', ...targets.map(([t, ok]) => `- ${verdict(ok)}: ${t}`));
-  // Where the wasm's bytes go, each build with its names kept (make bench writes target/size/).
+  // Where the wasm's bytes go, each build with its names kept (make bench writes target/size/
+  // after dist/; one older than dist's wasm is of another build, and is not used).
   const size = {};
   for (const [build, pkg, title] of [['light', 'pkg-light', 'The light build (every page loads it first)'], ['full', 'pkg', 'The full build (on first use of verify, review, sample rows or Compare)']]) {
     const named = path.join(root, 'target/size', build, 'named.wasm');
-    try { readFileSync(named); } catch { continue; }
-    size[build] = breakdown(named, path.join(root, 'dist', pkg, 'migraplay_bg.wasm'));
+    const shipped = path.join(root, 'dist', pkg, 'migraplay_bg.wasm');
+    const mtime = (f) => { try { return statSync(f).mtimeMs; } catch { return null; } };
+    if (mtime(named) === null || mtime(named) < mtime(shipped)) {
+      lines.push('', `${title}: where its bytes go not measured (no target/size/${build}/named.wasm newer than dist/; make bench builds it).`);
+      continue;
+    }
+    size[build] = breakdown(named, shipped);
     lines.push('', markdown(title, size[build]));
   }
   console.log(lines.join('\n'));
