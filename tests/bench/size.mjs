@@ -95,8 +95,8 @@ export function sections(bytes) {
 
 /** What a function of this name belongs to. */
 export function group(name) {
-  if (name === undefined) return "wasm-bindgen's export shims and adapters";
-  if (/^(session_|__wbg|__wbindgen|__externref)|shim$/.test(name)) return "wasm-bindgen's export shims and adapters";
+  // wasm-bindgen's adapters have no name.
+  if (name === undefined || /^(session_|__wbg|__wbindgen|__externref)|shim$/.test(name)) return "wasm-bindgen's export shims and adapters";
   if (name.startsWith('rust_sqlite_wasm_')) return "sqlite-wasm-rs's libc shim and host calls";
   // Rust's v0 names carry each crate's disambiguator, `alloc[1a2b…]::`: without it, the first path's crate.
   const crate = /([A-Za-z_][A-Za-z0-9_]*)::([A-Za-z_][A-Za-z0-9_]*)/.exec(name.replace(/\[[0-9a-f]+\]/g, ''));
